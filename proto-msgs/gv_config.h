@@ -1,0 +1,107 @@
+/*  gv_config — the cluster map, read from cluster.toml.
+ *
+ *  The file is parsed with toml++ (C++, gv_config.cpp) behind this C interface; Debian has no
+ *  C TOML library. Loading is strict: an unknown key, a value of the wrong type or out of
+ *  range, a duplicate node name or an actor placed twice is an error whose message names the
+ *  file, line, key and a hint ("cluster.toml line 12: unknown key `judge_threds` (did you mean
+ *  `judge_threads`?)").
+ *
+ *  "{data}" inside endpoint strings and paths is replaced by the data directory passed to
+ *  gv_config_load(), so several clusters with different data dirs can run side by side.
+ *
+ *  The struct is public and read-only after loading; everything in it belongs to the config and
+ *  is freed by gv_config_destroy().
+ */
+#ifndef GV_CONFIG_H
+#define GV_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { GV_ROLE_BROKER, GV_ROLE_ACTORS, GV_ROLE_EDGE, GV_ROLE_JUDGE } gv_role_t;
+
+typedef struct {
+    char *name;     /* unique across the cluster: "broker", "actors-1", "edge-1", "judge-1" */
+    gv_role_t role;
+    char *host;     /* host this node runs on ("127.0.0.1", "localhost", a hostname) */
+
+    /* broker: the endpoints it binds (everyone else connects to them) */
+    char *router_endpoint; /* requests/replies, ROUTER   e.g. "ipc://{data}/run/broker.sock" */
+    char *pub_endpoint;    /* actors publish events here (XSUB) */
+    char *sub_endpoint;    /* edges subscribe here (XPUB) */
+
+    /* actors */
+    char **actors;         /* singleton actor addresses hosted: "accounts", "problems", ... */
+    size_t n_actors;
+    bool contests;         /* hosts a share of the contest actors ("contest/<id>") */
+    uint64_t map_size_mb;  /* LMDB map size (default 65536 = 64 GiB, sparse) */
+
+    /* edge */
+    char *listen;          /* "127.0.0.1:8080" — overridden by `gavel up --http PORT` */
+    uint32_t threads;      /* civetweb worker threads (default 64) */
+
+    /* judge */
+    uint32_t slots;        /* jobs run at once (default 1) */
+    char *run_user;        /* unprivileged user that runs submissions (default "nobody") */
+    char *languages_only;  /* unused unless set: comma list restricting languages */
+} gv_node_cfg_t;
+
+typedef struct {
+    char *id;              /* "c", "cpp", "python3" */
+    char *name;            /* "C", "C++", "Python 3" */
+    char *source_file;     /* "main.c" — the file name the source is written to */
+    char **compile;        /* argv with {src} {exe} {dir} placeholders; NULL/0 = no compile */
+    size_t n_compile;
+    char **run;            /* argv with the same placeholders */
+    size_t n_run;
+    char **version;        /* argv that prints the version (first line is kept) */
+    size_t n_version;
+    uint32_t compile_time_limit_ms; /* default 10000 */
+} gv_lang_cfg_t;
+
+typedef struct {
+    char *path;            /* the file that was loaded */
+    char *data_dir;        /* absolute */
+    char *cluster_name;
+
+    uint32_t heartbeat_interval_ms; /* default 1000 */
+    uint32_t heartbeat_liveness;    /* missed beats before a peer is dead, default 3 */
+
+    uint64_t max_message_bytes;  /* ZMQ_MAXMSGSIZE on every socket, default 64 MiB */
+    uint64_t max_body_bytes;     /* HTTP request body cap, default 1 MiB */
+    uint64_t max_source_bytes;   /* submission source cap, default 65536 */
+    uint32_t request_timeout_ms; /* edge waits this long for an actor reply, default 5000 */
+
+    uint32_t token_ttl_s;        /* session token lifetime, default 86400 */
+    uint32_t reoffer_interval_ms; /* judge queue re-offers unfinished jobs this often, default 30000 */
+    uint32_t judge_default_time_limit_ms; /* default 2000 */
+    uint64_t judge_output_limit_kb;       /* default 65536 */
+    uint64_t judge_cache_mb;              /* test data cache bound, default 1024 */
+
+    gv_node_cfg_t *nodes;
+    size_t n_nodes;
+    gv_lang_cfg_t *langs;
+    size_t n_langs;
+} gv_config_t;
+
+/* Loads and validates `path`. Returns NULL with a sentence in err on any problem. */
+gv_config_t *gv_config_load(const char *path, const char *data_dir, char *err, size_t errlen);
+void gv_config_destroy(gv_config_t **self_p);
+
+const gv_node_cfg_t *gv_config_node(const gv_config_t *c, const char *name);
+const gv_node_cfg_t *gv_config_broker(const gv_config_t *c); /* exactly one broker exists */
+const gv_lang_cfg_t *gv_config_lang(const gv_config_t *c, const char *id);
+/* Name of the actor node that owns `address` ("accounts", "contest/42"), or NULL. Contest
+ * actors are spread over the nodes with `contests = true` by a stable hash of the id. */
+const char *gv_config_owner(const gv_config_t *c, const char *address);
+const char *gv_role_name(gv_role_t r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
