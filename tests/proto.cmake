@@ -1,10 +1,4 @@
 # proto-msgs unit tests and fuzz targets.
-function(gavel_unit_test name)
-  add_executable(${name} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}.c)
-  target_link_libraries(${name} PRIVATE ${ARGN})
-  add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES TIMEOUT 120 LABELS unit)
-endfunction()
 
 gavel_unit_test(test_proto_msg gavel_proto)
 gavel_unit_test(test_proto_token gavel_proto)

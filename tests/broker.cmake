@@ -1,0 +1,4 @@
+# broker unit tests: dispatch logic with a recording send function.
+gavel_unit_test(test_broker_dispatch gavel_proto)
+target_sources(test_broker_dispatch PRIVATE ${CMAKE_SOURCE_DIR}/broker/dispatch.c)
+target_include_directories(test_broker_dispatch PRIVATE ${CMAKE_SOURCE_DIR}/broker)
