@@ -1,0 +1,484 @@
+/*  gv_config: the shipped cluster.toml loads, defaults apply, every mistake an operator is
+ *  likely to make is refused with the file, line and key in the message, "{data}" becomes the
+ *  absolute data dir, and actor ownership (singletons, pinned and sharded contests) is stable.
+ *
+ *  Run all tests, or one by name: `test_config [test_name]` (ctest runs each separately).
+ *  Fixtures live in tests/unit/config/; their line numbers are part of the assertions.
+ */
+#include "gv_config.h"
+#include "gv_test.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#ifndef GV_CONFIG_FIXTURES
+#error "GV_CONFIG_FIXTURES must name tests/unit/config (set by tests/config.cmake)"
+#endif
+#ifndef GV_CLUSTER_TOML
+#error "GV_CLUSTER_TOML must name the repository's cluster.toml (set by tests/config.cmake)"
+#endif
+
+#define FIXTURE(name) GV_CONFIG_FIXTURES "/" name
+#define DATA "/tmp/gavel-config-test"
+
+static char err[1024];
+
+static gv_config_t *s_load(const char *path)
+{
+    err[0] = '\0';
+    gv_config_t *c = gv_config_load(path, DATA, err, sizeof err);
+    if (!c) fprintf(stderr, "  load %s: %s\n", path, err);
+    return c;
+}
+
+/* Loads a fixture that must fail, and checks the message holds every needle. */
+static void s_expect_error(const char *fixture, const char *needle1, const char *needle2,
+                           const char *needle3)
+{
+    int before = gv_test_failures;
+    err[0] = '\0';
+    gv_config_t *c = gv_config_load(fixture, DATA, err, sizeof err);
+    CHECK(c == NULL);
+    gv_config_destroy(&c);
+    CHECK_CONTAINS(err, fixture);
+    CHECK_CONTAINS(err, needle1);
+    if (needle2) CHECK_CONTAINS(err, needle2);
+    if (needle3) CHECK_CONTAINS(err, needle3);
+    if (gv_test_failures != before) fprintf(stderr, "  message was: %s\n", err);
+}
+
+/* The reference placement rule, written out independently of gv_config.cpp. */
+static size_t s_expected_shard(const char *id, size_t nodes)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *id; id++) {
+        h ^= (unsigned char)*id;
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h % nodes);
+}
+
+/* ---- valid files ----------------------------------------------------------------------- */
+
+static void shipped_cluster_toml_loads(void)
+{
+    gv_config_t *c = s_load(GV_CLUSTER_TOML);
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_STR(c->cluster_name, "gavel");
+    CHECK_STR(c->data_dir, DATA);
+    CHECK(c->path != NULL && c->path[0] == '/');
+    CHECK(c->n_nodes == 4);
+    CHECK(c->heartbeat_interval_ms == 1000 && c->heartbeat_liveness == 3);
+    CHECK(c->max_source_bytes == 65536);
+
+    const gv_node_cfg_t *b = gv_config_broker(c);
+    CHECK(b != NULL && b->role == GV_ROLE_BROKER);
+    if (b) {
+        CHECK_STR(b->router_endpoint, "ipc://" DATA "/run/broker.sock");
+        CHECK_STR(b->pub_endpoint, "ipc://" DATA "/run/events-in.sock");
+        CHECK_STR(b->sub_endpoint, "ipc://" DATA "/run/events-out.sock");
+    }
+    const gv_node_cfg_t *a = gv_config_node(c, "actors-1");
+    CHECK(a != NULL && a->role == GV_ROLE_ACTORS && a->n_actors == 3 && a->contests);
+    const gv_node_cfg_t *e = gv_config_node(c, "edge-1");
+    CHECK(e != NULL && e->role == GV_ROLE_EDGE && e->threads == 64);
+    if (e) CHECK_STR(e->listen, "127.0.0.1:8080");
+    const gv_node_cfg_t *j = gv_config_node(c, "judge-1");
+    CHECK(j != NULL && j->role == GV_ROLE_JUDGE && j->slots == 1 && j->languages_only == NULL);
+    if (j) CHECK_STR(j->run_user, "nobody");
+
+    /* Languages keep the file's order. */
+    CHECK(c->n_langs == 3);
+    if (c->n_langs == 3) {
+        CHECK_STR(c->langs[0].id, "c");
+        CHECK_STR(c->langs[1].id, "cpp");
+        CHECK_STR(c->langs[2].id, "python3");
+    }
+    const gv_lang_cfg_t *lc = gv_config_lang(c, "c");
+    CHECK(lc != NULL && lc->n_compile == 8 && lc->n_run == 1);
+    if (lc && lc->n_compile == 8) {
+        CHECK_STR(lc->compile[0], "gcc");
+        CHECK_STR(lc->compile[3], "-pipe");
+        CHECK_STR(lc->compile[7], "-lm");
+        CHECK_STR(lc->run[0], "{exe}");
+        CHECK_STR(lc->source_file, "main.c");
+    }
+    const gv_lang_cfg_t *lx = gv_config_lang(c, "cpp");
+    CHECK(lx != NULL && lx->n_compile >= 3);
+    if (lx && lx->n_compile >= 3) {
+        CHECK_STR(lx->compile[0], "g++");
+        CHECK_STR(lx->compile[2], "-std=gnu++20");
+    }
+    const gv_lang_cfg_t *py = gv_config_lang(c, "python3");
+    CHECK(py != NULL && py->n_compile == 0 && py->compile == NULL && py->n_run == 2);
+    if (py && py->n_run == 2) {
+        CHECK_STR(py->run[0], "python3");
+        CHECK_STR(py->run[1], "{src}");
+        CHECK_STR(py->name, "Python 3");
+    }
+    CHECK_STR(gv_config_owner(c, "accounts"), "actors-1");
+    CHECK_STR(gv_config_owner(c, "contest/42"), "actors-1");
+    gv_config_destroy(&c);
+    CHECK(c == NULL);
+}
+
+static void omitted_keys_take_documented_defaults(void)
+{
+    gv_config_t *c = s_load(FIXTURE("minimal.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_STR(c->cluster_name, "gavel");
+    CHECK(c->heartbeat_interval_ms == 1000);
+    CHECK(c->heartbeat_liveness == 3);
+    CHECK(c->max_message_bytes == 64ull << 20);
+    CHECK(c->max_body_bytes == 1ull << 20);
+    CHECK(c->max_source_bytes == 65536);
+    CHECK(c->request_timeout_ms == 5000);
+    CHECK(c->token_ttl_s == 86400);
+    CHECK(c->reoffer_interval_ms == 30000);
+    CHECK(c->judge_default_time_limit_ms == 2000);
+    CHECK(c->judge_output_limit_kb == 65536);
+    CHECK(c->judge_cache_mb == 1024);
+
+    const gv_node_cfg_t *b = gv_config_broker(c);
+    CHECK(b != NULL);
+    if (b) {
+        CHECK_STR(b->host, "127.0.0.1");
+        CHECK_STR(b->router_endpoint, "ipc://" DATA "/run/broker.sock");
+        CHECK_STR(b->pub_endpoint, "ipc://" DATA "/run/events-in.sock");
+        CHECK_STR(b->sub_endpoint, "ipc://" DATA "/run/events-out.sock");
+    }
+    const gv_node_cfg_t *a = gv_config_node(c, "actors-1");
+    CHECK(a != NULL && a->contests && a->map_size_mb == 65536);
+    const gv_node_cfg_t *e = gv_config_node(c, "edge-1");
+    CHECK(e != NULL && e->threads == 64);
+    if (e) CHECK_STR(e->listen, "127.0.0.1:8080");
+    const gv_node_cfg_t *j = gv_config_node(c, "judge-1");
+    CHECK(j != NULL && j->slots == 1 && j->languages_only == NULL);
+    if (j) CHECK_STR(j->run_user, "nobody");
+    const gv_lang_cfg_t *l = gv_config_lang(c, "c");
+    CHECK(l != NULL && l->compile_time_limit_ms == 10000 && l->n_version == 0);
+    if (l) CHECK_STR(l->name, "c");
+    gv_config_destroy(&c);
+}
+
+static void data_placeholder_becomes_the_absolute_data_dir(void)
+{
+    char cwd[PATH_MAX], want[PATH_MAX + 64];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    /* A relative dir that does not exist yet is made absolute and tidied lexically. */
+    snprintf(want, sizeof want, "%s/gv-nonexistent-data", cwd);
+    gv_config_t *c =
+        gv_config_load(FIXTURE("minimal.toml"), "./gv-x/../gv-nonexistent-data/", err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_STR(c->data_dir, want);
+    char ep[PATH_MAX + 256];
+    snprintf(ep, sizeof ep, "ipc://%s/run/broker.sock", want);
+    CHECK_STR(gv_config_broker(c)->router_endpoint, ep);
+    /* ... also inside language commands, next to the judge's own placeholders. */
+    const gv_lang_cfg_t *l = gv_config_lang(c, "c");
+    char inc[PATH_MAX + 256];
+    snprintf(inc, sizeof inc, "-I%s/include", want);
+    CHECK(l != NULL && l->n_compile == 5);
+    if (l && l->n_compile == 5) {
+        CHECK_STR(l->compile[2], "{exe}");
+        CHECK_STR(l->compile[4], inc);
+    }
+    gv_config_destroy(&c);
+}
+
+static void existing_data_dir_is_resolved_to_its_real_path(void)
+{
+    char tmpl[] = "/tmp/gv-config-XXXXXX";
+    CHECK(mkdtemp(tmpl) != NULL);
+    char given[64];
+    snprintf(given, sizeof given, "%s/./", tmpl);
+    char *real = realpath(tmpl, NULL); /* in case /tmp itself is a symlink */
+    gv_config_t *c = gv_config_load(FIXTURE("minimal.toml"), given, err, sizeof err);
+    CHECK(c != NULL && real != NULL);
+    if (c && real) CHECK_STR(c->data_dir, real);
+    free(real);
+    gv_config_destroy(&c);
+    rmdir(tmpl);
+}
+
+/* ---- mistakes ------------------------------------------------------------------------- */
+
+static void unknown_key_names_line_and_suggests_the_closest(void)
+{
+    s_expect_error(FIXTURE("bad_unknown_key.toml"), "line 13", "`slot`", "did you mean `slots`?");
+}
+
+static void unknown_section_suggests_the_closest(void)
+{
+    s_expect_error(FIXTURE("bad_unknown_section.toml"), "line 4", "`limit`",
+                   "did you mean `limits`?");
+}
+
+static void wrong_type_names_the_expected_type(void)
+{
+    s_expect_error(FIXTURE("bad_wrong_type.toml"), "line 2", "heartbeat.interval_ms",
+                   "must be an integer from 50 to 60000, not a string");
+}
+
+static void out_of_range_value_names_the_range(void)
+{
+    s_expect_error(FIXTURE("bad_out_of_range.toml"), "line 9", "threads",
+                   "out of range: expected an integer from 1 to 4096");
+}
+
+static void duplicate_node_name_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_duplicate_node.toml"), "line 17", "duplicate node name `edge-1`",
+                   "line 12");
+}
+
+static void second_broker_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_two_brokers.toml"), "line 11", "broker-2", "exactly one broker");
+}
+
+static void missing_broker_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_no_broker.toml"), "role = \"broker\"", "no node", NULL);
+}
+
+static void actor_placed_on_two_nodes_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_actor_twice.toml"), "line 14", "actor `problems`",
+                   "`actors-1` (line 8) and `actors-2`");
+}
+
+static void required_actor_placed_nowhere_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_missing_actor.toml"), "`submissions`", "placed on no node", NULL);
+}
+
+static void broker_key_on_edge_node_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_broker_key_on_edge.toml"), "line 9", "`router_endpoint`",
+                   "belongs on broker nodes");
+}
+
+static void bad_toml_syntax_names_line_and_key(void)
+{
+    s_expect_error(FIXTURE("bad_syntax.toml"), "line 5", "invalid TOML", "interval_ms");
+}
+
+static void misspelt_role_suggests_the_closest(void)
+{
+    s_expect_error(FIXTURE("bad_role.toml"), "line 6", "`role` = \"judeg\"",
+                   "did you mean \"judge\"?");
+}
+
+static void unknown_command_placeholder_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_placeholder.toml"), "line 4", "languages.c.compile",
+                   "did you mean `{src}`?");
+}
+
+static void judge_language_must_be_defined(void)
+{
+    s_expect_error(FIXTURE("bad_judge_language.toml"), "line 8", "`rsut`", "did you mean `rust`?");
+}
+
+static void node_written_as_plain_table_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_node_not_array.toml"), "line 4", "`node`", "[[node]]");
+}
+
+static void judge_running_as_root_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_run_user_root.toml"), "line 8", "run_user", "not be root");
+}
+
+static void ipc_path_too_long_for_a_unix_socket_is_refused(void)
+{
+    char data[160];
+    memset(data, 'd', sizeof data);
+    memcpy(data, "/tmp/", 5);
+    data[sizeof data - 1] = '\0';
+    err[0] = '\0';
+    gv_config_t *c = gv_config_load(FIXTURE("minimal.toml"), data, err, sizeof err);
+    CHECK(c == NULL);
+    gv_config_destroy(&c);
+    CHECK_CONTAINS(err, "line 2"); /* the broker's [[node]], where the default applies */
+    CHECK_CONTAINS(err, "router_endpoint");
+    CHECK_CONTAINS(err, "107-byte limit");
+}
+
+static void missing_file_names_the_path(void)
+{
+    s_expect_error(FIXTURE("no-such-file.toml"), "cannot read", "No such file", NULL);
+}
+
+static void missing_arguments_are_refused_without_crashing(void)
+{
+    CHECK(gv_config_load(NULL, DATA, err, sizeof err) == NULL);
+    CHECK_CONTAINS(err, "--config");
+    CHECK(gv_config_load(GV_CLUSTER_TOML, NULL, err, sizeof err) == NULL);
+    CHECK_CONTAINS(err, "--data");
+    CHECK(gv_config_load(GV_CLUSTER_TOML, "", NULL, 0) == NULL);
+    gv_config_destroy(NULL);
+    gv_config_t *none = NULL;
+    gv_config_destroy(&none);
+}
+
+static void error_is_truncated_to_the_buffer(void)
+{
+    char small[16];
+    memset(small, 'x', sizeof small);
+    CHECK(gv_config_load(FIXTURE("bad_role.toml"), DATA, small, sizeof small) == NULL);
+    CHECK(strlen(small) == sizeof small - 1);
+}
+
+/* ---- lookups and ownership --------------------------------------------------------------- */
+
+static void lookups_return_null_for_unknown_names(void)
+{
+    gv_config_t *c = s_load(GV_CLUSTER_TOML);
+    CHECK(c != NULL);
+    CHECK(gv_config_node(c, "judge-9") == NULL);
+    CHECK(gv_config_lang(c, "cobol") == NULL);
+    CHECK(gv_config_node(c, NULL) == NULL);
+    CHECK(gv_config_node(NULL, "broker") == NULL);
+    CHECK(gv_config_broker(NULL) == NULL);
+    CHECK(gv_config_lang(NULL, "c") == NULL);
+    CHECK(gv_config_owner(NULL, "accounts") == NULL);
+    CHECK(gv_config_owner(c, NULL) == NULL);
+    gv_config_destroy(&c);
+}
+
+static void owner_finds_singletons_by_exact_name(void)
+{
+    gv_config_t *c = s_load(FIXTURE("sharded.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_STR(gv_config_owner(c, "accounts"), "actors-1");
+    CHECK_STR(gv_config_owner(c, "problems"), "actors-1");
+    CHECK_STR(gv_config_owner(c, "submissions"), "actors-2");
+    CHECK_STR(gv_config_owner(c, "judgequeue"), "actors-3");
+    CHECK(gv_config_owner(c, "account") == NULL);
+    CHECK(gv_config_owner(c, "accounts/1") == NULL);
+    CHECK(gv_config_owner(c, "problem/7") == NULL);
+    CHECK(gv_config_owner(c, "edge-1") == NULL);
+    CHECK(gv_config_owner(c, "") == NULL);
+    gv_config_destroy(&c);
+}
+
+static void owner_spreads_contests_stably_over_contest_nodes(void)
+{
+    gv_config_t *c1 = s_load(FIXTURE("sharded.toml"));
+    gv_config_t *c2 = s_load(FIXTURE("sharded.toml"));
+    CHECK(c1 != NULL && c2 != NULL);
+    if (!c1 || !c2) {
+        gv_config_destroy(&c1);
+        gv_config_destroy(&c2);
+        return;
+    }
+    const char *shard[2] = {"actors-1", "actors-2"}; /* contests = true, in file order */
+    int count[2] = {0, 0};
+    for (int id = 1; id <= 100; id++) {
+        if (id == 7) continue; /* pinned */
+        char addr[32], num[24];
+        snprintf(num, sizeof num, "%d", id);
+        snprintf(addr, sizeof addr, "contest/%d", id);
+        const char *o1 = gv_config_owner(c1, addr), *o2 = gv_config_owner(c2, addr);
+        size_t want = s_expected_shard(num, 2);
+        CHECK_STR(o1, shard[want]);
+        CHECK(o1 && o2 && strcmp(o1, o2) == 0);
+        count[want]++;
+    }
+    CHECK(count[0] > 10 && count[1] > 10); /* both nodes get a real share */
+    gv_config_destroy(&c1);
+    gv_config_destroy(&c2);
+}
+
+static void owner_honours_pinned_contests(void)
+{
+    gv_config_t *c = s_load(FIXTURE("sharded.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK_STR(gv_config_owner(c, "contest/7"), "actors-2");
+    gv_config_destroy(&c);
+}
+
+static void owner_rejects_malformed_contest_ids(void)
+{
+    gv_config_t *c = s_load(FIXTURE("sharded.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK(gv_config_owner(c, "contest/") == NULL);
+    CHECK(gv_config_owner(c, "contest/abc") == NULL);
+    CHECK(gv_config_owner(c, "contest/007") == NULL);
+    CHECK(gv_config_owner(c, "contest/-1") == NULL);
+    CHECK(gv_config_owner(c, "contest/1x") == NULL);
+    CHECK(gv_config_owner(c, "contest/18446744073709551616") == NULL);
+    CHECK(gv_config_owner(c, "contest/18446744073709551615") != NULL);
+    CHECK(gv_config_owner(c, "contest/0") != NULL);
+    gv_config_destroy(&c);
+}
+
+static void role_names_match_the_toml_values(void)
+{
+    CHECK_STR(gv_role_name(GV_ROLE_BROKER), "broker");
+    CHECK_STR(gv_role_name(GV_ROLE_ACTORS), "actors");
+    CHECK_STR(gv_role_name(GV_ROLE_EDGE), "edge");
+    CHECK_STR(gv_role_name(GV_ROLE_JUDGE), "judge");
+}
+
+/* ---- runner -------------------------------------------------------------------------- */
+
+static const char *only;
+static int ran;
+#define T(fn)                                                                                      \
+    do {                                                                                           \
+        if (!only || strcmp(only, #fn) == 0) {                                                     \
+            ran++;                                                                                 \
+            RUN(fn);                                                                               \
+        }                                                                                          \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    only = argc > 1 ? argv[1] : NULL;
+    T(shipped_cluster_toml_loads);
+    T(omitted_keys_take_documented_defaults);
+    T(data_placeholder_becomes_the_absolute_data_dir);
+    T(existing_data_dir_is_resolved_to_its_real_path);
+    T(unknown_key_names_line_and_suggests_the_closest);
+    T(unknown_section_suggests_the_closest);
+    T(wrong_type_names_the_expected_type);
+    T(out_of_range_value_names_the_range);
+    T(duplicate_node_name_is_refused);
+    T(second_broker_is_refused);
+    T(missing_broker_is_refused);
+    T(actor_placed_on_two_nodes_is_refused);
+    T(required_actor_placed_nowhere_is_refused);
+    T(broker_key_on_edge_node_is_refused);
+    T(bad_toml_syntax_names_line_and_key);
+    T(misspelt_role_suggests_the_closest);
+    T(unknown_command_placeholder_is_refused);
+    T(judge_language_must_be_defined);
+    T(node_written_as_plain_table_is_refused);
+    T(judge_running_as_root_is_refused);
+    T(ipc_path_too_long_for_a_unix_socket_is_refused);
+    T(missing_file_names_the_path);
+    T(missing_arguments_are_refused_without_crashing);
+    T(error_is_truncated_to_the_buffer);
+    T(lookups_return_null_for_unknown_names);
+    T(owner_finds_singletons_by_exact_name);
+    T(owner_spreads_contests_stably_over_contest_nodes);
+    T(owner_honours_pinned_contests);
+    T(owner_rejects_malformed_contest_ids);
+    T(role_names_match_the_toml_values);
+    if (ran == 0) {
+        fprintf(stderr, "no test named %s\n", only);
+        return 1;
+    }
+    return TEST_SUMMARY();
+}
