@@ -1,0 +1,92 @@
+/*  judgequeue — durable judge jobs (see judgequeue.h). */
+#include "judgequeue.h"
+
+#include "gv_log.h"
+#include "record.h"
+#include "store.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+int judgequeue_open(MDB_txn *txn, judgequeue_t *q)
+{
+    int rc = store_dbi_open(txn, "judgequeue.jobs", &q->jobs);
+    return rc == 0 ? store_dbi_open(txn, "judgequeue.pending", &q->pending) : rc;
+}
+
+job_report_t judgequeue_check(const job_t *job, uint32_t attempt)
+{
+    if (job->done) return JOB_REPORT_DONE;
+    if (attempt < job->attempt) return JOB_REPORT_STALE;
+    return JOB_REPORT_APPLY;
+}
+
+int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
+{
+    uint8_t key[8];
+    store_be64_put(key, job->sub_id);
+    recbuf_t rb;
+    recbuf_init(&rb);
+    msgpack_pack_map(&rb.pk, 4);
+    gv_pk_kv_uint(&rb.pk, "attempt", job->attempt);
+    gv_pk_kv_str(&rb.pk, "state", job->done ? "done" : "pending");
+    gv_pk_kv_uint(&rb.pk, "created_at", job->created_at);
+    gv_pk_kv_uint(&rb.pk, "done_at", job->done_at);
+    int rc = recbuf_ok(&rb) ? actor_put(ctx, q->jobs, key, 8, rb.sb.data, rb.sb.size, 0) : -1;
+    recbuf_done(&rb);
+    if (rc != 0) return -1;
+    if (job->done) return actor_del(ctx, q->pending, key, 8);
+    return actor_put(ctx, q->pending, key, 8, "", 0, 0) == 0 ? 0 : -1;
+}
+
+int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id)
+{
+    job_t job = {.sub_id = sub_id, .attempt = 1, .created_at = ctx->now_ms};
+    return judgequeue_put(ctx, q, &job);
+}
+
+int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job_t *job)
+{
+    uint8_t key[8];
+    store_be64_put(key, sub_id);
+    MDB_val v;
+    int rc = actor_get(ctx, q->jobs, key, 8, &v);
+    if (rc != 0) return rc;
+    record_t r;
+    if (record_parse(&r, v.mv_data, v.mv_size) != 0) {
+        record_done(&r);
+        gv_error("corrupt job record", "sub_id=%" PRIu64, sub_id);
+        return -1;
+    }
+    memset(job, 0, sizeof *job);
+    job->sub_id = sub_id;
+    uint64_t attempt = record_uint(&r, "attempt", 1);
+    job->attempt = attempt > UINT32_MAX ? UINT32_MAX : (uint32_t)attempt;
+    job->done = record_str_eq(&r, "state", "done");
+    job->created_at = record_uint(&r, "created_at", 0);
+    job->done_at = record_uint(&r, "done_at", 0);
+    record_done(&r);
+    return 0;
+}
+
+int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, judgequeue_fn fn, void *arg)
+{
+    MDB_cursor *cur;
+    if (actor_cursor(ctx, q->pending, &cur) != 0) return -1;
+    MDB_val k, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST), out = 0;
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 8) continue;
+        job_t job;
+        int g = judgequeue_get(ctx, q, store_be64_get(k.mv_data), &job);
+        if (g < 0) {
+            out = -1;
+            break;
+        }
+        if (g == 1 || job.done) continue; /* index and table disagree; the table wins */
+        if ((out = fn(ctx, &job, arg)) != 0) break;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "iterate pending jobs");
+    return out;
+}

@@ -1,0 +1,29 @@
+/*  problems — the `problems` actor: statements, limits, checkers and test data.
+ *
+ *  A problem record holds its Markdown statement and the HTML rendered from it once on write
+ *  (cmark, safe mode: raw HTML and dangerous links are dropped). Its tests are an ordered list
+ *  {n, input_hash, output_hash, input_size, output_size, sample} whose bytes live in a
+ *  content-addressed blob store (blobs.h), so judges fetch and cache test data by hash.
+ *
+ *  Databases: problems.items (id → record), problems.tests ((id, n) → test),
+ *  problems.blobs / problems.blobrefs. Messages: problems.create/update/delete/get/list/
+ *  add_test (edge; mutations need caller_role jury or admin) and problems.manifest/testdata
+ *  (judges). Changes are published on topic `problem/<id>`, kind `problem`, data
+ *  {id, action: created|updated|deleted|tests} (edges drop cached statements on it).
+ */
+#ifndef ACTORS_PROBLEMS_H
+#define ACTORS_PROBLEMS_H
+
+#include "actor.h"
+
+#define PROBLEMS_TIME_LIMIT_MIN_MS 1
+#define PROBLEMS_TIME_LIMIT_MAX_MS 60000
+#define PROBLEMS_MEMORY_LIMIT_MIN_KB 1024
+#define PROBLEMS_MEMORY_LIMIT_MAX_KB 4194304
+#define PROBLEMS_TAG_MAX 64
+#define PROBLEMS_LIST_DEFAULT 50
+#define PROBLEMS_LIST_MAX 200
+
+extern const actor_kind_t problems_actor;
+
+#endif

@@ -1,0 +1,55 @@
+/*  submissions_impl — what submissions.c (records, create, get, list) and judging.c (judge
+ *  reports, re-offers) share. Private to the submissions actor.
+ */
+#ifndef ACTORS_SUBMISSIONS_IMPL_H
+#define ACTORS_SUBMISSIONS_IMPL_H
+
+#include "actor.h"
+#include "judgequeue.h"
+#include "record.h"
+
+typedef struct {
+    MDB_dbi items;
+    MDB_dbi sources;
+    MDB_dbi by_user;
+    MDB_dbi by_problem;
+    MDB_dbi by_contest;
+    judgequeue_t queue;
+} submissions_t;
+
+/* A submission's fields; strings point into a record, a message or static text. */
+typedef struct {
+    uint64_t id, problem_id, contest_id /* 0 = none */, user_id, submitted_at;
+    const char *language;
+    size_t language_len;
+    const char *status;  /* queued | compiling | running | done */
+    const char *verdict; /* NULL until done */
+    size_t verdict_len;
+    bool has_score;
+    double score;
+    bool has_result; /* time_ms / memory_kb set */
+    uint64_t time_ms, memory_kb;
+    const char *compile_output;
+    size_t compile_output_len;
+    const msgpack_object *tests; /* array of {n, verdict, time_ms, memory_kb}, NULL = [] */
+    uint64_t test;               /* test running now, 0 = none */
+} subview_t;
+
+/* 0 found (r parsed, v filled with pointers into r), 1 absent, -1 error; r needs record_done. */
+int submissions_load(actor_ctx_t *ctx, uint64_t id, record_t *r, subview_t *v);
+/* Packs and stores the record of v. 0 / -1. */
+int submissions_store(actor_ctx_t *ctx, const subview_t *v);
+/* The submission's source: 0 found (points into the map until the next write), 1, -1. */
+int submissions_source(actor_ctx_t *ctx, uint64_t id, MDB_val *out);
+/* Event {id, status, verdict, test} on `submission/<id>`. 0 / -1. */
+int submissions_publish(actor_ctx_t *ctx, const subview_t *v);
+/* A jobs.offer to the broker for the job of v. 0 / -1. */
+int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
+
+/* judging.c */
+int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg);
+int judging_result(actor_ctx_t *ctx, const gv_msg_t *msg);
+/* Offers every unfinished job again (tick and on_reintroduce). */
+int judging_reoffer(actor_ctx_t *ctx);
+
+#endif

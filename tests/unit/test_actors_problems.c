@@ -1,0 +1,417 @@
+/*  The problems actor: create/update/delete/get/list, tests by content hash, judge manifest
+ *  and test data, safe Markdown. */
+#include "test_actors_kit.c"
+
+#include "blobs.h"
+
+typedef struct {
+    const char *title, *md, *tags[4], *checker_type;
+    uint64_t tl, ml;
+} pdef_t;
+
+static void s_pk_checker_type(msgpack_packer *pk, const char *type)
+{
+    gv_pk_key(pk, "checker");
+    msgpack_pack_map(pk, 1);
+    gv_pk_kv_str(pk, "type", type);
+}
+
+static gv_msg_t *s_create(const pdef_t *p, const char *role)
+{
+    size_t ntags = 0;
+    while (ntags < 4 && p->tags[ntags])
+        ntags++;
+    gv_writer_t *w = kit_begin("problems.create", "problems", 7 + (p->checker_type ? 1 : 0));
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_str(pk, "title", p->title);
+    gv_pk_kv_str(pk, "statement_md", p->md ? p->md : "");
+    gv_pk_kv_uint(pk, "time_limit_ms", p->tl ? p->tl : 1000);
+    gv_pk_kv_uint(pk, "memory_limit_kb", p->ml ? p->ml : 262144);
+    gv_pk_key(pk, "tags");
+    msgpack_pack_array(pk, (uint32_t)ntags);
+    for (size_t i = 0; i < ntags; i++)
+        gv_pk_str(pk, p->tags[i]);
+    if (p->checker_type) s_pk_checker_type(pk, p->checker_type);
+    kit_caller(pk, 1, role);
+    return kit_end(w);
+}
+
+/* Creates a problem as jury and returns its id. */
+static uint64_t s_new_problem(node_t *node, const pdef_t *p)
+{
+    gv_msg_t *r = kit_expect(node, s_create(p, "jury"), 201);
+    char id[32];
+    kit_str(kit_data(r, "id"), id, sizeof id);
+    gv_msg_destroy(&r);
+    return strtoull(id, NULL, 10);
+}
+
+static gv_msg_t *s_by_id(const char *type, uint64_t id, const char *role)
+{
+    gv_writer_t *w = kit_begin(type, "problems", role ? 3 : 1);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", id);
+    if (role) kit_caller(gv_writer_pk(w), 7, role);
+    return kit_end(w);
+}
+
+static gv_msg_t *s_add_test(uint64_t id, const char *in, const char *out, bool sample)
+{
+    gv_writer_t *w = kit_begin("problems.add_test", "problems", 6);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "id", id);
+    gv_pk_kv_bin(pk, "input", in, strlen(in));
+    gv_pk_kv_bin(pk, "output", out, strlen(out));
+    gv_pk_kv_bool(pk, "sample", sample);
+    kit_caller(pk, 1, "admin");
+    return kit_end(w);
+}
+
+static gv_msg_t *s_list(uint64_t page, uint64_t per, const char *q)
+{
+    gv_writer_t *w =
+        kit_begin("problems.list", "problems", (page ? 1 : 0) + (per ? 1 : 0) + (q ? 1 : 0));
+    if (page) gv_pk_kv_uint(gv_writer_pk(w), "page", page);
+    if (per) gv_pk_kv_uint(gv_writer_pk(w), "per_page", per);
+    if (q) gv_pk_kv_str(gv_writer_pk(w), "q", q);
+    return kit_end(w);
+}
+
+static void test_create_requires_jury_and_valid_fields(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    pdef_t p = {.title = "A+B"};
+    kit_expect_error(node, s_create(&p, "contestant"), 403, "forbidden", NULL);
+    pdef_t bad_tl = {.title = "x", .tl = 60001};
+    kit_expect_error(node, s_create(&bad_tl, "jury"), 400, "invalid_field", "`time_limit_ms`");
+    pdef_t bad_ml = {.title = "x", .ml = 1023};
+    kit_expect_error(node, s_create(&bad_ml, "jury"), 400, "invalid_field", "`memory_limit_kb`");
+    pdef_t bad_checker = {.title = "x", .checker_type = "fuzzy"};
+    kit_expect_error(node, s_create(&bad_checker, "admin"), 400, "invalid_field", "`checker.type`");
+    pdef_t custom_no_source = {.title = "x", .checker_type = "custom"};
+    kit_expect_error(node, s_create(&custom_no_source, "admin"), 400, "invalid_field",
+                     "`checker.protocol`");
+    pdef_t empty_title = {.title = ""};
+    kit_expect_error(node, s_create(&empty_title, "admin"), 400, "invalid_field", "`title`");
+    CHECK(kit_db_entries(node, "problems.items") == 0);
+
+    gv_msg_t *r = kit_expect(node, s_create(&p, "admin"), 201);
+    CHECK(kit_str_is(kit_data(r, "id"), "1"));
+    gv_msg_destroy(&r);
+    CHECK(kit_count_events(node, "problem/1") == 1);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_get_renders_markdown_safely(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    pdef_t p = {.title = "Sum",
+                .md = "# Sum\n\nAdd *two* numbers.\n\n<script>alert(1)</script>\n\n"
+                      "[click](javascript:alert(2))\n",
+                .tags = {"math", "easy"},
+                .tl = 2000,
+                .ml = 65536};
+    uint64_t id = s_new_problem(node, &p);
+    gv_msg_t *r = kit_expect(node, s_by_id("problems.get", id, "contestant"), 200);
+    char html[4096];
+    kit_str(kit_data(r, "statement_html"), html, sizeof html);
+    CHECK(strstr(html, "<h1>Sum</h1>"));
+    CHECK(strstr(html, "<em>two</em>"));
+    CHECK(!strstr(html, "<script>"));
+    CHECK(!strstr(html, "javascript:"));
+    CHECK(kit_str_is(kit_data(r, "statement_md"), p.md));
+    CHECK(kit_str_is(kit_data(r, "id"), "1"));
+    CHECK(kit_uint(kit_data(r, "time_limit_ms")) == 2000);
+    CHECK(kit_uint(kit_data(r, "memory_limit_kb")) == 65536);
+    const msgpack_object *tags = kit_data(r, "tags");
+    CHECK(tags->type == MSGPACK_OBJECT_ARRAY && tags->via.array.size == 2);
+    CHECK(kit_str_is(&tags->via.array.ptr[1], "easy"));
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "type"), "tokens")); /* the default */
+    CHECK(kit_data(r, "samples")->via.array.size == 0);
+    gv_msg_destroy(&r);
+    kit_expect_error(node, s_by_id("problems.get", 77, NULL), 404, "not_found", NULL);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_list_pages_and_query(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    char title[32];
+    for (int i = 1; i <= 7; i++) {
+        snprintf(title, sizeof title, "%s %d", i % 2 ? "Graph" : "String", i);
+        pdef_t p = {.title = title, .tags = {i == 4 ? "DP" : "misc"}};
+        s_new_problem(node, &p);
+    }
+    gv_msg_t *r = kit_expect(node, s_list(0, 0, NULL), 200);
+    CHECK(kit_uint(kit_data(r, "total")) == 7);
+    const msgpack_object *items = kit_data(r, "items");
+    CHECK(items->via.array.size == 7);
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[0], "id"), "1"));
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[0], "title"), "Graph 1"));
+    CHECK(gv_obj_get(&items->via.array.ptr[0], "statement_md") == NULL);
+    CHECK(items->via.array.ptr[0].via.map.size == 5);
+    gv_msg_destroy(&r);
+
+    r = kit_expect(node, s_list(2, 3, NULL), 200);
+    items = kit_data(r, "items");
+    CHECK(kit_uint(kit_data(r, "total")) == 7 && items->via.array.size == 3);
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[0], "id"), "4"));
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_list(3, 3, NULL), 200);
+    CHECK(kit_data(r, "items")->via.array.size == 1);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_list(9, 3, NULL), 200);
+    CHECK(kit_data(r, "items")->via.array.size == 0 && kit_uint(kit_data(r, "total")) == 7);
+    gv_msg_destroy(&r);
+
+    r = kit_expect(node, s_list(0, 0, "gRaPh"), 200); /* case-insensitive title match */
+    CHECK(kit_uint(kit_data(r, "total")) == 4);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_list(0, 0, "dp"), 200); /* tag match */
+    CHECK(kit_uint(kit_data(r, "total")) == 1);
+    CHECK(kit_str_is(gv_obj_get(&kit_data(r, "items")->via.array.ptr[0], "id"), "4"));
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_list(1, 1000, "zzz"), 200);
+    CHECK(kit_uint(kit_data(r, "total")) == 0);
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_list_caps_per_page(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    /* 205 problems in one batch (one transaction) */
+    gv_msg_t *batch[205];
+    for (int i = 0; i < 205; i++) {
+        pdef_t p = {.title = "P"};
+        batch[i] = s_create(&p, "jury");
+    }
+    CHECK(node_handle_batch(node, batch, 205) == 0);
+    for (int i = 0; i < 205; i++)
+        gv_msg_destroy(&batch[i]);
+    CHECK(kit_count_sends(node, "reply") == 205);
+    gv_msg_t *r = kit_expect(node, s_list(1, 500, NULL), 200);
+    CHECK(kit_data(r, "items")->via.array.size == 200);
+    CHECK(kit_uint(kit_data(r, "total")) == 205);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_list(0, 0, NULL), 200);
+    CHECK(kit_data(r, "items")->via.array.size == 50); /* default per_page */
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_tests_dedup_manifest_testdata(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    pdef_t p = {.title = "Echo", .checker_type = "exact"};
+    uint64_t id = s_new_problem(node, &p);
+
+    gv_msg_t *r = kit_expect(node, s_add_test(id, "1 2\n", "3\n", true), 201);
+    CHECK(kit_uint(kit_data(r, "n")) == 1);
+    gv_msg_destroy(&r);
+    CHECK(kit_count_events(node, "problem/1") == 1);
+    r = kit_expect(node, s_add_test(id, "1 2\n", "3\n", false), 201); /* same bytes again */
+    CHECK(kit_uint(kit_data(r, "n")) == 2);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_add_test(id, "5 5\n", "", false), 201);
+    CHECK(kit_uint(kit_data(r, "n")) == 3);
+    gv_msg_destroy(&r);
+    /* "1 2\n", "3\n", "5 5\n", "" — four distinct blobs for six references */
+    CHECK(kit_db_entries(node, "problems.blobs") == 4);
+    CHECK(kit_db_entries(node, "problems.tests") == 3);
+
+    gv_writer_t *w = kit_begin("problems.add_test", "problems", 5);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", id);
+    gv_pk_kv_str(gv_writer_pk(w), "input", "x");
+    gv_pk_kv_str(gv_writer_pk(w), "output", "y");
+    kit_caller(gv_writer_pk(w), 3, "contestant");
+    kit_expect_error(node, kit_end(w), 403, "forbidden", NULL);
+    kit_expect_error(node, s_add_test(99, "a", "b", false), 404, "not_found", NULL);
+
+    r = kit_expect(node, s_by_id("problems.get", id, NULL), 200);
+    const msgpack_object *samples = kit_data(r, "samples");
+    CHECK(samples->via.array.size == 1);
+    CHECK(kit_str_is(gv_obj_get(&samples->via.array.ptr[0], "input"), "1 2\n"));
+    CHECK(kit_str_is(gv_obj_get(&samples->via.array.ptr[0], "output"), "3\n"));
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "type"), "exact"));
+    gv_msg_destroy(&r);
+
+    w = kit_begin("problems.manifest", "problems", 1);
+    gv_pk_kv_uint(gv_writer_pk(w), "problem_id", id);
+    r = kit_expect(node, kit_end(w), 200);
+    const msgpack_object *tests = kit_data(r, "tests");
+    CHECK(tests->via.array.size == 3);
+    char hash[BLOBS_HASH_HEX + 1], got[80];
+    blobs_hash("1 2\n", 4, hash);
+    CHECK(!strcmp(kit_str(gv_obj_get(&tests->via.array.ptr[0], "input_hash"), got, sizeof got),
+                  hash));
+    CHECK(!strcmp(kit_str(gv_obj_get(&tests->via.array.ptr[1], "input_hash"), got, sizeof got),
+                  hash));
+    CHECK(kit_uint(gv_obj_get(&tests->via.array.ptr[2], "n")) == 3);
+    CHECK(kit_uint(gv_obj_get(&tests->via.array.ptr[2], "output_size")) == 0);
+    CHECK(kit_uint(gv_obj_get(&tests->via.array.ptr[0], "input_size")) == 4);
+    CHECK(gv_obj_get(&tests->via.array.ptr[0], "sample")->via.boolean);
+    CHECK(kit_uint(kit_data(r, "time_limit_ms")) == 1000);
+    CHECK(kit_str_is(kit_data(r, "problem_id"), "1"));
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "type"), "exact"));
+    gv_msg_destroy(&r);
+    w = kit_begin("problems.manifest", "problems", 1);
+    gv_pk_kv_uint(gv_writer_pk(w), "problem_id", 404);
+    kit_expect_error(node, kit_end(w), 404, "not_found", NULL);
+
+    w = kit_begin("problems.testdata", "problems", 1);
+    gv_pk_kv_str(gv_writer_pk(w), "hash", hash);
+    r = kit_expect(node, kit_end(w), 200);
+    const msgpack_object *data = kit_data(r, "data");
+    CHECK(data->type == MSGPACK_OBJECT_BIN && data->via.bin.size == 4);
+    CHECK(!memcmp(data->via.bin.ptr, "1 2\n", 4));
+    gv_msg_destroy(&r);
+    w = kit_begin("problems.testdata", "problems", 1);
+    gv_pk_kv_str(gv_writer_pk(w), "hash", "ABC");
+    kit_expect_error(node, kit_end(w), 400, "invalid_field", "`hash`");
+    blobs_hash("never stored", 12, hash);
+    w = kit_begin("problems.testdata", "problems", 1);
+    gv_pk_kv_str(gv_writer_pk(w), "hash", hash);
+    kit_expect_error(node, kit_end(w), 404, "not_found", NULL);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_update_and_delete(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    pdef_t a = {.title = "Old", .md = "old *text*", .tags = {"t1"}};
+    uint64_t ida = s_new_problem(node, &a), idb = s_new_problem(node, &a);
+    kit_expect_ok(node, s_add_test(ida, "shared", "out-a", false), 201);
+    kit_expect_ok(node, s_add_test(idb, "shared", "out-b", false), 201);
+    CHECK(kit_db_entries(node, "problems.blobs") == 3);
+
+    gv_writer_t *w = kit_begin("problems.update", "problems", 5);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", ida);
+    gv_pk_kv_str(gv_writer_pk(w), "title", "New");
+    gv_pk_kv_str(gv_writer_pk(w), "statement_md", "**bold**");
+    kit_caller(gv_writer_pk(w), 1, "jury");
+    gv_msg_t *r = kit_expect(node, kit_end(w), 200);
+    CHECK(kit_str_is(kit_data(r, "title"), "New"));
+    char html[256];
+    CHECK(
+        strstr(kit_str(kit_data(r, "statement_html"), html, sizeof html), "<strong>bold</strong>"));
+    CHECK(kit_data(r, "tags")->via.array.size == 1); /* untouched fields kept */
+    gv_msg_destroy(&r);
+    CHECK(kit_count_events(node, "problem/1") == 1);
+
+    w = kit_begin("problems.update", "problems", 4);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", ida);
+    gv_pk_kv_uint(gv_writer_pk(w), "time_limit_ms", 0);
+    kit_caller(gv_writer_pk(w), 1, "jury");
+    kit_expect_error(node, kit_end(w), 400, "invalid_field", "`time_limit_ms`");
+    w = kit_begin("problems.update", "problems", 4);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", ida);
+    gv_pk_kv_uint(gv_writer_pk(w), "time_limit_ms", 3000);
+    kit_caller(gv_writer_pk(w), 1, "jury");
+    r = kit_expect(node, kit_end(w), 200);
+    CHECK(kit_uint(kit_data(r, "time_limit_ms")) == 3000);
+    CHECK(
+        strstr(kit_str(kit_data(r, "statement_html"), html, sizeof html), "<strong>bold</strong>"));
+    gv_msg_destroy(&r);
+    w = kit_begin("problems.update", "problems", 4);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", 55);
+    gv_pk_kv_str(gv_writer_pk(w), "title", "x");
+    kit_caller(gv_writer_pk(w), 1, "jury");
+    kit_expect_error(node, kit_end(w), 404, "not_found", NULL);
+    CHECK(outbox_size(node_outbox(node)) == 1); /* the 404 and nothing else */
+
+    kit_expect_error(node, s_by_id("problems.delete", ida, "contestant"), 403, "forbidden", NULL);
+    gv_msg_t *d = kit_expect(node, s_by_id("problems.delete", ida, "admin"), 204);
+    CHECK(gv_reply_data(d) == NULL);
+    gv_msg_destroy(&d);
+    CHECK(kit_count_events(node, "problem/1") == 1);
+    kit_expect_error(node, s_by_id("problems.get", ida, NULL), 404, "not_found", NULL);
+    kit_expect_error(node, s_by_id("problems.delete", ida, "admin"), 404, "not_found", NULL);
+    /* "out-a" went with its last reference; "shared" is still used by problem b */
+    CHECK(kit_db_entries(node, "problems.blobs") == 2);
+    CHECK(kit_db_entries(node, "problems.tests") == 1);
+    r = kit_expect(node, s_list(0, 0, NULL), 200);
+    CHECK(kit_uint(kit_data(r, "total")) == 1);
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_float_and_custom_checkers(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    gv_writer_t *w = kit_begin("problems.create", "problems", 7);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_str(pk, "title", "Float");
+    gv_pk_kv_str(pk, "statement_md", "");
+    gv_pk_kv_uint(pk, "time_limit_ms", 1000);
+    gv_pk_kv_uint(pk, "memory_limit_kb", 65536);
+    gv_pk_key(pk, "checker");
+    msgpack_pack_map(pk, 2);
+    gv_pk_kv_str(pk, "type", "float");
+    gv_pk_key(pk, "abs");
+    msgpack_pack_double(pk, 1e-4);
+    kit_caller(pk, 1, "jury");
+    kit_expect_ok(node, kit_end(w), 201);
+    gv_msg_t *r = kit_expect(node, s_by_id("problems.get", 1, "jury"), 200);
+    const msgpack_object *c = kit_data(r, "checker");
+    CHECK(gv_obj_get(c, "abs")->via.f64 == 1e-4 && gv_obj_get(c, "rel")->via.f64 == 1e-6);
+    gv_msg_destroy(&r);
+
+    w = kit_begin("problems.create", "problems", 7);
+    pk = gv_writer_pk(w);
+    gv_pk_kv_str(pk, "title", "Custom");
+    gv_pk_kv_str(pk, "statement_md", "");
+    gv_pk_kv_uint(pk, "time_limit_ms", 1000);
+    gv_pk_kv_uint(pk, "memory_limit_kb", 65536);
+    gv_pk_key(pk, "checker");
+    msgpack_pack_map(pk, 4);
+    gv_pk_kv_str(pk, "type", "custom");
+    gv_pk_kv_str(pk, "protocol", "testlib");
+    gv_pk_kv_str(pk, "language", "cpp");
+    gv_pk_kv_str(pk, "source", "int main(){}");
+    kit_caller(pk, 1, "jury");
+    kit_expect_ok(node, kit_end(w), 201);
+    r = kit_expect(node, s_by_id("problems.get", 2, "contestant"), 200);
+    CHECK(gv_obj_get(kit_data(r, "checker"), "source") == NULL); /* not shown to contestants */
+    gv_msg_destroy(&r);
+    gv_writer_t *m = kit_begin("problems.manifest", "problems", 1);
+    gv_pk_kv_uint(gv_writer_pk(m), "problem_id", 2);
+    r = kit_expect(node, kit_end(m), 200);
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "source"), "int main(){}"));
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "protocol"), "testlib"));
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+int main(void)
+{
+    kit_init();
+    RUN(test_create_requires_jury_and_valid_fields);
+    RUN(test_get_renders_markdown_safely);
+    RUN(test_list_pages_and_query);
+    RUN(test_list_caps_per_page);
+    RUN(test_tests_dedup_manifest_testdata);
+    RUN(test_update_and_delete);
+    RUN(test_float_and_custom_checkers);
+    return 0;
+}

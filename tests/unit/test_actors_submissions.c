@@ -1,0 +1,361 @@
+/*  The submissions actor and its judge queue: create → job, exactly one verdict per
+ *  submission, progress, visibility, listing, restart and re-offer. */
+#include "test_actors_kit.c"
+
+static gv_msg_t *s_submit(uint64_t user, uint64_t problem, uint64_t contest, const char *source)
+{
+    gv_writer_t *w = kit_begin("submissions.create", "submissions", contest ? 7 : 6);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "problem_id", problem);
+    gv_pk_kv_str(pk, "language", "cpp");
+    gv_pk_kv_str(pk, "source", source);
+    gv_pk_kv_uint(pk, "user_id", user);
+    if (contest) gv_pk_kv_uint(pk, "contest_id", contest);
+    kit_caller(pk, user, "contestant");
+    return kit_end(w);
+}
+
+static uint64_t s_new_submission(node_t *node, uint64_t user, uint64_t problem, uint64_t contest)
+{
+    gv_msg_t *r = kit_expect(node, s_submit(user, problem, contest, "int main(){}"), 202);
+    char id[32];
+    kit_str(kit_data(r, "id"), id, sizeof id);
+    gv_msg_destroy(&r);
+    return strtoull(id, NULL, 10);
+}
+
+static gv_msg_t *s_progress(uint64_t sub, uint32_t attempt, const char *status, uint64_t test)
+{
+    gv_writer_t *w = gv_writer_new("judge.progress", 0, "judge-1", "submissions", 0, test ? 4 : 3);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "sub_id", sub);
+    gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_kv_str(pk, "status", status);
+    if (test) gv_pk_kv_uint(pk, "test", test);
+    return kit_end(w);
+}
+
+static gv_msg_t *s_result(uint64_t sub, uint32_t attempt, const char *verdict)
+{
+    gv_writer_t *w = gv_writer_new("judge.result", 0, "judge-1", "submissions", 0, 7);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "sub_id", sub);
+    gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_kv_str(pk, "verdict", verdict);
+    gv_pk_kv_uint(pk, "time_ms", 120);
+    gv_pk_kv_uint(pk, "memory_kb", 2048);
+    gv_pk_kv_str(pk, "compile_output", "warning: unused");
+    gv_pk_key(pk, "tests");
+    msgpack_pack_array(pk, 2);
+    for (int i = 1; i <= 2; i++) {
+        msgpack_pack_map(pk, 4);
+        gv_pk_kv_uint(pk, "n", (uint64_t)i);
+        gv_pk_kv_str(pk, "verdict", i == 1 ? "AC" : verdict);
+        gv_pk_kv_uint(pk, "time_ms", 60);
+        gv_pk_kv_uint(pk, "memory_kb", 1024);
+    }
+    return kit_end(w);
+}
+
+/* Runs a notification (no reply expected) as its own batch. */
+static void s_notify(node_t *node, gv_msg_t *msg)
+{
+    CHECK(kit_call(node, msg) == NULL);
+}
+
+static gv_msg_t *s_get(uint64_t id, uint64_t caller, const char *role)
+{
+    gv_writer_t *w = kit_begin("submissions.get", "submissions", 3);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", id);
+    kit_caller(gv_writer_pk(w), caller, role);
+    return kit_end(w);
+}
+
+/* status and verdict of a submission as jury sees it */
+static void s_expect_state(node_t *node, uint64_t id, const char *status, const char *verdict)
+{
+    gv_msg_t *r = kit_expect(node, s_get(id, 1, "jury"), 200);
+    char got[32];
+    if (!kit_str_is(kit_data(r, "status"), status))
+        fprintf(stderr, "status is %s, expected %s\n",
+                kit_str(kit_data(r, "status"), got, sizeof got), status);
+    CHECK(kit_str_is(kit_data(r, "status"), status));
+    if (verdict)
+        CHECK(kit_str_is(kit_data(r, "verdict"), verdict));
+    else
+        CHECK(kit_data(r, "verdict") == NULL);
+    gv_msg_destroy(&r);
+}
+
+static void test_create_commits_record_and_pending_job(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    gv_msg_t *r = kit_expect(node, s_submit(5, 3, 0, "int main(){return 0;}"), 202);
+    CHECK(kit_str_is(kit_data(r, "id"), "1"));
+    CHECK(kit_str_is(kit_data(r, "status"), "queued"));
+    gv_msg_destroy(&r);
+
+    /* the offer to the broker and the queued event were queued with the reply */
+    CHECK(kit_count_sends(node, "jobs.offer") == 1);
+    gv_msg_t *offer = kit_nth_send(node, "jobs.offer", 0);
+    CHECK(!strcmp(gv_msg_to(offer), "broker") && !strcmp(gv_msg_from(offer), "submissions"));
+    CHECK(gv_msg_uint(offer, "sub_id", 0) == 1 && gv_msg_uint(offer, "attempt", 0) == 1);
+    CHECK(gv_msg_uint(offer, "problem_id", 0) == 3);
+    CHECK(!strcmp(gv_msg_str(offer, "language"), "cpp"));
+    CHECK(!strcmp(gv_msg_str(offer, "source"), "int main(){return 0;}"));
+    gv_msg_destroy(&offer);
+    gv_msg_t *ev = kit_last_event(node, "submission/1");
+    CHECK(ev && !strcmp(gv_msg_type(ev), "event"));
+    CHECK(gv_obj_str_eq(gv_msg_field(ev, "kind"), "submission"));
+    CHECK(kit_str_is(gv_obj_get(gv_msg_field(ev, "data"), "status"), "queued"));
+    gv_msg_destroy(&ev);
+
+    CHECK(kit_db_entries(node, "submissions.items") == 1);
+    CHECK(kit_db_entries(node, "judgequeue.jobs") == 1);
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 1);
+
+    r = kit_expect(node, s_get(1, 5, "contestant"), 200);
+    const msgpack_object *d = kit_data(r, NULL);
+    CHECK(d->via.map.size == 14);
+    CHECK(kit_str_is(kit_data(r, "problem_id"), "3") && kit_str_is(kit_data(r, "user_id"), "5"));
+    CHECK(kit_data(r, "contest_id") == NULL && kit_data(r, "score") == NULL);
+    CHECK(kit_data(r, "time_ms") == NULL && kit_data(r, "memory_kb") == NULL);
+    CHECK(kit_str_is(kit_data(r, "source"), "int main(){return 0;}"));
+    CHECK(kit_str_is(kit_data(r, "compile_output"), ""));
+    CHECK(kit_data(r, "tests")->via.array.size == 0);
+    char at[40];
+    kit_str(kit_data(r, "submitted_at"), at, sizeof at);
+    CHECK(strlen(at) == 24 && at[10] == 'T' && at[23] == 'Z');
+    gv_msg_destroy(&r);
+
+    kit_expect_error(node, s_submit(5, 3, 0, ""), 400, "invalid_field", "`source`");
+    gv_writer_t *w = kit_begin("submissions.create", "submissions", 6);
+    gv_pk_kv_uint(gv_writer_pk(w), "problem_id", 3);
+    gv_pk_kv_str(gv_writer_pk(w), "language", "cpp");
+    gv_pk_kv_str(gv_writer_pk(w), "source", "x");
+    gv_pk_kv_uint(gv_writer_pk(w), "user_id", 6);
+    kit_caller(gv_writer_pk(w), 5, "contestant");
+    kit_expect_error(node, kit_end(w), 403, "forbidden", NULL);
+    CHECK(kit_db_entries(node, "submissions.items") == 1);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_result_applied_exactly_once(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t id = s_new_submission(node, 5, 1, 0);
+
+    s_notify(node, s_progress(id, 1, "compiling", 0));
+    CHECK(kit_count_events(node, "submission/1") == 1);
+    s_expect_state(node, id, "compiling", NULL);
+    s_notify(node, s_progress(id, 1, "running", 2));
+    gv_msg_t *ev = kit_last_event(node, "submission/1");
+    CHECK(kit_uint(gv_obj_get(gv_msg_field(ev, "data"), "test")) == 2);
+    CHECK(kit_str_is(gv_obj_get(gv_msg_field(ev, "data"), "status"), "running"));
+    gv_msg_destroy(&ev);
+
+    s_notify(node, s_result(id, 1, "WA"));
+    ev = kit_last_event(node, "submission/1");
+    CHECK(ev && kit_str_is(gv_obj_get(gv_msg_field(ev, "data"), "verdict"), "WA"));
+    CHECK(kit_str_is(gv_obj_get(gv_msg_field(ev, "data"), "status"), "done"));
+    gv_msg_destroy(&ev);
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 0);
+
+    gv_msg_t *r = kit_expect(node, s_get(id, 5, "contestant"), 200);
+    CHECK(kit_str_is(kit_data(r, "verdict"), "WA") && kit_str_is(kit_data(r, "status"), "done"));
+    CHECK(kit_uint(kit_data(r, "time_ms")) == 120 && kit_uint(kit_data(r, "memory_kb")) == 2048);
+    CHECK(kit_str_is(kit_data(r, "compile_output"), "warning: unused"));
+    const msgpack_object *tests = kit_data(r, "tests");
+    CHECK(tests->via.array.size == 2);
+    CHECK(kit_str_is(gv_obj_get(&tests->via.array.ptr[1], "verdict"), "WA"));
+    CHECK(tests->via.array.ptr[1].via.map.size == 4);
+    gv_msg_destroy(&r);
+
+    /* the same result again, a different one for the same attempt, a newer attempt, an older
+     * attempt, late progress: all ignored, nothing published */
+    s_notify(node, s_result(id, 1, "WA"));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_notify(node, s_result(id, 1, "AC"));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_notify(node, s_result(id, 2, "AC"));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_notify(node, s_result(id, 0, "AC"));
+    s_notify(node, s_progress(id, 1, "running", 1));
+    s_notify(node, s_progress(id, 3, "compiling", 0));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_expect_state(node, id, "done", "WA");
+
+    /* unknown submission: ignored quietly */
+    s_notify(node, s_result(999, 1, "AC"));
+    CHECK(outbox_size(node_outbox(node)) == 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_duplicate_results_in_one_batch(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t id = s_new_submission(node, 5, 1, 0);
+    gv_msg_t *batch[3] = {s_result(id, 1, "TLE"), s_result(id, 1, "AC"), s_result(id, 1, "TLE")};
+    outbox_clear(node_outbox(node));
+    CHECK(node_handle_batch(node, batch, 3) == 0);
+    for (int i = 0; i < 3; i++)
+        gv_msg_destroy(&batch[i]);
+    CHECK(kit_count_events(node, "submission/1") == 1);
+    s_expect_state(node, id, "done", "TLE");
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_newer_attempt_owns_the_job(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t a = s_new_submission(node, 5, 1, 0), b = s_new_submission(node, 5, 1, 0);
+
+    /* a: the broker re-queued the job as attempt 2; the lost judge's attempt 1 comes late */
+    s_notify(node, s_progress(a, 2, "running", 1));
+    s_notify(node, s_result(a, 1, "AC"));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_expect_state(node, a, "running", NULL);
+    s_notify(node, s_result(a, 2, "RTE"));
+    s_expect_state(node, a, "done", "RTE");
+
+    /* b: attempt 1 reports first, so its verdict stands and attempt 2 is the duplicate */
+    s_notify(node, s_result(b, 1, "AC"));
+    s_notify(node, s_result(b, 2, "WA"));
+    s_expect_state(node, b, "done", "AC");
+
+    /* a verdict the judge made up is recorded as JE */
+    uint64_t c = s_new_submission(node, 5, 1, 0);
+    s_notify(node, s_result(c, 1, "XX"));
+    s_expect_state(node, c, "done", "JE");
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_visibility_and_listing(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    /* users 5 and 6; problems 1 and 2; contest 9 for some */
+    uint64_t plan[][3] = {{5, 1, 0}, {6, 1, 9}, {5, 2, 9}, {6, 2, 0}, {5, 1, 9}, {5, 2, 0}};
+    for (size_t i = 0; i < 6; i++)
+        CHECK(s_new_submission(node, plan[i][0], plan[i][1], plan[i][2]) == i + 1);
+
+    kit_expect_error(node, s_get(2, 5, "contestant"), 404, "not_found", NULL);
+    kit_expect_ok(node, s_get(2, 6, "contestant"), 200);
+    kit_expect_ok(node, s_get(2, 1, "jury"), 200);
+    kit_expect_ok(node, s_get(2, 1, "admin"), 200);
+    kit_expect_error(node, s_get(77, 1, "admin"), 404, "not_found", NULL);
+
+    struct {
+        uint64_t problem, contest, user, page, per;
+        const char *role;
+        uint64_t caller, total;
+        uint64_t ids[6];
+    } cases[] = {
+        {0, 0, 0, 0, 0, "jury", 1, 6, {6, 5, 4, 3, 2, 1}},
+        {0, 0, 0, 0, 0, "contestant", 5, 4, {6, 5, 3, 1}},
+        {0, 0, 6, 0, 0, "contestant", 5, 0, {0}}, /* someone else's: nothing */
+        {0, 0, 6, 0, 0, "admin", 1, 2, {4, 2}},
+        {1, 0, 0, 0, 0, "jury", 1, 3, {5, 2, 1}},
+        {0, 9, 0, 0, 0, "jury", 1, 3, {5, 3, 2}},
+        {2, 9, 0, 0, 0, "jury", 1, 1, {3}},
+        {1, 0, 0, 0, 0, "contestant", 5, 2, {5, 1}},
+        {0, 0, 0, 2, 4, "jury", 1, 6, {2, 1}},
+        {0, 0, 5, 2, 1, "jury", 1, 4, {5}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        gv_writer_t *w = kit_begin("submissions.list", "submissions",
+                                   2 + !!cases[c].problem + !!cases[c].contest + !!cases[c].user +
+                                       !!cases[c].page + !!cases[c].per);
+        msgpack_packer *pk = gv_writer_pk(w);
+        if (cases[c].problem) gv_pk_kv_uint(pk, "problem_id", cases[c].problem);
+        if (cases[c].contest) gv_pk_kv_uint(pk, "contest_id", cases[c].contest);
+        if (cases[c].user) gv_pk_kv_uint(pk, "user_id", cases[c].user);
+        if (cases[c].page) gv_pk_kv_uint(pk, "page", cases[c].page);
+        if (cases[c].per) gv_pk_kv_uint(pk, "per_page", cases[c].per);
+        kit_caller(pk, cases[c].caller, cases[c].role);
+        gv_msg_t *r = kit_expect(node, kit_end(w), 200);
+        if (kit_uint(kit_data(r, "total")) != cases[c].total)
+            fprintf(stderr, "case %zu: total %" PRIu64 "\n", c, kit_uint(kit_data(r, "total")));
+        CHECK(kit_uint(kit_data(r, "total")) == cases[c].total);
+        const msgpack_object *items = kit_data(r, "items");
+        for (uint32_t i = 0; i < items->via.array.size; i++) {
+            char id[32];
+            kit_str(gv_obj_get(&items->via.array.ptr[i], "id"), id, sizeof id);
+            CHECK(strtoull(id, NULL, 10) == cases[c].ids[i]);
+            CHECK(items->via.array.ptr[i].via.map.size == 11); /* no tests/compile_output/source */
+            CHECK(!gv_obj_get(&items->via.array.ptr[i], "source"));
+        }
+        CHECK(items->via.array.size == 6 || cases[c].ids[items->via.array.size] == 0);
+        gv_msg_destroy(&r);
+    }
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_restart_keeps_jobs_and_reoffers(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    for (int i = 0; i < 4; i++)
+        s_new_submission(node, 5, 1, 0);
+    s_notify(node, s_result(2, 1, "AC"));
+    s_notify(node, s_progress(3, 2, "compiling", 0)); /* job 3 is at attempt 2 now */
+    node_destroy(&node);
+
+    node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    s_expect_state(node, 2, "done", "AC");
+    s_expect_state(node, 4, "queued", NULL);
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 3);
+
+    /* the broker link came (back) up: every unfinished job is offered at its current attempt */
+    outbox_clear(node_outbox(node));
+    node_request_reintroduce(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == 3);
+    uint64_t want[3][2] = {{1, 1}, {3, 2}, {4, 1}};
+    for (size_t i = 0; i < 3; i++) {
+        gv_msg_t *o = kit_nth_send(node, "jobs.offer", i);
+        CHECK(gv_msg_uint(o, "sub_id", 0) == want[i][0]);
+        CHECK(gv_msg_uint(o, "attempt", 0) == want[i][1]);
+        CHECK(!strcmp(gv_msg_str(o, "source"), "int main(){}"));
+        gv_msg_destroy(&o);
+    }
+    /* only once per request */
+    outbox_clear(node_outbox(node));
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(outbox_size(node_outbox(node)) == 0);
+    /* and on the timer */
+    node_force_ticks(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == 3);
+    CHECK(node_ms_until_tick(node) > 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+int main(void)
+{
+    kit_init();
+    RUN(test_create_commits_record_and_pending_job);
+    RUN(test_result_applied_exactly_once);
+    RUN(test_duplicate_results_in_one_batch);
+    RUN(test_newer_attempt_owns_the_job);
+    RUN(test_visibility_and_listing);
+    RUN(test_restart_keeps_jobs_and_reoffers);
+    return 0;
+}
