@@ -1,0 +1,111 @@
+/*  edge_validate — checks request bodies and query strings before anything leaves the edge.
+ *
+ *  Each validator takes the parsed JSON body (an object) and fills a plain struct whose
+ *  pointers borrow from the json_t (valid while the body lives), or fails with an edge_err_t:
+ *    400 invalid_field  a field is missing, has the wrong type or is out of range; the
+ *                       message names the field ("`problem_id` is required");
+ *    413 too_large      a submission's `source` is larger than max_source_bytes.
+ *  Optional fields that are null count as absent. Ids may be JSON numbers or strings of
+ *  decimal digits (ids are strings in replies, so clients echo them back as strings).
+ *  Nothing here talks to the network, so it is all unit-tested (tests/unit/test_edge_validate.c).
+ */
+#ifndef EDGE_VALIDATE_H
+#define EDGE_VALIDATE_H
+
+#include "errors.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EDGE_USERNAME_MAX 48
+#define EDGE_DISPLAY_NAME_MAX 256
+#define EDGE_PASSWORD_MIN 8
+#define EDGE_PASSWORD_MAX 1024
+#define EDGE_LANGUAGE_MAX 32
+#define EDGE_TITLE_MAX 1024
+#define EDGE_STATEMENT_MAX (1u << 20)
+#define EDGE_TIME_LIMIT_MAX_MS 600000u     /* 10 minutes */
+#define EDGE_MEMORY_LIMIT_MAX_KB 67108864u /* 64 GiB */
+#define EDGE_TAGS_MAX 64
+#define EDGE_TAG_MAX 256
+#define EDGE_CHECKER_SOURCE_MAX (1u << 20)
+#define EDGE_CHECKER_DEPTH 4
+#define EDGE_PAGE_MAX 1000000u
+#define EDGE_PER_PAGE_MAX 1000u
+#define EDGE_QUERY_Q_MAX 256
+
+typedef struct {
+    const char *username;
+    const char *password;
+    size_t password_len;
+    const char *display_name; /* NULL when absent */
+} edge_register_t;
+int edge_v_register(const json_t *body, edge_register_t *out, edge_err_t *err);
+
+typedef struct {
+    const char *username;
+    const char *password;
+    size_t password_len;
+} edge_login_t;
+int edge_v_login(const json_t *body, edge_login_t *out, edge_err_t *err);
+
+typedef struct {
+    uint64_t problem_id;
+    const char *language;
+    const char *source;
+    size_t source_len;
+    bool has_contest;
+    uint64_t contest_id;
+} edge_submission_t;
+int edge_v_submission(const json_t *body, uint64_t max_source_bytes, edge_submission_t *out,
+                      edge_err_t *err);
+
+/* Create (all of title, statement_md, time_limit_ms, memory_limit_kb required) or update
+ * (any subset). n_fields counts the fields present, for the message body. */
+typedef struct {
+    const char *title;
+    const char *statement_md;
+    size_t statement_len;
+    bool has_time_limit, has_memory_limit;
+    uint64_t time_limit_ms, memory_limit_kb;
+    const json_t *tags;    /* array of strings, or NULL */
+    const json_t *checker; /* object, or NULL */
+    uint32_t n_fields;
+} edge_problem_t;
+int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_err_t *err);
+
+typedef struct {
+    const char *input;
+    size_t input_len;
+    const char *output;
+    size_t output_len;
+    bool has_sample;
+    bool sample;
+} edge_test_t;
+int edge_v_test(const json_t *body, edge_test_t *out, edge_err_t *err);
+
+/* Query strings (NULL = none). Empty values ("page=") count as absent. */
+typedef struct {
+    bool has_page, has_per_page, has_q;
+    uint64_t page, per_page;
+    char q[EDGE_QUERY_Q_MAX + 1];
+} edge_problem_query_t;
+int edge_v_problem_query(const char *query, edge_problem_query_t *out, edge_err_t *err);
+
+typedef struct {
+    bool has_problem, has_contest, has_user, has_page, has_per_page;
+    uint64_t problem_id, contest_id, user_id, page, per_page;
+} edge_submission_query_t;
+int edge_v_submission_query(const char *query, edge_submission_query_t *out, edge_err_t *err);
+
+/* Field-level helpers (also used by the route files). Each returns 1 when the field is
+ * present and valid, 0 when it is absent (or null) and optional, -1 with err set otherwise. */
+int edge_v_id(const json_t *obj, const char *name, bool required, uint64_t *out, edge_err_t *err);
+int edge_v_string(const json_t *obj, const char *name, bool required, size_t max_bytes,
+                  const char **out, size_t *len, edge_err_t *err);
+int edge_v_uint(const json_t *obj, const char *name, bool required, uint64_t min, uint64_t max,
+                uint64_t *out, edge_err_t *err);
+
+#endif

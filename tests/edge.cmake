@@ -1,0 +1,17 @@
+# edge unit tests (C programs under tests/unit/test_edge_*.c, linked with gavel_edge_core).
+# tests/*.cmake are included alphabetically, so this file cannot use proto.cmake's
+# gavel_unit_test(): it has its own helper.
+function(gavel_edge_test name)
+  add_executable(${name} ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}.c)
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+  target_link_libraries(${name} PRIVATE gavel_edge_core)
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 120 LABELS "unit;edge")
+endfunction()
+
+foreach(t test_edge_json test_edge_validate test_edge_router test_edge_metrics
+          test_edge_ratelimit test_edge_errors)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.c)
+    gavel_edge_test(${t})
+  endif()
+endforeach()
