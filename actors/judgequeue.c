@@ -69,16 +69,27 @@ int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job
     return 0;
 }
 
-int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, judgequeue_fn fn, void *arg)
+int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t from, size_t max,
+                            judgequeue_fn fn, void *arg, uint64_t *next)
 {
     MDB_cursor *cur;
+    *next = 0;
     if (actor_cursor(ctx, q->pending, &cur) != 0) return -1;
-    MDB_val k, v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST), out = 0;
+    uint8_t start[8];
+    store_be64_put(start, from);
+    MDB_val k = {sizeof start, start}, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE), out = 0;
+    size_t seen = 0;
     for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 8) continue;
+        uint64_t id = store_be64_get(k.mv_data);
+        if (seen == max) {
+            *next = id;
+            break;
+        }
+        seen++;
         job_t job;
-        int g = judgequeue_get(ctx, q, store_be64_get(k.mv_data), &job);
+        int g = judgequeue_get(ctx, q, id, &job);
         if (g < 0) {
             out = -1;
             break;

@@ -58,6 +58,9 @@ job_report_t judgequeue_check(const job_t *job, uint32_t attempt);
 /* Calls fn for every unfinished job in sub_id order; stops at the first non-zero return
  * (returned). -1 on storage errors. fn must not write to the queue's databases. */
 typedef int (*judgequeue_fn)(actor_ctx_t *ctx, const job_t *job, void *arg);
-int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, judgequeue_fn fn, void *arg);
+/* Calls fn for at most `max` unfinished jobs with sub_id >= from, in id order. *next is set to
+ * the id to continue from, or 0 when the walk reached the end. 0 / -1. */
+int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t from, size_t max,
+                            judgequeue_fn fn, void *arg, uint64_t *next);
 
 #endif

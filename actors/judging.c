@@ -153,11 +153,43 @@ static int s_offer_one(actor_ctx_t *ctx, const job_t *job, void *arg)
     return rc < 0 ? -1 : 0;
 }
 
-int judging_reoffer(actor_ctx_t *ctx)
+/* Starts a sweep at once (node start, broker back) — the periodic one waits for its turn. */
+int judging_reoffer_now(actor_ctx_t *ctx)
 {
     submissions_t *st = ctx->state;
+    st->sweeping = true;
+    st->sweep_from = 0;
+    st->sweep_offered = 0;
+    return judging_reoffer_tick(ctx);
+}
+
+/* Every REOFFER_TICK_MS: offer the next slice of unfinished jobs while a sweep runs; start a
+ * new sweep every reoffer_interval_ms as a safety net for jobs the broker lost silently. The
+ * broker ignores offers for jobs it already holds, so repeats cost only bandwidth. */
+int judging_reoffer_tick(actor_ctx_t *ctx)
+{
+    submissions_t *st = ctx->state;
+    uint64_t now = gv_mono_ms();
+    if (!st->sweeping) {
+        if (now < st->next_sweep_at)
+            return 0;
+        st->sweeping = true;
+        st->sweep_from = 0;
+        st->sweep_offered = 0;
+    }
     size_t n = 0;
-    if (judgequeue_each_pending(ctx, &st->queue, s_offer_one, &n) != 0) return -1;
-    if (n) gv_info("offered unfinished jobs to the broker", "jobs=%zu", n);
+    uint64_t next = 0;
+    if (judgequeue_each_pending(ctx, &st->queue, st->sweep_from, REOFFER_SLICE, s_offer_one, &n,
+                                &next) != 0)
+        return -1;
+    st->sweep_offered += n;
+    if (next) {
+        st->sweep_from = next;
+        return 0;
+    }
+    st->sweeping = false;
+    st->next_sweep_at = now + ctx->env->reoffer_interval_ms;
+    if (st->sweep_offered)
+        gv_info("offered unfinished jobs to the broker", "jobs=%zu", st->sweep_offered);
     return 0;
 }

@@ -446,7 +446,7 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
     }
     if (empty) total = 0;
     if (!empty && actor_cursor(ctx, dbi, &w.cur) != 0) return -1;
-    uint64_t id, seen = 0;
+    uint64_t id = 0, seen = 0;
     int rc = empty ? 1 : 0;
     while (rc == 0 && (rc = s_walk_next(ctx, &w, &id)) == 0) {
         if (check) {
@@ -497,7 +497,8 @@ static int s_init(actor_ctx_t *ctx)
     submissions_t *st = calloc(1, sizeof *st);
     if (!st) return -1;
     ctx->state = st;
-    ctx->tick_ms = ctx->env->reoffer_interval_ms;
+    ctx->tick_ms = REOFFER_TICK_MS;
+    st->next_sweep_at = gv_mono_ms() + ctx->env->reoffer_interval_ms;
     int rc = store_dbi_open(ctx->txn, "submissions.items", &st->items);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.sources", &st->sources);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.by_user", &st->by_user);
@@ -524,6 +525,6 @@ const actor_kind_t submissions_actor = {
     .n_routes = sizeof s_routes / sizeof s_routes[0],
     .init = s_init,
     .destroy = s_destroy,
-    .tick = judging_reoffer,
-    .on_reintroduce = judging_reoffer,
+    .tick = judging_reoffer_tick,
+    .on_reintroduce = judging_reoffer_now,
 };

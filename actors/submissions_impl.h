@@ -15,7 +15,17 @@ typedef struct {
     MDB_dbi by_problem;
     MDB_dbi by_contest;
     judgequeue_t queue;
+    /* Paced re-offer sweep over the unfinished jobs (see judging_reoffer_tick). */
+    bool sweeping;
+    uint64_t sweep_from;       /* next sub_id to offer */
+    uint64_t next_sweep_at;    /* mono ms when the periodic sweep starts again */
+    size_t sweep_offered;
 } submissions_t;
+
+/* Re-offers travel in slices of at most this many jobs per tick, so a large backlog never
+ * floods the broker or delays the requests that share the node's loop. */
+#define REOFFER_SLICE 256
+#define REOFFER_TICK_MS 50
 
 /* A submission's fields; strings point into a record, a message or static text. */
 typedef struct {
@@ -50,6 +60,7 @@ int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg);
 int judging_result(actor_ctx_t *ctx, const gv_msg_t *msg);
 /* Offers every unfinished job again (tick and on_reintroduce). */
-int judging_reoffer(actor_ctx_t *ctx);
+int judging_reoffer_now(actor_ctx_t *ctx);  /* start a sweep at once */
+int judging_reoffer_tick(actor_ctx_t *ctx); /* continue or start the periodic sweep */
 
 #endif

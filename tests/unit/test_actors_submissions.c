@@ -1,6 +1,8 @@
 /*  The submissions actor and its judge queue: create → job, exactly one verdict per
  *  submission, progress, visibility, listing, restart and re-offer. */
 #include "test_actors_kit.c"
+#include "submissions_impl.h"
+#include <unistd.h>
 
 static gv_msg_t *s_submit(uint64_t user, uint64_t problem, uint64_t contest, const char *source)
 {
@@ -339,11 +341,52 @@ static void test_restart_keeps_jobs_and_reoffers(void)
     outbox_clear(node_outbox(node));
     CHECK(node_handle_batch(node, NULL, 0) == 0);
     CHECK(outbox_size(node_outbox(node)) == 0);
-    /* and on the timer */
+    /* the periodic sweep is not due yet (reoffer_interval_ms has not passed) */
     node_force_ticks(node);
     CHECK(node_handle_batch(node, NULL, 0) == 0);
-    CHECK(kit_count_sends(node, "jobs.offer") == 3);
+    CHECK(kit_count_sends(node, "jobs.offer") == 0);
     CHECK(node_ms_until_tick(node) > 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static node_t *s_node_with_interval(const char *dir, uint32_t reoffer_ms)
+{
+    const char *list[] = {"submissions"};
+    node_opts_t opts = {.data_dir = dir, .name = "actors-1", .actors = list, .n_actors = 1,
+                        .map_size = 64u << 20, .reoffer_interval_ms = reoffer_ms};
+    return node_new(&opts);
+}
+
+static size_t s_offers_after_tick(node_t *node)
+{
+    outbox_clear(node_outbox(node));
+    node_force_ticks(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    return kit_count_sends(node, "jobs.offer");
+}
+
+static void test_reoffers_are_paced_in_slices(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node_with_interval(dir, 1000);
+    CHECK(node);
+    const size_t total = 2 * REOFFER_SLICE + 40;
+    for (size_t i = 0; i < total; i++)
+        s_new_submission(node, 5, 1, 0);
+    outbox_clear(node_outbox(node));
+    node_request_reintroduce(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == REOFFER_SLICE); /* never all at once */
+    CHECK(s_offers_after_tick(node) == REOFFER_SLICE);
+    CHECK(s_offers_after_tick(node) == 40);
+    CHECK(s_offers_after_tick(node) == 0); /* sweep finished */
+    /* after reoffer_interval_ms the safety-net sweep starts again from the first job */
+    usleep(1100 * 1000);
+    CHECK(s_offers_after_tick(node) == REOFFER_SLICE);
+    gv_msg_t *o = kit_nth_send(node, "jobs.offer", 0);
+    CHECK(o && gv_msg_uint(o, "sub_id", 0) == 1);
+    gv_msg_destroy(&o);
     node_destroy(&node);
     kit_rmrf(&dir);
 }
@@ -357,5 +400,6 @@ int main(void)
     RUN(test_newer_attempt_owns_the_job);
     RUN(test_visibility_and_listing);
     RUN(test_restart_keeps_jobs_and_reoffers);
+    RUN(test_reoffers_are_paced_in_slices);
     return 0;
 }
