@@ -1,0 +1,388 @@
+/*  languages — probe the configured languages at start (see languages.h). */
+#include "languages.h"
+#include "gv_log.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+#define VERSION_CPU_MS 10000
+#define VERSION_WALL_MS 20000
+#define VERSION_OUTPUT_MAX (1u << 20)
+#define VERSION_LINE_MAX 200
+
+struct languages {
+    language_t *items;
+    size_t n;
+};
+
+/* ---- small string helpers ----------------------------------------------------------------- */
+
+static void s_strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char **s_strv_dup(char *const *src, size_t n)
+{
+    char **v = calloc(n + 1, sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        if (!(v[i] = strdup(src[i]))) {
+            s_strv_free(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+static int s_strv_add(char ***v, size_t *n, char *s) /* takes s */
+{
+    char **grown = s ? realloc(*v, (*n + 2) * sizeof **v) : NULL;
+    if (!grown) {
+        free(s);
+        return -1;
+    }
+    grown[(*n)++] = s;
+    grown[*n] = NULL;
+    *v = grown;
+    return 0;
+}
+
+/* Replaces every occurrence of name in s by val. Returns a new string. */
+static char *s_subst(const char *s, const char *name, const char *val)
+{
+    size_t nl = strlen(name), vl = strlen(val), count = 0;
+    for (const char *p = strstr(s, name); p; p = strstr(p + nl, name))
+        count++;
+    char *out = malloc(strlen(s) + count * vl + 1), *o = out;
+    if (!out)
+        return NULL;
+    const char *p = s, *q;
+    while ((q = strstr(p, name))) {
+        memcpy(o, p, (size_t)(q - p));
+        o += q - p;
+        memcpy(o, val, vl);
+        o += vl;
+        p = q + nl;
+    }
+    strcpy(o, p);
+    return out;
+}
+
+/* True when dir is one of the ':'-separated entries of list. */
+static bool s_has_dir(const char *list, const char *dir)
+{
+    size_t n = strlen(dir);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ":");
+        if (len == n && strncmp(p, dir, n) == 0)
+            return true;
+        p += len + (p[len] == ':');
+    }
+    return false;
+}
+
+char **languages_argv(char *const *tmpl, const char *src, const char *exe, const char *dir)
+{
+    size_t n = 0;
+    while (tmpl[n])
+        n++;
+    char **v = calloc(n + 1, sizeof *v);
+    for (size_t i = 0; v && i < n; i++) {
+        char *a = s_subst(tmpl[i], "{src}", src);
+        char *b = a ? s_subst(a, "{exe}", exe) : NULL;
+        v[i] = b ? s_subst(b, "{dir}", dir) : NULL;
+        free(a);
+        free(b);
+        if (!v[i]) {
+            s_strv_free(v);
+            return NULL;
+        }
+    }
+    return v;
+}
+
+void languages_argv_free(char ***argv_p)
+{
+    if (argv_p && *argv_p) {
+        s_strv_free(*argv_p);
+        *argv_p = NULL;
+    }
+}
+
+/* ---- resolution ------------------------------------------------------------------------- */
+
+static char *s_try_dir(const char *dir, size_t dlen, const char *name, const runner_user_t *user)
+{
+    if (dlen == 0 || dir[0] != '/')
+        return NULL; /* relative PATH entries depend on the cwd: never trust them */
+    char *path = zsys_sprintf("%.*s/%s", (int)dlen, dir, name);
+    struct stat st;
+    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && runner_user_can_exec(user, path))
+        return path;
+    zstr_free(&path);
+    return NULL;
+}
+
+char *languages_which(const char *name, const runner_user_t *user)
+{
+    if (!name || !*name)
+        return NULL;
+    if (strchr(name, '/')) {
+        struct stat st;
+        return name[0] == '/' && stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
+                       runner_user_can_exec(user, name)
+                   ? strdup(name)
+                   : NULL;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = DEFAULT_PATH;
+    for (const char *p = path;;) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        char *found = s_try_dir(p, len, name, user);
+        if (found)
+            return found;
+        if (!colon)
+            break;
+        p = colon + 1;
+    }
+    const char *home = getenv("HOME");
+    if (home && *home) {
+        char *cargo = zsys_sprintf("%s/.cargo/bin", home);
+        char *found = cargo ? s_try_dir(cargo, strlen(cargo), name, user) : NULL;
+        zstr_free(&cargo);
+        return found;
+    }
+    return NULL;
+}
+
+/* Resolves argv[0] of a command in place. Words with a placeholder ({exe}) stay as they are.
+ * Adds the tool's directory to *path_dirs (a ':' list). -1 with the missing name in why. */
+static int s_resolve(char **argv, const runner_user_t *user, char **path_dirs, char *why,
+                     size_t whylen)
+{
+    if (!argv || !argv[0] || strchr(argv[0], '{'))
+        return 0;
+    char *found = languages_which(argv[0], user);
+    if (!found) {
+        snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s", argv[0],
+                 user->name);
+        return -1;
+    }
+    free(argv[0]);
+    argv[0] = found;
+    size_t dlen = (size_t)(strrchr(found, '/') - found);
+    char *dir = strndup(found, dlen ? dlen : 1);
+    if (dir && !s_has_dir(*path_dirs, dir)) {
+        char *joined = zsys_sprintf("%s%s%s", dir, **path_dirs ? ":" : "", *path_dirs);
+        if (joined) {
+            free(*path_dirs);
+            *path_dirs = joined;
+        }
+    }
+    free(dir);
+    return 0;
+}
+
+/* The environment every command of this language gets (the job adds HOME and TMPDIR). */
+static char **s_env(const char *path_dirs)
+{
+    char **env = NULL;
+    size_t n = 0;
+    int bad = s_strv_add(&env, &n, zsys_sprintf("PATH=%s%s%s", path_dirs, *path_dirs ? ":" : "",
+                                                DEFAULT_PATH));
+    bad |= s_strv_add(&env, &n, strdup("LANG=C.UTF-8"));
+    const char *home = getenv("HOME");
+    if (home && strstr(path_dirs, "/.cargo/bin")) { /* rustup proxies find toolchains here */
+        const char *ch = getenv("CARGO_HOME"), *rh = getenv("RUSTUP_HOME");
+        bad |= s_strv_add(&env, &n, ch ? zsys_sprintf("CARGO_HOME=%s", ch)
+                                       : zsys_sprintf("CARGO_HOME=%s/.cargo", home));
+        bad |= s_strv_add(&env, &n, rh ? zsys_sprintf("RUSTUP_HOME=%s", rh)
+                                       : zsys_sprintf("RUSTUP_HOME=%s/.rustup", home));
+    }
+    if (bad) {
+        s_strv_free(env);
+        return NULL;
+    }
+    return env;
+}
+
+/* Runs the version command as the run user; the first non-empty line of its output. */
+static char *s_version(const gv_lang_cfg_t *lc, char **vargv, char **env, const runner_user_t *user,
+                       const char *probe_dir, char *why, size_t whylen)
+{
+    if (!vargv)
+        return strdup("unknown");
+    char *out_path = zsys_sprintf("%s.version", probe_dir);
+    if (!out_path)
+        return NULL;
+    runner_spec_t spec;
+    runner_spec_init(&spec);
+    spec.argv = vargv;
+    spec.env = env;
+    spec.cwd = probe_dir;
+    spec.stdout_path = spec.stderr_path = out_path; /* java -version writes to stderr */
+    spec.cpu_limit_ms = VERSION_CPU_MS;
+    spec.wall_limit_ms = VERSION_WALL_MS;
+    spec.output_limit_bytes = VERSION_OUTPUT_MAX;
+    if (user->drop) {
+        spec.uid = user->uid;
+        spec.gid = user->gid;
+    }
+    runner_result_t res;
+    runner_run(&spec, &res);
+    char *line = NULL;
+    if (res.status != RUN_OK) {
+        snprintf(why, whylen, "version command `%s` failed: %s", lc->version[0],
+                 res.message[0] ? res.message : runner_status_name(res.status));
+    } else {
+        char buf[4096] = "";
+        int fd = open(out_path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        buf[n > 0 ? n : 0] = '\0';
+        char *p = buf + strspn(buf, " \t\r\n");
+        size_t len = strcspn(p, "\r\n");
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        line = strndup(p, len > VERSION_LINE_MAX ? VERSION_LINE_MAX : len);
+        if (line && !*line) {
+            free(line);
+            line = strdup("unknown");
+        }
+    }
+    unlink(out_path);
+    zstr_free(&out_path);
+    return line;
+}
+
+static bool s_selected(const char *only, const char *id)
+{
+    if (!only)
+        return true;
+    size_t n = strlen(id);
+    for (const char *p = only; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, id, n) == 0)
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
+static void s_lang_clear(language_t *l)
+{
+    free(l->id);
+    free(l->name);
+    free(l->version);
+    free(l->source_file);
+    s_strv_free(l->compile);
+    s_strv_free(l->run);
+    s_strv_free(l->env);
+    memset(l, 0, sizeof *l);
+}
+
+/* Probes one language into *l; -1 with a reason in why when it cannot be used here. */
+static int s_probe(const gv_lang_cfg_t *lc, const runner_user_t *user, const char *probe_dir,
+                   language_t *l, char *why, size_t whylen)
+{
+    char **vargv = NULL;
+    char *dirs = strdup("");
+    int rc = -1;
+    l->id = strdup(lc->id);
+    l->name = strdup(lc->name ? lc->name : lc->id);
+    l->source_file = strdup(lc->source_file);
+    l->compile_time_limit_ms = lc->compile_time_limit_ms;
+    l->compile = lc->n_compile ? s_strv_dup(lc->compile, lc->n_compile) : NULL;
+    l->run = s_strv_dup(lc->run, lc->n_run);
+    vargv = lc->n_version ? s_strv_dup(lc->version, lc->n_version) : NULL;
+    if (!dirs || !l->id || !l->name || !l->source_file || !l->run ||
+        (lc->n_compile && !l->compile) || (lc->n_version && !vargv)) {
+        snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    if (s_resolve(l->compile, user, &dirs, why, whylen) != 0 ||
+        s_resolve(l->run, user, &dirs, why, whylen) != 0 ||
+        s_resolve(vargv, user, &dirs, why, whylen) != 0)
+        goto done;
+    if (!(l->env = s_env(dirs))) {
+        snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    l->version = s_version(lc, vargv, l->env, user, probe_dir, why, whylen);
+    rc = l->version ? 0 : -1;
+done:
+    s_strv_free(vargv);
+    free(dirs);
+    return rc;
+}
+
+languages_t *languages_new(const gv_config_t *cfg, const char *only, const runner_user_t *user,
+                           const char *probe_dir)
+{
+    languages_t *self = calloc(1, sizeof *self);
+    if (!self || !(self->items = calloc(cfg->n_langs + 1, sizeof *self->items))) {
+        free(self);
+        return NULL;
+    }
+    for (size_t i = 0; i < cfg->n_langs; i++) {
+        const gv_lang_cfg_t *lc = &cfg->langs[i];
+        if (!s_selected(only, lc->id))
+            continue;
+        language_t *l = &self->items[self->n];
+        char why[512] = "";
+        if (s_probe(lc, user, probe_dir, l, why, sizeof why) != 0) {
+            gv_warn("language skipped", "lang=%s reason=\"%s\"", lc->id, why);
+            s_lang_clear(l);
+            continue;
+        }
+        gv_info("language ready", "lang=%s version=\"%s\" run=%s compile=%s", l->id, l->version,
+                l->run[0], l->compile ? l->compile[0] : "-");
+        self->n++;
+    }
+    if (self->n == 0)
+        gv_warn("no language can run on this judge", "run_user=%s hint=\"install the compilers "
+                "named in cluster.toml, or check the PATH the judge starts with\"", user->name);
+    return self;
+}
+
+void languages_destroy(languages_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    languages_t *self = *self_p;
+    for (size_t i = 0; i < self->n; i++)
+        s_lang_clear(&self->items[i]);
+    free(self->items);
+    free(self);
+    *self_p = NULL;
+}
+
+size_t languages_count(const languages_t *self)
+{
+    return self->n;
+}
+
+const language_t *languages_at(const languages_t *self, size_t i)
+{
+    return i < self->n ? &self->items[i] : NULL;
+}
+
+const language_t *languages_find(const languages_t *self, const char *id)
+{
+    for (size_t i = 0; id && i < self->n; i++)
+        if (strcmp(self->items[i].id, id) == 0)
+            return &self->items[i];
+    return NULL;
+}

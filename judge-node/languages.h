@@ -1,0 +1,51 @@
+/*  languages — the languages this judge can really run, found at start.
+ *
+ *  For each [languages.<id>] of cluster.toml (restricted by the node's `languages` list when
+ *  set), the first word of the compile, run and version commands is looked up in the judge's
+ *  PATH, then in $HOME/.cargo/bin — never in a built-in list of paths — keeping the first
+ *  candidate the run user may execute. The version command is then run as the run user (under
+ *  the runner) and the first line it prints kept. A language whose tool is missing, not
+ *  executable by the run user, or whose version command fails is skipped with a warning.
+ *
+ *  Commands keep their {src} {exe} {dir} placeholders; languages_argv() fills them in.
+ */
+#ifndef LANGUAGES_H
+#define LANGUAGES_H
+
+#include "gv_config.h"
+#include "runner.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *id, *name, *version, *source_file;
+    char **compile; /* NULL-terminated, argv[0] resolved to an absolute path; NULL = none */
+    char **run;     /* NULL-terminated, same */
+    uint32_t compile_time_limit_ms;
+    char **env;     /* extra environment for this language's commands (NULL-terminated) */
+} language_t;
+
+typedef struct languages languages_t;
+
+/* Probes every configured language. `only` is the node's comma list (NULL = all); probe_dir
+ * is a scratch directory the run user may use. Never NULL except out of memory: a judge with
+ * no language still starts (and says so). */
+languages_t *languages_new(const gv_config_t *cfg, const char *only, const runner_user_t *user,
+                           const char *probe_dir);
+void languages_destroy(languages_t **self_p);
+
+size_t languages_count(const languages_t *self);
+const language_t *languages_at(const languages_t *self, size_t i);
+const language_t *languages_find(const languages_t *self, const char *id);
+
+/* Resolves a program name the way languages_new() does: a name with a '/' is taken as is;
+ * otherwise PATH then $HOME/.cargo/bin. Returns a malloc'd absolute path or NULL. */
+char *languages_which(const char *name, const runner_user_t *user);
+
+/* Copies a NULL-terminated argv, replacing {src} {exe} {dir} in every word. Caller frees with
+ * languages_argv_free(). NULL when out of memory. */
+char **languages_argv(char *const *tmpl, const char *src, const char *exe, const char *dir);
+void languages_argv_free(char ***argv_p);
+
+#endif
