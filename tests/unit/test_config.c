@@ -113,7 +113,10 @@ static void shipped_cluster_toml_loads(void)
         CHECK_STR(lx->compile[2], "-std=gnu++20");
     }
     const gv_lang_cfg_t *py = gv_config_lang(c, "python3");
-    CHECK(py != NULL && py->n_compile == 0 && py->compile == NULL && py->n_run == 2);
+    /* Python's "compile" is a syntax check so that a syntax error is CE */
+    CHECK(py != NULL && py->n_compile == 4 && py->n_run == 2);
+    if (py && py->n_compile == 4)
+        CHECK_STR(py->compile[3], "{src}");
     if (py && py->n_run == 2) {
         CHECK_STR(py->run[0], "python3");
         CHECK_STR(py->run[1], "{src}");
