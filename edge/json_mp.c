@@ -60,6 +60,10 @@ size_t edge_utf8_chars(const char *s, size_t n)
 void edge_json_str(edge_buf_t *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    if (n == 0) { /* msgpack-c hands out NULL for empty strings: no arithmetic on it */
+        edge_buf_add(b, "\"\"", 2);
+        return;
+    }
     const unsigned char *p = (const unsigned char *)s;
     /* Worst case is 6 output bytes per input byte; reserve once for the common case. */
     if (edge_buf_reserve(b, n + 2) != 0) return;

@@ -36,7 +36,6 @@ namespace
 constexpr size_t k_max_file_bytes = 1 << 20; /* a cluster map is a few KiB */
 constexpr size_t k_max_name_len = 63;        /* node names become file names and ZMQ ids */
 constexpr size_t k_max_ipc_path = 107;       /* sizeof(sockaddr_un.sun_path) - 1 */
-constexpr uint64_t k_u32_max = 0xffffffffu;
 
 const std::vector<std::string> k_top_keys = {"cluster", "heartbeat", "limits",   "auth",
                                              "judging", "node",      "languages"};

@@ -15,3 +15,7 @@ foreach(t test_edge_json test_edge_validate test_edge_router test_edge_metrics
     gavel_edge_test(${t})
   endif()
 endforeach()
+
+# Fuzz target over the edge's untrusted-input decoders (see tests/fuzz/fuzz_edge_request.c).
+gavel_fuzz_target(fuzz_edge_request edge gavel_edge_core gavel_proto)
+target_include_directories(fuzz_edge_request PRIVATE ${CMAKE_SOURCE_DIR}/edge)

@@ -1,0 +1,112 @@
+/*  libFuzzer target: everything the edge decodes from a client or converts for one.
+ *  The first byte picks the decoder, the rest is its input:
+ *    0  a JSON request body, through every request validator and JSON -> msgpack
+ *    1  a query string, through both query parsers
+ *    2  msgpack reply data -> JSON text, which must then parse as JSON
+ *    3  a decimal id as found in a path
+ *  Nothing may crash, leak, or produce output the next layer would refuse. */
+#include "buf.h"
+#include "errors.h"
+#include "gv_msg.h"
+#include "json_mp.h"
+#include "router.h"
+#include "validate.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void s_json_body(const uint8_t *p, size_t n)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (!j)
+        return;
+    if (edge_json_depth_ok(j, 32)) {
+        edge_err_t err;
+        edge_register_t reg;
+        edge_login_t login;
+        edge_submission_t sub;
+        edge_problem_t prob;
+        edge_test_t test;
+        memset(&err, 0, sizeof err);
+        (void)edge_v_register(j, &reg, &err);
+        (void)edge_v_login(j, &login, &err);
+        (void)edge_v_submission(j, 65536, &sub, &err);
+        (void)edge_v_test(j, &test, &err);
+        for (int create = 0; create < 2; create++) {
+            if (edge_v_problem(j, create, &prob, &err) == 0 && prob.checker) {
+                msgpack_sbuffer sb;
+                msgpack_sbuffer_init(&sb);
+                msgpack_packer pk;
+                msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+                char why[256];
+                if (edge_json_to_mp(&pk, prob.checker, 8) == 0 &&
+                    gv_msg_prescan(sb.data, sb.size, why, sizeof why) != 0)
+                    abort(); /* we produced msgpack our own decoder refuses */
+                msgpack_sbuffer_destroy(&sb);
+            }
+        }
+    }
+    json_decref(j);
+}
+
+static void s_query(const uint8_t *p, size_t n)
+{
+    char *q = malloc(n + 1);
+    if (!q)
+        return;
+    memcpy(q, p, n);
+    q[n] = '\0';
+    edge_err_t err;
+    edge_problem_query_t pq;
+    edge_submission_query_t sq;
+    (void)edge_v_problem_query(q, &pq, &err);
+    (void)edge_v_submission_query(q, &sq, &err);
+    free(q);
+}
+
+static void s_mp_to_json(const uint8_t *p, size_t n)
+{
+    char why[256];
+    if (gv_msg_prescan(p, n, why, sizeof why) != 0)
+        return;
+    msgpack_unpacked up;
+    msgpack_unpacked_init(&up);
+    size_t off = 0;
+    if (msgpack_unpack_next(&up, (const char *)p, n, &off) == MSGPACK_UNPACK_SUCCESS) {
+        edge_buf_t b;
+        edge_buf_init(&b, 0);
+        if (edge_mp_to_json(&b, &up.data) == 0 && !edge_buf_failed(&b)) {
+            json_error_t jerr;
+            json_t *j = json_loadb(edge_buf_body(&b), edge_buf_body_len(&b), JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL,
+                                  &jerr);
+            /* jansson cannot hold a NUL inside an object key ("\u0000" is valid JSON, and
+             * browsers read it); every other refusal means we wrote bad JSON. */
+            if (!j && !strstr(jerr.text, "NUL byte in object key"))
+                abort();
+            json_decref(j);
+        }
+        edge_buf_release(&b);
+    }
+    msgpack_unpacked_destroy(&up);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    const uint8_t *p = data + 1;
+    size_t n = size - 1;
+    switch (data[0] % 4) {
+    case 0: s_json_body(p, n); break;
+    case 1: s_query(p, n); break;
+    case 2: s_mp_to_json(p, n); break;
+    default: {
+        uint64_t id;
+        (void)edge_parse_u64((const char *)p, n, &id);
+    }
+    }
+    return 0;
+}
