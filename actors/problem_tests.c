@@ -198,10 +198,7 @@ int problem_tests_add(actor_ctx_t *ctx, const gv_msg_t *msg)
     problems_t *st = ctx->state;
     if (!actor_caller_is_staff(msg)) return problems_forbidden(ctx, msg);
     uint64_t id = gv_msg_uint(msg, "id", 0);
-    uint8_t key[8];
-    store_be64_put(key, id);
-    MDB_val v;
-    int rc = actor_get(ctx, st->items, key, 8, &v);
+    int rc = problems_exists(ctx, id);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
     size_t ilen, olen;
     const void *in = gv_msg_bytes(msg, "input", &ilen), *out = gv_msg_bytes(msg, "output", &olen);

@@ -194,6 +194,16 @@ static void s_pk_record(msgpack_packer *pk, uint64_t id, const pview_t *v, uint6
     gv_pk_kv_uint(pk, "updated_at", now);
 }
 
+/* 0 when problem `id` exists, 1 absent, -1 error. */
+int problems_exists(actor_ctx_t *ctx, uint64_t id)
+{
+    problems_t *st = ctx->state;
+    uint8_t key[8];
+    store_be64_put(key, id);
+    MDB_val v;
+    return actor_get(ctx, st->items, key, 8, &v);
+}
+
 /* 0 found (r parsed), 1 absent, -1 error; r always needs record_done. */
 int problems_load(actor_ctx_t *ctx, uint64_t id, record_t *r)
 {
@@ -390,8 +400,7 @@ static int s_delete(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t id = gv_msg_uint(msg, "id", 0);
     uint8_t key[8];
     store_be64_put(key, id);
-    MDB_val v;
-    int rc = actor_get(ctx, st->items, key, 8, &v);
+    int rc = problems_exists(ctx, id);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
     if (problem_tests_delete_all(ctx, id) != 0) return -1;
     if (actor_del(ctx, st->items, key, 8) != 0 || problems_publish(ctx, id, "deleted") != 0)

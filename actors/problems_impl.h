@@ -15,6 +15,7 @@ typedef struct {
 } problems_t;
 
 /* Record of problem id into r: 0 found, 1 absent, -1 error; r always needs record_done. */
+int problems_exists(actor_ctx_t *ctx, uint64_t id);
 int problems_load(actor_ctx_t *ctx, uint64_t id, record_t *r);
 int problems_not_found(actor_ctx_t *ctx, const gv_msg_t *msg);
 int problems_forbidden(actor_ctx_t *ctx, const gv_msg_t *msg);

@@ -8,6 +8,7 @@
  *    XPUB    sub_endpoint      edges subscribe here
  */
 #include "dispatch.h"
+#include "gv_cli.h"
 #include "gv_config.h"
 #include "gv_link.h"
 #include "gv_log.h"
@@ -15,7 +16,6 @@
 
 #include <czmq.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,44 +249,14 @@ static zsock_t *s_bind(const gv_config_t *cfg, zcert_t *cert, int type, const ch
     return s;
 }
 
-static void s_usage(void)
-{
-    fprintf(stderr, "usage: gavel-broker --config FILE --data DIR --name NODE\n");
-}
-
 int main(int argc, char **argv)
 {
-    const char *config = "cluster.toml", *data = NULL, *name = NULL;
-    static const struct option opts[] = {{"config", required_argument, 0, 'c'},
-                                         {"data", required_argument, 0, 'd'},
-                                         {"name", required_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "c:d:n:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': config = optarg; break;
-        case 'd': data = optarg; break;
-        case 'n': name = optarg; break;
-        default: s_usage(); return c == 'h' ? 0 : 2;
-        }
-    }
-    if (!data) {
-        s_usage();
-        return 2;
-    }
-    char err[1024];
-    gv_config_t *cfg = gv_config_load(config, data, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "gavel-broker: %s\n", err);
-        return 2;
-    }
-    const gv_node_cfg_t *me = name ? gv_config_node(cfg, name) : gv_config_broker(cfg);
-    if (!me || me->role != GV_ROLE_BROKER) {
-        fprintf(stderr, "gavel-broker: %s: no broker node named `%s`\n", config, name ? name : "?");
-        gv_config_destroy(&cfg);
-        return 2;
-    }
+    gv_cli_t cli;
+    int early = gv_cli_parse(argc, argv, GV_ROLE_BROKER, false, &cli);
+    if (early >= 0)
+        return early;
+    gv_config_t *cfg = cli.cfg;
+    const gv_node_cfg_t *me = cli.node;
     gv_log_init(me->name);
     zsys_init();
     zsys_set_max_msgsz((int)(cfg->max_message_bytes > INT32_MAX ? INT32_MAX : cfg->max_message_bytes));

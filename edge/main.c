@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "control.h"
 #include "edge.h"
+#include "gv_cli.h"
 #include "gv_config.h"
 #include "gv_log.h"
 #include "gv_token.h"
@@ -28,7 +29,6 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <czmq.h>
-#include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
 #include <sodium.h>
@@ -39,15 +39,6 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define MAX_CONCURRENT_HASHES 8
-
-static void s_usage(FILE *f)
-{
-    fprintf(f, "usage: gavel-edge --config FILE --data DIR --name NODE [--http PORT]\n"
-               "  --config FILE  cluster.toml\n"
-               "  --data DIR     the cluster's data directory (keys, logs, run/)\n"
-               "  --name NODE    this edge's node name in cluster.toml (role \"edge\")\n"
-               "  --http PORT    serve HTTP on PORT instead of the port in `listen`\n");
-}
 
 /* Builds civetweb's "ip:port" from `listen` ("host:port") and an optional port override.
  * Host names are resolved to an IPv4 address (civetweb wants numbers; Debian's build has no
@@ -98,38 +89,13 @@ static int s_listen_spec(const char *listen, const char *http_port, char *out, s
 
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *data = NULL, *name = NULL, *http = NULL;
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"data", required_argument, NULL, 'd'},
-        {"name", required_argument, NULL, 'n'},   {"http", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "c:d:n:p:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'd':
-            data = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'p':
-            http = optarg;
-            break;
-        case 'h':
-            s_usage(stdout);
-            return 0;
-        default:
-            s_usage(stderr);
-            return 2;
-        }
-    }
-    if (!config || !data || !name || optind < argc) {
-        s_usage(stderr);
-        return 2;
-    }
+    gv_cli_t cli;
+    int early = gv_cli_parse(argc, argv, GV_ROLE_EDGE, true, &cli);
+    if (early >= 0)
+        return early;
+    gv_config_t *cfg = cli.cfg;
+    const char *name = cli.node->name, *http = cli.http;
+    char err[1024] = "";
 
     /* Before any thread exists: take SIGINT/SIGTERM synchronously (see top of file). */
     zsys_handler_set(NULL);
@@ -140,28 +106,15 @@ int main(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
-
     gv_log_init(name);
-    char err[1024] = "";
-    gv_config_t *cfg = gv_config_load(config, data, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "gavel-edge: %s\n", err);
-        return 2;
-    }
+
     int rc = 1;
     edge_t edge;
     memset(&edge, 0, sizeof edge);
     edge_server_t *server = NULL;
     bool mg_ready = false;
-    const gv_node_cfg_t *node = gv_config_node(cfg, name);
+    const gv_node_cfg_t *node = cli.node;
     char listen[300];
-    if (!node || node->role != GV_ROLE_EDGE) {
-        fprintf(stderr, "gavel-edge: %s: %s\n", cfg->path,
-                node ? "this node's role is not `edge`" : "no node by this name");
-        fprintf(stderr, "gavel-edge: check --name `%s` against the [[node]] entries\n", name);
-        rc = 2;
-        goto cleanup;
-    }
     if (s_listen_spec(node->listen ? node->listen : DEFAULT_LISTEN, http, listen, sizeof listen,
                       err, sizeof err) != 0) {
         fprintf(stderr, "gavel-edge: %s: node `%s`: %s\n", cfg->path, name, err);

@@ -86,14 +86,22 @@ static slot_t *s_find(edge_ratelimit_t *self, shard_t *sh, uint64_t h, const cha
     return NULL;
 }
 
+/* Copies key (truncated) into k, hashes it, and returns its shard; *h is the in-shard hash. */
+static shard_t *s_shard(edge_ratelimit_t *self, const char *key, char k[EDGE_RATELIMIT_KEY_MAX],
+                        uint64_t *h)
+{
+    strncpy(k, key ? key : "", EDGE_RATELIMIT_KEY_MAX - 1);
+    k[EDGE_RATELIMIT_KEY_MAX - 1] = '\0';
+    uint64_t full = s_hash(k);
+    *h = full / SHARDS;
+    return &self->shards[full % SHARDS];
+}
+
 uint32_t edge_ratelimit_check(edge_ratelimit_t *self, const char *key, uint64_t now_ms)
 {
     char k[EDGE_RATELIMIT_KEY_MAX];
-    strncpy(k, key ? key : "", sizeof k - 1);
-    k[sizeof k - 1] = '\0';
-    uint64_t h = s_hash(k);
-    shard_t *sh = &self->shards[h % SHARDS];
-    h /= SHARDS;
+    uint64_t h;
+    shard_t *sh = s_shard(self, key, k, &h);
     uint32_t wait_s = 0;
     pthread_mutex_lock(&sh->lock);
     slot_t *s = s_find(self, sh, h, k, now_ms);
@@ -109,11 +117,8 @@ uint32_t edge_ratelimit_check(edge_ratelimit_t *self, const char *key, uint64_t 
 void edge_ratelimit_fail(edge_ratelimit_t *self, const char *key, uint64_t now_ms)
 {
     char k[EDGE_RATELIMIT_KEY_MAX];
-    strncpy(k, key ? key : "", sizeof k - 1);
-    k[sizeof k - 1] = '\0';
-    uint64_t h = s_hash(k);
-    shard_t *sh = &self->shards[h % SHARDS];
-    h /= SHARDS;
+    uint64_t h;
+    shard_t *sh = s_shard(self, key, k, &h);
     pthread_mutex_lock(&sh->lock);
     slot_t *s = NULL;
     /* Same key (live or expired), else a free or expired slot, else the oldest window. */

@@ -8,65 +8,29 @@
  *  ever arrive through the signalfd the main loop polls, and CZMQ's own handler is off), and
  *  the runner's launcher is forked while the process is still single-threaded.
  */
+#include "gv_cli.h"
 #include "gv_config.h"
 #include "gv_log.h"
 #include "judge.h"
 #include "runner.h"
 
 #include <czmq.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-static void s_usage(FILE *f)
-{
-    fprintf(f, "usage: gavel-judge --config FILE --data DIR --name NODE\n"
-               "  --config FILE  the cluster map (cluster.toml)\n"
-               "  --data DIR     the cluster's data directory\n"
-               "  --name NODE    this judge's [[node]] name in the config\n");
-}
-
 int main(int argc, char **argv)
 {
-    const char *config = NULL, *data = NULL, *name = NULL;
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"data", required_argument, NULL, 'd'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "c:d:n:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': config = optarg; break;
-        case 'd': data = optarg; break;
-        case 'n': name = optarg; break;
-        case 'h': s_usage(stdout); return 0;
-        default: s_usage(stderr); return 2;
-        }
-    }
-    if (!config || !data || !name || optind != argc) {
-        fprintf(stderr, "gavel-judge: --config, --data and --name are all required\n");
-        s_usage(stderr);
-        return 2;
-    }
+    gv_cli_t cli;
+    int early = gv_cli_parse(argc, argv, GV_ROLE_JUDGE, false, &cli);
+    if (early >= 0)
+        return early;
+    gv_config_t *cfg = cli.cfg;
+    const char *name = cli.node->name;
     gv_log_init(name);
-
     char err[1024] = "";
-    gv_config_t *cfg = gv_config_load(config, data, err, sizeof err);
-    if (!cfg) {
-        fprintf(stderr, "gavel-judge: %s\n", err);
-        return 2;
-    }
-    const gv_node_cfg_t *node = gv_config_node(cfg, name);
-    if (!node || node->role != GV_ROLE_JUDGE) {
-        fprintf(stderr, "gavel-judge: %s has no [[node]] with role = \"judge\" and name = \"%s\"\n",
-                cfg->path, name);
-        gv_config_destroy(&cfg);
-        return 2;
-    }
 
     sigset_t stop;
     sigemptyset(&stop);
