@@ -46,8 +46,9 @@ const std::vector<std::string> k_limits_keys = {"max_message_bytes", "max_body_b
 const std::vector<std::string> k_auth_keys = {"token_ttl_s"};
 const std::vector<std::string> k_judging_keys = {"default_time_limit_ms", "output_limit_kb",
                                                  "cache_mb", "reoffer_interval_ms"};
-const std::vector<std::string> k_lang_keys = {"name", "source_file", "compile",
-                                              "run",  "version",     "compile_time_limit_ms"};
+const std::vector<std::string> k_lang_keys = {"name",    "source_file", "compile",
+                                              "run",     "version",     "compile_time_limit_ms",
+                                              "processes", "binds",     "env"};
 const std::vector<std::string> k_node_common_keys = {"role", "name", "host"};
 /* Indexed by gv_role_t. */
 const std::vector<std::string> k_role_names = {"broker", "actors", "edge", "judge"};
@@ -55,7 +56,7 @@ const std::vector<std::vector<std::string>> k_role_keys = {
     {"router_endpoint", "pub_endpoint", "sub_endpoint"},
     {"actors", "contests", "map_size_mb"},
     {"listen", "threads"},
-    {"slots", "run_user", "languages"},
+    {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb"},
 };
 
 /* Actor addresses an actors node may host by name; contests may also be pinned as
@@ -83,6 +84,9 @@ struct NodeSpec {
     std::string run_user = "nobody";
     bool has_languages_only = false;
     std::string languages_only;
+    bool insecure = false;
+    uint32_t uid_base = 60000;
+    uint32_t tmp_size_mb = 64;
 };
 
 struct LangSpec {
@@ -90,6 +94,8 @@ struct LangSpec {
     uint32_t line = 0;
     std::vector<std::string> compile, run, version;
     uint32_t compile_time_limit_ms = 10000;
+    uint32_t processes = 1;
+    std::vector<std::string> binds, env;
 };
 
 /* ---- small string helpers ---------------------------------------------------------- */
@@ -579,6 +585,20 @@ void Loader::load_languages()
         l.compile_time_limit_ms =
             static_cast<uint32_t>(integer(*t, "compile_time_limit_ms", q + "compile_time_limit_ms",
                                           l.compile_time_limit_ms, 100, 600000));
+        l.processes = static_cast<uint32_t>(
+            integer(*t, "processes", q + "processes", l.processes, 1, 4096));
+        for (const auto &[path, pline] : string_list(*t, "binds", q + "binds")) {
+            if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos)
+                fail_at(pline, "`" + q + "binds` entry \"" + path +
+                                   "\" must be an absolute path without `..`");
+            l.binds.push_back(path);
+        }
+        for (const auto &[kv, eline] : string_list(*t, "env", q + "env")) {
+            size_t eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0)
+                fail_at(eline, "`" + q + "env` entry \"" + kv + "\" must look like NAME=value");
+            l.env.push_back(kv);
+        }
         langs.push_back(std::move(l));
     }
     /* toml++ tables are sorted by key; keep the operator's order instead. */
@@ -707,6 +727,11 @@ void Loader::load_node(const toml::table &t, size_t index)
                                          "run_user` must not be root: submissions are "
                                          "untrusted code");
         }
+        nd.insecure = boolean(t, "insecure", q + "insecure", false);
+        nd.uid_base = static_cast<uint32_t>(
+            integer(t, "uid_base", q + "uid_base", nd.uid_base, 1000, 4000000000u));
+        nd.tmp_size_mb = static_cast<uint32_t>(
+            integer(t, "tmp_size_mb", q + "tmp_size_mb", nd.tmp_size_mb, 1, 65536));
         if (t.get("languages")) {
             auto ids = string_list(t, "languages", q + "languages");
             std::vector<std::string> known, chosen;
@@ -887,6 +912,9 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
         if (nd.role == GV_ROLE_JUDGE) {
             o->run_user = s_cstr(nd.run_user);
             if (nd.has_languages_only) o->languages_only = s_cstr(nd.languages_only);
+            o->insecure = nd.insecure;
+            o->uid_base = nd.uid_base;
+            o->tmp_size_mb = nd.tmp_size_mb;
         }
     }
     if (!ld.langs.empty()) {
@@ -902,6 +930,9 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
         s_cvec(l.run, &o->run, &o->n_run);
         s_cvec(l.version, &o->version, &o->n_version);
         o->compile_time_limit_ms = l.compile_time_limit_ms;
+        o->processes = l.processes;
+        s_cvec(l.binds, &o->binds, &o->n_binds);
+        s_cvec(l.env, &o->env, &o->n_env);
     }
 }
 
@@ -986,6 +1017,8 @@ void gv_config_destroy(gv_config_t **self_p)
         s_free_vec(l->compile, l->n_compile);
         s_free_vec(l->run, l->n_run);
         s_free_vec(l->version, l->n_version);
+        s_free_vec(l->binds, l->n_binds);
+        s_free_vec(l->env, l->n_env);
     }
     free(c->langs);
     free(c->path);

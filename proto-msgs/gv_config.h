@@ -49,6 +49,9 @@ typedef struct {
     uint32_t slots;        /* jobs run at once (default 1) */
     char *run_user;        /* unprivileged user that runs submissions (default "nobody") */
     char *languages_only;  /* unused unless set: comma list restricting languages */
+    bool insecure;         /* judge anyway when isolation cannot be enforced (warns per job) */
+    uint32_t uid_base;     /* slot i runs as uid uid_base + i (default 60000) */
+    uint32_t tmp_size_mb;  /* size of each run's private /tmp (default 64) */
 } gv_node_cfg_t;
 
 typedef struct {
@@ -62,6 +65,11 @@ typedef struct {
     char **version;        /* argv that prints the version (first line is kept) */
     size_t n_version;
     uint32_t compile_time_limit_ms; /* default 10000 */
+    uint32_t processes;    /* processes + threads a run may have (default 1; a JVM needs more) */
+    char **binds;          /* extra read-only paths the sandbox must show (toolchains) */
+    size_t n_binds;
+    char **env;            /* "NAME=value" entries for compile and run */
+    size_t n_env;
 } gv_lang_cfg_t;
 
 typedef struct {
