@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define READ_BUF (64u * 1024u)
@@ -55,6 +56,11 @@ static inline bool s_is_ws(int c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+static inline int s_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
 static void s_skip_ws(reader_t *r)
 {
     int c;
@@ -92,16 +98,47 @@ static size_t s_tok_read(reader_t *r, char *buf, size_t max, bool *more)
     return n;
 }
 
+/* Decimal numbers only: [+-]digits[.digits][(e|E)[+-]digits], [+-].digits..., or [+-]inf /
+ * infinity (any case). Hex floats and "nan" are text: NaN never equals a number. */
+static bool s_decimal(const char *t, size_t len)
+{
+    size_t i = t[0] == '+' || t[0] == '-';
+    if (len - i == 3 && strncasecmp(t + i, "inf", 3) == 0)
+        return true;
+    if (len - i == 8 && strncasecmp(t + i, "infinity", 8) == 0)
+        return true;
+    size_t digits = 0;
+    while (i < len && t[i] >= '0' && t[i] <= '9')
+        i++, digits++;
+    if (i < len && t[i] == '.') {
+        i++;
+        while (i < len && t[i] >= '0' && t[i] <= '9')
+            i++, digits++;
+    }
+    if (digits == 0)
+        return false;
+    if (i < len && (t[i] == 'e' || t[i] == 'E')) {
+        i++;
+        i += i < len && (t[i] == '+' || t[i] == '-');
+        size_t exp = 0;
+        while (i < len && t[i] >= '0' && t[i] <= '9')
+            i++, exp++;
+        if (exp == 0)
+            return false;
+    }
+    return i == len;
+}
+
 static bool s_parse_num(const char *tok, size_t len, double *out)
 {
-    if (len == 0)
+    if (len == 0 || !s_decimal(tok, len))
         return false;
     char *end;
     errno = 0;
     double v = strtod(tok, &end);
     if (end != tok + len || isnan(v))
-        return false; /* a NaN answer compares as text: NaN never equals a number */
-    *out = v;
+        return false;
+    *out = v; /* out of range: strtod gives +-HUGE_VAL or 0, which is what the text means */
     return true;
 }
 
@@ -143,6 +180,14 @@ static check_verdict_t s_tokens(const checker_t *c, reader_t *ans, reader_t *out
         bool same;
         if (c->kind == CHECKER_FLOAT && !ma && !mb && s_parse_num(ta, la, &x)) {
             same = s_parse_num(tb, lb, &y) && s_close_enough(c, x, y);
+        } else if (c->case_insensitive) {
+            same = la == lb && strncasecmp(ta, tb, la) == 0;
+            while (same && (ma || mb)) { /* a long token: compare the rest as a stream */
+                int a = s_tok_get(ans), b = s_tok_get(out);
+                same = a == b || (a >= 0 && b >= 0 && s_lower(a) == s_lower(b));
+                if (a < 0)
+                    break;
+            }
         } else {
             same = la == lb && memcmp(ta, tb, la) == 0;
             while (same && (ma || mb)) { /* a long token: compare the rest as a stream */
@@ -251,9 +296,50 @@ static int s_bound(const msgpack_object *o, const char *name, double *out, char 
     return 0;
 }
 
+static bool s_hex64(const char *h)
+{
+    if (!h || strlen(h) != CHECKER_HASH_LEN)
+        return false;
+    for (const char *p = h; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+/* protocol, language, source_hash of a custom checker or interactor. */
+static int s_custom(const msgpack_object *desc, checker_t *out, char *err, size_t errlen)
+{
+    out->kind = CHECKER_CUSTOM;
+    const msgpack_object *proto = gv_obj_get(desc, "protocol");
+    if (!proto || gv_obj_str_eq(proto, "testlib"))
+        out->protocol = proto ? CHECKER_TESTLIB : out->protocol;
+    else if (gv_obj_str_eq(proto, "kattis"))
+        out->protocol = CHECKER_KATTIS;
+    else {
+        snprintf(err, errlen, "custom checker: `protocol` must be \"testlib\" or \"kattis\"");
+        return -1;
+    }
+    char *lang = gv_obj_strdup(gv_obj_get(desc, "language"));
+    char *hash = gv_obj_strdup(gv_obj_get(desc, "source_hash"));
+    int rc = -1;
+    if (!lang || !*lang || strlen(lang) > CHECKER_LANG_MAX)
+        snprintf(err, errlen, "custom checker: `language` is missing or too long");
+    else if (!s_hex64(hash))
+        snprintf(err, errlen, "custom checker: `source_hash` is not a SHA-256 hex digest");
+    else {
+        snprintf(out->language, sizeof out->language, "%s", lang);
+        snprintf(out->source_hash, sizeof out->source_hash, "%s", hash);
+        rc = 0;
+    }
+    free(lang);
+    free(hash);
+    return rc;
+}
+
 int checker_parse(const msgpack_object *desc, checker_t *out, char *err, size_t errlen)
 {
-    *out = (checker_t){CHECKER_TOKENS, CHECKER_DEFAULT_EPS, CHECKER_DEFAULT_EPS};
+    *out = (checker_t){CHECKER_TOKENS, CHECKER_DEFAULT_EPS, CHECKER_DEFAULT_EPS, false,
+                       CHECKER_TESTLIB, "", ""};
     if (!desc || desc->type == MSGPACK_OBJECT_NIL)
         return 0;
     if (desc->type != MSGPACK_OBJECT_MAP) {
@@ -261,8 +347,16 @@ int checker_parse(const msgpack_object *desc, checker_t *out, char *err, size_t 
         return -1;
     }
     const msgpack_object *type = gv_obj_get(desc, "type");
-    if (!type || gv_obj_str_eq(type, "tokens"))
+    if (!type || gv_obj_str_eq(type, "tokens")) {
+        const msgpack_object *cs = gv_obj_get(desc, "case_sensitive");
+        if (cs && cs->type == MSGPACK_OBJECT_BOOLEAN)
+            out->case_insensitive = !cs->via.boolean;
+        else if (cs && cs->type != MSGPACK_OBJECT_NIL) {
+            snprintf(err, errlen, "tokens checker: `case_sensitive` must be true or false");
+            return -1;
+        }
         return 0;
+    }
     if (gv_obj_str_eq(type, "exact")) {
         out->kind = CHECKER_EXACT;
         return 0;
@@ -274,13 +368,40 @@ int checker_parse(const msgpack_object *desc, checker_t *out, char *err, size_t 
             return -1;
         return 0;
     }
-    if (gv_obj_str_eq(type, "custom")) {
-        snprintf(err, errlen, "custom checkers not supported yet");
-        return -1;
-    }
+    if (gv_obj_str_eq(type, "custom"))
+        return s_custom(desc, out, err, errlen);
     char *t = gv_obj_strdup(type);
-    snprintf(err, errlen, "unknown checker type `%.40s` (known: tokens, exact, float)",
+    snprintf(err, errlen, "unknown checker type `%.40s` (known: tokens, exact, float, custom)",
              t ? t : "?");
     free(t);
     return -1;
+}
+
+int checker_parse_interactor(const msgpack_object *desc, checker_t *out, char *err,
+                             size_t errlen)
+{
+    *out = (checker_t){CHECKER_CUSTOM, 0, 0, false, CHECKER_KATTIS, "", ""};
+    if (!desc || desc->type != MSGPACK_OBJECT_MAP) {
+        snprintf(err, errlen, "the problem's interactor is not a map");
+        return -1;
+    }
+    if (s_custom(desc, out, err, errlen) != 0)
+        return -1;
+    if (out->protocol != CHECKER_KATTIS) {
+        snprintf(err, errlen, "interactor: only the kattis protocol is supported");
+        return -1;
+    }
+    return 0;
+}
+
+check_verdict_t checker_exit_verdict(checker_protocol_t protocol, int code)
+{
+    if (protocol == CHECKER_KATTIS)
+        return code == CHECKER_KATTIS_AC ? CHECK_AC : code == CHECKER_KATTIS_WA ? CHECK_WA
+                                                                                : CHECK_FAIL;
+    if (code == CHECKER_TESTLIB_OK)
+        return CHECK_AC;
+    if (code == CHECKER_TESTLIB_WA || code == CHECKER_TESTLIB_PE)
+        return CHECK_WA;
+    return CHECK_FAIL; /* 3 = the checker failed; anything else (points, crashes) too */
 }

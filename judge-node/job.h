@@ -1,25 +1,31 @@
-/*  job — judge one submission whose test data is already on disk: prepare a fresh work
- *  directory, compile, run every test under the runner, check each output, and stop at the
- *  first failure. No networking here (worker.c fetches, reports and calls this), so the whole
- *  pipeline can be tested with real compilers and no cluster.
+/*  job — judge one submission whose test data is already on disk: compile it (compile.c, with
+ *  the compile cache), run every test under the runner, check each output (built-in checker,
+ *  or the problem's custom checker / interactor built by the caller with judgeprog.c), and
+ *  stop at the first failure unless run_all. No networking here (worker.c fetches, reports and
+ *  calls this), so the whole pipeline can be tested with real compilers and no cluster.
  *
- *  Directories: `work_dir` is the program's cwd. It is removed and made again for every job,
- *  owned by the run user (0700) for compiling; after a successful compile it is handed to
- *  root with group = the run user's group and no write bits, so tests cannot change the
- *  program or leave files for the next test. `out_dir` is the judge's own (0700): program
- *  output and the compile log are written there through descriptors the judge opened.
+ *  Directories: `work_dir` is the program's cwd (see compile.h: made afresh, locked after the
+ *  compile). `out_dir` is the judge's own (0700): program output and the compile log are
+ *  written there through descriptors the judge opened.
  *
- *  Placeholders in the language's commands: {src} = the source file name, {exe} = "./exe",
- *  {dir} = "." — all relative to the work directory, which is the cwd of every command, so
- *  the run user never needs to reach the data directory by path.
+ *  Verdicts per test: AC, WA, TLE (CPU or wall), MLE, OLE, RTE; the job's verdict is the first
+ *  failing test's (CE when it does not compile). A run that could not be made (fork, exec),
+ *  a checker or interactor that fails, or anything else on the judge's side is JE for the whole
+ *  job, never the contestant's fault; a cancelled run (the judge is stopping) gives no verdict.
+ *  time_ms is the CPU time, or the wall time for a test killed at the wall limit.
  *
- *  Verdicts: a run that could not be made (fork, exec, cancel) is JE, never the contestant's
- *  fault. time_ms is the CPU time, or the wall time for a test killed at the wall limit.
+ *  Interactive tests: the interactor's verdict decides when the submission ran fine; when the
+ *  submission failed (TLE, MLE, RTE) that is the verdict, unless the interactor had already
+ *  answered WA (the submission then died of SIGPIPE or exited non-zero on EOF, or ran on
+ *  until a limit long after the interactor ended). An interactor that did not decide (crash,
+ *  timeout, other exit code) is JE unless the submission failed by itself.
  */
 #ifndef JOB_H
 #define JOB_H
 
 #include "checker.h"
+#include "compile.h"
+#include "judgeprog.h"
 #include "languages.h"
 #include "runner.h"
 
@@ -27,10 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JOB_COMPILE_MEMORY_KB (1024u * 1024u)   /* 1 GiB */
-#define JOB_COMPILE_OUTPUT_KEEP (64u * 1024u)   /* compile_output is cut here */
-#define JOB_COMPILE_FILE_LIMIT (256ull << 20)   /* RLIMIT_FSIZE while compiling */
-#define JOB_EXE "./exe"
+#define JOB_COMPILE_OUTPUT_KEEP COMPILE_OUTPUT_KEEP
+#define JOB_MESSAGE_MAX 256
 
 typedef struct {
     uint32_t n;
@@ -48,9 +52,15 @@ typedef struct {
     uint32_t time_limit_ms;
     uint64_t memory_limit_kb;
     uint64_t output_limit_bytes;
-    uint32_t max_processes; /* RLIMIT_NPROC for runs (uid-wide); 0 = leave */
+    uint32_t max_processes; /* at least this many processes per run besides the language's
+                               own count (rlimits mode: RLIMIT_NPROC is uid-wide); 0 = none */
     int cancel_fd;          /* -1 = none */
-    const checker_t *checker;
+    unsigned slot;          /* the judge slot (sandbox cgroup, uid) */
+    compilecache_t *cache;  /* NULL = always compile */
+    bool run_all;           /* run every test even after a failure (problems with subtasks) */
+    const checker_t *checker; /* built-in kinds; ignored when custom or interactor is set */
+    judgeprog_t *custom;      /* the custom checker, built; NULL = use checker */
+    judgeprog_t *interactor;  /* interactive problem: NULL = plain stdin/stdout tests */
     const job_test_t *tests;
     size_t n_tests;
     job_test_fn *on_test;
@@ -62,13 +72,15 @@ typedef struct {
     char verdict[4];
     uint32_t time_ms;
     uint64_t memory_kb;
+    char message[JOB_MESSAGE_MAX]; /* checker's message / why it failed (for the judge's log) */
 } job_test_result_t;
 
 typedef struct {
     char verdict[4]; /* AC WA TLE MLE RTE OLE CE JE */
     uint32_t time_ms;   /* max over the tests run */
     uint64_t memory_kb; /* max over the tests run */
-    char *compile_output; /* valid UTF-8, at most JOB_COMPILE_OUTPUT_KEEP + a note; or NULL */
+    char *compile_output; /* valid UTF-8, at most COMPILE_OUTPUT_KEEP + a note; or NULL */
+    bool compile_cached;  /* the compile was copied from the cache */
     job_test_result_t *tests;
     size_t n_tests;
     bool cancelled;     /* the judge is stopping (or lost its launcher): report nothing, the

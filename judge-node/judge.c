@@ -45,6 +45,7 @@ struct judge {
     slot_t *slots;
     uint32_t n_slots;
     zlistx_t *pending; /* gv_msg_t* judge.job waiting for a slot */
+    bool insecure;     /* runs are not fully isolated (allowed by `insecure = true`) */
     gv_link_t *link;
 };
 
@@ -105,6 +106,50 @@ static int s_work_root(judge_t *self, char *err, size_t errlen)
     return 0;
 }
 
+/* Logs what the sandbox can enforce, one line per capability, and refuses to judge when runs
+ * would not be isolated — unless the node says `insecure = true`, and then says so loudly
+ * (and again for every job, see s_start). */
+static int s_check_isolation(judge_t *self, char *err, size_t errlen)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    gv_info("sandbox", "mode=%s", iso.namespaces ? "namespaces" : "rlimits");
+    gv_info("sandbox capability", "what=namespaces enforced=%s list=\"%s\"",
+            iso.namespaces ? "yes" : "NO", iso.namespaces ? "pid mount net ipc uts" : "");
+    gv_info("sandbox capability", "what=seccomp enforced=%s", iso.seccomp ? "yes" : "NO");
+    gv_info("sandbox capability", "what=cgroup version=%s",
+            iso.cgroup == 2 ? "v2" : iso.cgroup == 1 ? "v1" : "none");
+    gv_info("sandbox capability", "what=memory enforced=%s", iso.memory ? "yes" : "NO");
+    gv_info("sandbox capability", "what=pids enforced=%s", iso.pids ? "yes" : "NO");
+    gv_info("sandbox capability", "what=cpu_accounting enforced=%s", iso.cpu ? "yes" : "NO");
+    gv_info("sandbox capability", "what=network value=%s", iso.network_none ? "none" : "host");
+    gv_info("sandbox capability", "what=separate_user enforced=%s",
+            iso.separate_user ? "yes" : "NO");
+    if (iso.details[0])
+        gv_info("sandbox details", "%s", iso.details);
+    self->insecure = !runner_isolation_complete(&iso);
+    if (!self->insecure) {
+        if (iso.missing[0]) /* complete, but degraded somewhere (pids, cpu...) */
+            gv_warn("SANDBOX DEGRADED: some limits are not enforced on this host",
+                    "missing=\"%s\"", iso.missing);
+        return 0;
+    }
+    if (!self->node->insecure) {
+        snprintf(err, errlen,
+                 "REFUSING TO JUDGE: this host cannot isolate submissions (%s). Run the judge "
+                 "as root on a Linux kernel with namespaces, seccomp and a memory cgroup, or set "
+                 "`insecure = true` on judge node `%s` in cluster.toml to judge anyway "
+                 "WITHOUT isolation",
+                 iso.missing[0] ? iso.missing : "unknown reason", self->name);
+        return -1;
+    }
+    gv_warn("INSECURE JUDGE: submissions run WITHOUT isolation (insecure = true)",
+            "missing=\"%s\" hint=\"never use this judge for a contest with untrusted "
+            "contestants\"",
+            iso.missing);
+    return 0;
+}
+
 judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t errlen)
 {
     judge_t *self = calloc(1, sizeof *self);
@@ -125,6 +170,8 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
         goto fail;
 
     if (runner_user_lookup(self->node->run_user, &self->user, err, errlen) != 0)
+        goto fail;
+    if (s_check_isolation(self, err, errlen) != 0)
         goto fail;
     if (!self->user.drop)
         gv_warn("NOT RUNNING AS ROOT: submissions run as the judge's own user, with no "
@@ -155,12 +202,17 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
     }
 
     self->n_slots = self->node->slots ? self->node->slots : 1;
+    /* In rlimits mode RLIMIT_NPROC counts every process of the uid, so each run needs room
+     * for the other slots' processes too. The sandbox limits a run's own cgroup (pids.max):
+     * there the language's `processes` is the limit, with no floor added. */
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    uint32_t nproc_floor = self->user.drop && !iso.namespaces ? PROCS_PER_SLOT * self->n_slots : 0;
     self->ctx = (worker_ctx_t){.cfg = cfg, .name = self->name, .langs = self->langs,
                                .cache = self->cache, .user = &self->user,
                                .node_dir = self->node_dir, .work_root = self->work_root,
                                .cancel_fd = self->cancel_fd,
-                               .max_processes = self->user.drop ? PROCS_PER_SLOT * self->n_slots
-                                                                : 0};
+                               .max_processes = nproc_floor};
     self->slots = calloc(self->n_slots, sizeof *self->slots);
     for (uint32_t i = 0; self->slots && i < self->n_slots; i++) {
         if (!(self->slots[i].actor = worker_new(&self->ctx, i))) {
@@ -221,6 +273,31 @@ void judge_destroy(judge_t **self_p)
     *self_p = NULL;
 }
 
+/* READY's `isolation`: what the runner's probe found (see runner.h), as API.md's
+ * admin/judges shows it. */
+static void s_pack_isolation(judge_t *self, msgpack_packer *pk)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    gv_pk_key(pk, "isolation");
+    msgpack_pack_map(pk, 11);
+    gv_pk_kv_str(pk, "sandbox", iso.namespaces ? "namespaces" : "rlimits");
+    gv_pk_key(pk, "namespaces");
+    static const char *const ns[] = {"pid", "mount", "net", "ipc", "uts"};
+    msgpack_pack_array(pk, iso.namespaces ? 5 : 0);
+    for (size_t i = 0; iso.namespaces && i < 5; i++)
+        gv_pk_str(pk, ns[i]);
+    gv_pk_kv_bool(pk, "seccomp", iso.seccomp);
+    gv_pk_kv_str(pk, "cgroup", iso.cgroup == 2 ? "v2" : iso.cgroup == 1 ? "v1" : "none");
+    gv_pk_kv_bool(pk, "memory", iso.memory);
+    gv_pk_kv_bool(pk, "pids", iso.pids);
+    gv_pk_kv_bool(pk, "cpu", iso.cpu);
+    gv_pk_kv_str(pk, "network", iso.network_none ? "none" : "host");
+    gv_pk_kv_bool(pk, "insecure", !runner_isolation_complete(&iso));
+    gv_pk_kv_str(pk, "run_user", self->user.name);
+    gv_pk_kv_bool(pk, "separate_user", self->user.drop);
+}
+
 static void s_send_ready(judge_t *self)
 {
     gv_writer_t *w = gv_writer_new("judge.ready", 0, self->name, "broker", 0, 7);
@@ -269,12 +346,7 @@ static void s_send_ready(judge_t *self)
         gv_pk_kv_uint(pk, "sub_id", gv_msg_uint(m, "sub_id", 0));
         gv_pk_kv_uint(pk, "attempt", gv_msg_uint(m, "attempt", 0));
     }
-    gv_pk_key(pk, "isolation");
-    msgpack_pack_map(pk, 4);
-    gv_pk_kv_str(pk, "sandbox", "rlimits");
-    gv_pk_kv_str(pk, "run_user", self->user.name);
-    gv_pk_kv_bool(pk, "separate_user", self->user.drop);
-    gv_pk_kv_bool(pk, "cgroup", false);
+    s_pack_isolation(self, pk);
     gv_buf_t buf;
     if (gv_writer_finish(&w, &buf) == 0) {
         gv_link_send(self->link, &buf);
@@ -291,8 +363,12 @@ static void s_pipe_send(zsock_t *pipe, const char *cmd, gv_msg_t *msg) /* passes
     zmsg_send(&m, pipe);
 }
 
-static void s_start(slot_t *s, gv_msg_t *job)
+static void s_start(judge_t *self, slot_t *s, gv_msg_t *job)
 {
+    if (self->insecure)
+        gv_warn("INSECURE: judging without isolation", "sub_id=%llu attempt=%llu",
+                (unsigned long long)gv_msg_uint(job, "sub_id", 0),
+                (unsigned long long)gv_msg_uint(job, "attempt", 0));
     s->busy = true;
     s->sub_id = gv_msg_uint(job, "sub_id", 0);
     s->attempt = gv_msg_uint(job, "attempt", 0);
@@ -321,7 +397,7 @@ static void s_on_job(judge_t *self, gv_msg_t *job)
     }
     for (uint32_t i = 0; i < self->n_slots; i++) {
         if (!self->slots[i].busy) {
-            s_start(&self->slots[i], job);
+            s_start(self, &self->slots[i], job);
             return;
         }
     }
@@ -375,7 +451,7 @@ static void s_on_worker(judge_t *self, slot_t *s)
         gv_msg_t *next = zlistx_first(self->pending);
         if (next) {
             zlistx_delete(self->pending, zlistx_cursor(self->pending));
-            s_start(s, next);
+            s_start(self, s, next);
         }
     }
     free(cmd);

@@ -120,36 +120,95 @@ void languages_argv_free(char ***argv_p)
 
 /* ---- resolution ------------------------------------------------------------------------- */
 
-static char *s_try_dir(const char *dir, size_t dlen, const char *name, const runner_user_t *user)
+/* True when the user's permission bits in st include `bit` (1 = x, 4 = r). */
+static bool s_mode_has(const struct stat *st, const runner_user_t *user, mode_t bit)
+{
+    if (user->uid == 0)
+        return true;
+    if (st->st_uid == user->uid)
+        return st->st_mode & (bit << 6);
+    if (st->st_gid == user->gid)
+        return st->st_mode & (bit << 3);
+    return st->st_mode & bit;
+}
+
+/* True when `path` lies under bind `b` and the user can search every directory from b down
+ * and execute the file (the sandbox makes b's parents itself). */
+static bool s_exec_under_bind(const char *b, const char *path, const runner_user_t *user)
+{
+    size_t bl = strlen(b);
+    while (bl > 1 && b[bl - 1] == '/')
+        bl--;
+    if (strncmp(path, b, bl) != 0 || path[bl] != '/')
+        return false;
+    char *p = strdup(path);
+    bool ok = p != NULL;
+    for (size_t i = bl; ok && p[i]; i++) {
+        if (p[i] != '/')
+            continue;
+        p[i] = '\0';
+        struct stat st;
+        ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode) && s_mode_has(&st, user, 1);
+        p[i] = '/';
+    }
+    struct stat st;
+    ok = ok && stat(path, &st) == 0 && S_ISREG(st.st_mode) && s_mode_has(&st, user, 1);
+    free(p);
+    return ok;
+}
+
+static bool s_can_exec(const char *path, const runner_user_t *user, char *const *binds)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    if (runner_user_can_exec(user, path))
+        return true;
+    for (size_t i = 0; binds && binds[i]; i++)
+        if (s_exec_under_bind(binds[i], path, user))
+            return true;
+    return false;
+}
+
+/* A symlink whose target has the same file name is replaced by the target (see the header). */
+static char *s_same_name_target(char *path, const runner_user_t *user, char *const *binds)
+{
+    char *real = realpath(path, NULL);
+    const char *a = strrchr(path, '/'), *b = real ? strrchr(real, '/') : NULL;
+    if (real && a && b && strcmp(a, b) == 0 && strcmp(real, path) != 0 &&
+        s_can_exec(real, user, binds)) {
+        free(path);
+        return real;
+    }
+    free(real);
+    return path;
+}
+
+static char *s_try_dir(const char *dir, size_t dlen, const char *name, const runner_user_t *user,
+                       char *const *binds)
 {
     if (dlen == 0 || dir[0] != '/')
         return NULL; /* relative PATH entries depend on the cwd: never trust them */
     char *path = zsys_sprintf("%.*s/%s", (int)dlen, dir, name);
-    struct stat st;
-    if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && runner_user_can_exec(user, path))
-        return path;
+    if (path && s_can_exec(path, user, binds))
+        return s_same_name_target(path, user, binds);
     zstr_free(&path);
     return NULL;
 }
 
-char *languages_which(const char *name, const runner_user_t *user)
+static char *s_which(const char *name, const runner_user_t *user, char *const *binds)
 {
     if (!name || !*name)
         return NULL;
-    if (strchr(name, '/')) {
-        struct stat st;
-        return name[0] == '/' && stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
-                       runner_user_can_exec(user, name)
-                   ? strdup(name)
-                   : NULL;
-    }
+    if (strchr(name, '/'))
+        return name[0] == '/' && s_can_exec(name, user, binds) ? strdup(name) : NULL;
     const char *path = getenv("PATH");
     if (!path || !*path)
         path = DEFAULT_PATH;
     for (const char *p = path;;) {
         const char *colon = strchr(p, ':');
         size_t len = colon ? (size_t)(colon - p) : strlen(p);
-        char *found = s_try_dir(p, len, name, user);
+        char *found = s_try_dir(p, len, name, user, binds);
         if (found)
             return found;
         if (!colon)
@@ -159,21 +218,26 @@ char *languages_which(const char *name, const runner_user_t *user)
     const char *home = getenv("HOME");
     if (home && *home) {
         char *cargo = zsys_sprintf("%s/.cargo/bin", home);
-        char *found = cargo ? s_try_dir(cargo, strlen(cargo), name, user) : NULL;
+        char *found = cargo ? s_try_dir(cargo, strlen(cargo), name, user, binds) : NULL;
         zstr_free(&cargo);
         return found;
     }
     return NULL;
 }
 
+char *languages_which(const char *name, const runner_user_t *user)
+{
+    return s_which(name, user, NULL);
+}
+
 /* Resolves argv[0] of a command in place. Words with a placeholder ({exe}) stay as they are.
  * Adds the tool's directory to *path_dirs (a ':' list). -1 with the missing name in why. */
-static int s_resolve(char **argv, const runner_user_t *user, char **path_dirs, char *why,
-                     size_t whylen)
+static int s_resolve(char **argv, const runner_user_t *user, char *const *binds, char **path_dirs,
+                     char *why, size_t whylen)
 {
     if (!argv || !argv[0] || strchr(argv[0], '{'))
         return 0;
-    char *found = languages_which(argv[0], user);
+    char *found = s_which(argv[0], user, binds);
     if (!found) {
         snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s", argv[0],
                  user->name);
@@ -195,12 +259,15 @@ static int s_resolve(char **argv, const runner_user_t *user, char **path_dirs, c
 }
 
 /* The environment every command of this language gets (the job adds HOME and TMPDIR). */
-static char **s_env(const char *path_dirs)
+static char **s_env(const gv_lang_cfg_t *lc, const char *path_dirs)
 {
     char **env = NULL;
     size_t n = 0;
-    int bad = s_strv_add(&env, &n, zsys_sprintf("PATH=%s%s%s", path_dirs, *path_dirs ? ":" : "",
-                                                DEFAULT_PATH));
+    int bad = 0;
+    for (size_t i = 0; i < lc->n_env; i++)
+        bad |= s_strv_add(&env, &n, strdup(lc->env[i]));
+    bad |= s_strv_add(&env, &n, zsys_sprintf("PATH=%s%s%s", path_dirs, *path_dirs ? ":" : "",
+                                             DEFAULT_PATH));
     bad |= s_strv_add(&env, &n, strdup("LANG=C.UTF-8"));
     const char *home = getenv("HOME");
     if (home && strstr(path_dirs, "/.cargo/bin")) { /* rustup proxies find toolchains here */
@@ -218,8 +285,8 @@ static char **s_env(const char *path_dirs)
 }
 
 /* Runs the version command as the run user; the first non-empty line of its output. */
-static char *s_version(const gv_lang_cfg_t *lc, char **vargv, char **env, const runner_user_t *user,
-                       const char *probe_dir, char *why, size_t whylen)
+static char *s_version(const gv_lang_cfg_t *lc, char **vargv, char **env, char **binds,
+                       const runner_user_t *user, const char *probe_dir, char *why, size_t whylen)
 {
     if (!vargv)
         return strdup("unknown");
@@ -235,6 +302,8 @@ static char *s_version(const gv_lang_cfg_t *lc, char **vargv, char **env, const 
     spec.cpu_limit_ms = VERSION_CPU_MS;
     spec.wall_limit_ms = VERSION_WALL_MS;
     spec.output_limit_bytes = VERSION_OUTPUT_MAX;
+    spec.max_processes = lc->processes;
+    spec.binds = (const char *const *)binds;
     if (user->drop) {
         spec.uid = user->uid;
         spec.gid = user->gid;
@@ -290,7 +359,28 @@ static void s_lang_clear(language_t *l)
     s_strv_free(l->compile);
     s_strv_free(l->run);
     s_strv_free(l->env);
+    s_strv_free(l->binds);
     memset(l, 0, sizeof *l);
+}
+
+/* The config's binds that exist on this host (the others are noted and dropped). */
+static char **s_binds(const gv_lang_cfg_t *lc)
+{
+    char **v = calloc(1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v && i < lc->n_binds; i++) {
+        struct stat st;
+        if (stat(lc->binds[i], &st) != 0) {
+            gv_info("language bind absent on this host, skipped", "lang=%s bind=%s", lc->id,
+                    lc->binds[i]);
+            continue;
+        }
+        if (s_strv_add(&v, &n, strdup(lc->binds[i])) != 0) {
+            s_strv_free(v);
+            return NULL;
+        }
+    }
+    return v;
 }
 
 /* Probes one language into *l; -1 with a reason in why when it cannot be used here. */
@@ -304,23 +394,25 @@ static int s_probe(const gv_lang_cfg_t *lc, const runner_user_t *user, const cha
     l->name = strdup(lc->name ? lc->name : lc->id);
     l->source_file = strdup(lc->source_file);
     l->compile_time_limit_ms = lc->compile_time_limit_ms;
+    l->processes = lc->processes;
+    l->binds = s_binds(lc);
     l->compile = lc->n_compile ? s_strv_dup(lc->compile, lc->n_compile) : NULL;
     l->run = s_strv_dup(lc->run, lc->n_run);
     vargv = lc->n_version ? s_strv_dup(lc->version, lc->n_version) : NULL;
-    if (!dirs || !l->id || !l->name || !l->source_file || !l->run ||
+    if (!dirs || !l->id || !l->name || !l->source_file || !l->run || !l->binds ||
         (lc->n_compile && !l->compile) || (lc->n_version && !vargv)) {
         snprintf(why, whylen, "out of memory");
         goto done;
     }
-    if (s_resolve(l->compile, user, &dirs, why, whylen) != 0 ||
-        s_resolve(l->run, user, &dirs, why, whylen) != 0 ||
-        s_resolve(vargv, user, &dirs, why, whylen) != 0)
+    if (s_resolve(l->compile, user, l->binds, &dirs, why, whylen) != 0 ||
+        s_resolve(l->run, user, l->binds, &dirs, why, whylen) != 0 ||
+        s_resolve(vargv, user, l->binds, &dirs, why, whylen) != 0)
         goto done;
-    if (!(l->env = s_env(dirs))) {
+    if (!(l->env = s_env(lc, dirs))) {
         snprintf(why, whylen, "out of memory");
         goto done;
     }
-    l->version = s_version(lc, vargv, l->env, user, probe_dir, why, whylen);
+    l->version = s_version(lc, vargv, l->env, l->binds, user, probe_dir, why, whylen);
     rc = l->version ? 0 : -1;
 done:
     s_strv_free(vargv);

@@ -3,9 +3,16 @@
  *  For each [languages.<id>] of cluster.toml (restricted by the node's `languages` list when
  *  set), the first word of the compile, run and version commands is looked up in the judge's
  *  PATH, then in $HOME/.cargo/bin — never in a built-in list of paths — keeping the first
- *  candidate the run user may execute. The version command is then run as the run user (under
- *  the runner) and the first line it prints kept. A language whose tool is missing, not
- *  executable by the run user, or whose version command fails is skipped with a warning.
+ *  candidate the run user may execute: either every directory on the host path is searchable
+ *  by it, or the candidate lies under one of the language's `binds` (the sandbox shows a bind
+ *  at its own path, so only the part from the bind down must be searchable). A candidate that
+ *  is a symlink to a file of the same name (/usr/bin/java -> /usr/lib/jvm/.../bin/java) is
+ *  replaced by its target, so the sandbox need not show /etc/alternatives; other symlinks
+ *  (rustc -> rustup, which dispatches on its name) are kept. Binds that do not exist on this
+ *  host are dropped with a note. The version command is then run as the run user (under the
+ *  runner, with the binds) and the first line it prints kept. A language whose tool is
+ *  missing, not executable by the run user, or whose version command fails is skipped with a
+ *  warning.
  *
  *  Commands keep their {src} {exe} {dir} placeholders; languages_argv() fills them in.
  */
@@ -23,7 +30,10 @@ typedef struct {
     char **compile; /* NULL-terminated, argv[0] resolved to an absolute path; NULL = none */
     char **run;     /* NULL-terminated, same */
     uint32_t compile_time_limit_ms;
-    char **env;     /* extra environment for this language's commands (NULL-terminated) */
+    char **env;     /* environment for this language's commands (NULL-terminated): the
+                       config's `env` first, then PATH, LANG (and rustup's homes) */
+    char **binds;   /* the config's binds that exist here (NULL-terminated, maybe empty) */
+    uint32_t processes; /* processes + threads a run may have */
 } language_t;
 
 typedef struct languages languages_t;

@@ -15,6 +15,7 @@
  *  seconds) is the backstop, and the wall-clock deadline the one after that.
  */
 #include "launcher.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,11 +37,20 @@
 #define MAX_RUNS 1040 /* cluster.toml allows 1024 slots per judge */
 #define CPU_CHECK_MIN_MS 2  /* CPU clock checks: never closer than this... */
 #define CPU_CHECK_MAX_MS 50 /* ...nor further apart than this */
+/* rlimits mode: RLIMIT_AS gets this on top of the memory limit: interpreters map shared
+ * libraries and reserve address space they never touch (python3 starts at ~14 MiB virtual /
+ * 9 MiB resident). The verdict itself compares the kernel's peak RSS with the plain limit. */
+#define AS_HEADROOM_KB (64u * 1024u)
 
 typedef struct {
     bool used;
-    pid_t pid; /* also the process group id */
+    pid_t pid; /* plain runs: also the process group id; sandboxed runs: the init */
     int pidfd, reply_fd;
+    bool boxed;      /* sandboxed: the init's report comes on report_fd */
+    bool answered;   /* sandboxed: reply sent on the init's report; the init is reaped later */
+    bool eof;        /* sandboxed: report_fd hit EOF (init killed): wait for the pidfd */
+    int report_fd;
+    launch_req_t rq; /* slot, aux, limits: what the sandbox needs to collect */
     uint64_t start_us, deadline_us; /* deadline 0 = none */
     uint64_t cpu_limit_ns, next_cpu_check_us; /* 0 = no CPU limit */
     clockid_t cpu_clock;
@@ -48,6 +58,7 @@ typedef struct {
 } run_t;
 
 static run_t s_runs[MAX_RUNS];
+static sandbox_t *s_box; /* NULL or off: the plain way (rlimits, user, process group) */
 
 static uint64_t s_now_us(void)
 {
@@ -60,7 +71,8 @@ const char *launcher_stage_name(int32_t stage)
 {
     static const char *const names[] = {"none",   "request", "fork",      "setpgid", "dup2",
                                         "chdir",  "setrlimit", "setgroups",
-                                        "setgid", "setuid",  "execve",    "pidfd_open", "busy"};
+                                        "setgid", "setuid",  "execve",    "pidfd_open", "busy",
+                                        "namespaces", "mount", "cgroup", "seccomp"};
     if (stage < 0 || (size_t)stage >= sizeof names / sizeof names[0])
         return "unknown";
     return names[stage];
@@ -129,7 +141,7 @@ static void s_child(const launch_req_t *rq, const char *cwd, char **argv, char *
     if (rq->memory_limit_kb) {
         /* RLIMIT_AS carries headroom (set by the client) on top of the limit; STACK is the
          * plain limit (the stack lives inside the address space anyway). */
-        rlim_t as = (rlim_t)rq->memory_limit_kb * 1024u;
+        rlim_t as = ((rlim_t)rq->memory_limit_kb + AS_HEADROOM_KB) * 1024u;
         if (s_limit(RLIMIT_AS, as, as) != 0)
             s_child_fail(errfd, STAGE_RLIMIT);
     }
@@ -163,20 +175,22 @@ static void s_child(const launch_req_t *rq, const char *cwd, char **argv, char *
 
 /* Splits the NUL-separated strings into cwd, argv[], env[] (pointers into buf). */
 static int s_parse(const launch_req_t *rq, char *buf, size_t len, const char **cwd, char **argv,
-                   char **env)
+                   char **env, char **binds)
 {
-    if (rq->argc < 1 || rq->argc > LAUNCH_MAX_ARGS || rq->envc > LAUNCH_MAX_ARGS || len == 0 ||
-        buf[len - 1] != '\0')
+    if (rq->argc < 1 || rq->argc > LAUNCH_MAX_ARGS || rq->envc > LAUNCH_MAX_ARGS ||
+        rq->bindc > LAUNCH_MAX_ARGS || len == 0 || buf[len - 1] != '\0')
         return -1;
-    size_t want = 1 + rq->argc + rq->envc, got = 0;
+    size_t want = 1 + rq->argc + rq->envc + rq->bindc, got = 0;
     char *p = buf, *end = buf + len;
     while (p < end && got < want) {
         if (got == 0)
             *cwd = p;
         else if (got <= rq->argc)
             argv[got - 1] = p;
-        else
+        else if (got <= rq->argc + rq->envc)
             env[got - 1 - rq->argc] = p;
+        else
+            binds[got - 1 - rq->argc - rq->envc] = p;
         got++;
         p += strlen(p) + 1;
     }
@@ -184,6 +198,7 @@ static int s_parse(const launch_req_t *rq, char *buf, size_t len, const char **c
         return -1;
     argv[rq->argc] = NULL;
     env[rq->envc] = NULL;
+    binds[rq->bindc] = NULL;
     return 0;
 }
 
@@ -197,7 +212,7 @@ static void s_close_fds(int *fds, int n)
 static void s_kill_run(run_t *run)
 {
     if (!run->killed)
-        kill(-run->pid, SIGKILL);
+        kill(run->boxed ? run->pid : -run->pid, SIGKILL); /* init: its pid namespace dies */
     run->killed = true;
 }
 
@@ -206,11 +221,15 @@ static void s_kill_run(run_t *run)
 static void s_cpu_check(run_t *run, uint64_t now)
 {
     struct timespec ts;
-    if (!run->cpu_limit_ns || run->killed || clock_gettime(run->cpu_clock, &ts) != 0) {
+    uint64_t used = 0;
+    bool known = run->boxed ? sandbox_cpu_ns(s_box, &run->rq, &used) == 0
+                            : clock_gettime(run->cpu_clock, &ts) == 0;
+    if (!run->cpu_limit_ns || run->killed || !known) {
         run->next_cpu_check_us = 0;
         return;
     }
-    uint64_t used = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    if (!run->boxed)
+        used = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
     if (used > run->cpu_limit_ns) {
         run->cpu_killed = true;
         run->next_cpu_check_us = 0;
@@ -227,7 +246,7 @@ static void s_cpu_check(run_t *run, uint64_t now)
 
 static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[LAUNCH_NFDS])
 {
-    static char *argv[LAUNCH_MAX_ARGS + 1], *env[LAUNCH_MAX_ARGS + 1];
+    static char *argv[LAUNCH_MAX_ARGS + 1], *env[LAUNCH_MAX_ARGS + 1], *binds[LAUNCH_MAX_ARGS + 1];
     const char *cwd = "";
     run_t *run = NULL;
     for (int i = 0; i < MAX_RUNS && !run; i++)
@@ -237,19 +256,34 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
         s_reply_failed(fds[0], STAGE_BUSY, EAGAIN);
         goto drop;
     }
-    if (s_parse(rq, strings, len, &cwd, argv, env) != 0) {
+    if (s_parse(rq, strings, len, &cwd, argv, env, binds) != 0) {
         s_reply_failed(fds[0], STAGE_REQUEST, EINVAL);
         goto drop;
     }
-    int errpipe[2];
+    bool boxed = sandbox_on(s_box);
+    launch_stage_t stage;
+    if (boxed && sandbox_prepare(s_box, rq, cwd, binds, &stage) != 0) {
+        s_reply_failed(fds[0], stage, errno);
+        goto drop;
+    }
+    int errpipe[2], report[2] = {-1, -1};
     if (pipe2(errpipe, O_CLOEXEC) != 0) {
         s_reply_failed(fds[0], STAGE_FORK, errno);
         goto drop;
     }
+    if (boxed && pipe2(report, O_CLOEXEC | O_NONBLOCK) != 0) {
+        s_reply_failed(fds[0], STAGE_FORK, errno);
+        close(errpipe[0]);
+        close(errpipe[1]);
+        goto drop;
+    }
     pid_t self = getpid();
     uint64_t start = s_now_us();
-    pid_t pid = fork();
-    if (pid == 0) {
+    pid_t pid;
+    if (boxed) {
+        pid = sandbox_spawn(s_box, rq, cwd, argv, env, binds, fds, errpipe[1], report[1]);
+        close(report[1]);
+    } else if ((pid = fork()) == 0) {
         close(errpipe[0]);
         s_child(rq, cwd, argv, env, fds, errpipe[1], self);
     }
@@ -257,6 +291,8 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
     close(errpipe[1]);
     if (pid < 0) {
         close(errpipe[0]);
+        if (report[0] >= 0)
+            close(report[0]);
         s_reply_failed(fds[0], STAGE_FORK, fork_errno);
         goto drop;
     }
@@ -268,23 +304,29 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
     while (n < 0 && errno == EINTR);
     close(errpipe[0]);
     if (n == (ssize_t)sizeof msg) {
+        if (boxed)
+            kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        if (report[0] >= 0)
+            close(report[0]);
         s_reply_failed(fds[0], msg[0], msg[1]);
         goto drop;
     }
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) {
         int e = errno;
-        kill(-pid, SIGKILL);
+        kill(boxed ? pid : -pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        if (report[0] >= 0)
+            close(report[0]);
         s_reply_failed(fds[0], STAGE_PIDFD, e);
         goto drop;
     }
     s_close_fds(fds + 1, LAUNCH_NFDS - 1);
     *run = (run_t){.used = true, .pid = pid, .pidfd = pidfd, .reply_fd = fds[0],
-                   .start_us = start,
+                   .boxed = boxed, .report_fd = report[0], .rq = *rq, .start_us = start,
                    .deadline_us = rq->wall_limit_ms ? start + rq->wall_limit_ms * 1000ull : 0};
-    if (rq->cpu_limit_ms && clock_getcpuclockid(pid, &run->cpu_clock) == 0) {
+    if (rq->cpu_limit_ms && (boxed || clock_getcpuclockid(pid, &run->cpu_clock) == 0)) {
         run->cpu_limit_ns = rq->cpu_limit_ms * 1000000ull;
         s_cpu_check(run, s_now_us());
     }
@@ -293,10 +335,12 @@ drop:
     s_close_fds(fds, LAUNCH_NFDS);
 }
 
-static bool s_is_active_group(pid_t pgid)
+/* True when pid belongs to a run still going: a plain run's group, or a sandboxed run's init
+ * (which stays in our own group). */
+static bool s_is_active(pid_t pid, pid_t pgid)
 {
     for (int i = 0; i < MAX_RUNS; i++)
-        if (s_runs[i].used && s_runs[i].pid == pgid)
+        if (s_runs[i].used && (s_runs[i].pid == pgid || (s_runs[i].boxed && s_runs[i].pid == pid)))
             return true;
     return false;
 }
@@ -323,7 +367,7 @@ static void s_sweep_orphans(void)
             if (next == p)
                 break;
             pid_t pgid = getpgid((pid_t)pid);
-            if (pid <= 0 || (pgid >= 0 && s_is_active_group(pgid)))
+            if (pid <= 0 || (pgid >= 0 && s_is_active((pid_t)pid, pgid)))
                 continue;
             kill((pid_t)pid, SIGKILL);
             waitpid((pid_t)pid, NULL, 0);
@@ -337,9 +381,73 @@ static void s_sweep_orphans(void)
 /* The run's leader has exited (pidfd readable). Kill what is left of its group, reap it all,
  * then answer. The group is killed before the leader is reaped, so its id cannot have been
  * reused by then. */
+static void s_answer(run_t *run, int status, bool have_status, const struct rusage *ru,
+                     uint64_t end)
+{
+    launch_reply_t rep = {0};
+    uint64_t cg_cpu = 0, cg_peak = 0;
+    bool oom = false, cg = run->boxed && sandbox_collect(s_box, &run->rq, &cg_cpu, &cg_peak,
+                                                         &oom) == 0;
+    if (have_status && WIFSIGNALED(status)) {
+        rep.how = LAUNCH_SIGNALED;
+        rep.term_signal = WTERMSIG(status);
+    } else {
+        rep.how = LAUNCH_EXITED;
+        rep.exit_code = have_status ? WEXITSTATUS(status) : -1;
+    }
+    uint64_t cpu_us = (uint64_t)ru->ru_utime.tv_sec * 1000000u + (uint64_t)ru->ru_utime.tv_usec +
+                      (uint64_t)ru->ru_stime.tv_sec * 1000000u + (uint64_t)ru->ru_stime.tv_usec;
+    rep.cpu_ms = (uint32_t)(cpu_us / 1000u);
+    rep.wall_ms = (uint32_t)((end - run->start_us) / 1000u);
+    rep.peak_kb = ru->ru_maxrss > 0 ? (uint64_t)ru->ru_maxrss : 0;
+    if (cg && cg_cpu)
+        rep.cpu_ms = (uint32_t)(cg_cpu / 1000000u);
+    if (cg && cg_peak)
+        rep.peak_kb = cg_peak / 1024u;
+    rep.oom_killed = oom;
+    rep.wall_killed = run->wall_killed;
+    rep.cpu_killed = run->cpu_killed;
+    s_reply(run->reply_fd, &rep); /* a cancelling client waits for it: then all is dead */
+    close(run->reply_fd);
+    run->reply_fd = -1;
+    run->answered = true;
+}
+
+/* Sandboxed run: the init's report arrived (it has killed and reaped everything else in its
+ * namespace first), or the init is gone without one (killed: limits, cancel). Answer now;
+ * the init itself is reaped when its pidfd says so, off the client's critical path (its
+ * namespaces take a while to tear down). */
+static void s_boxed_answer(run_t *run, uint64_t end)
+{
+    sandbox_report_t sr;
+    struct rusage none;
+    memset(&none, 0, sizeof none);
+    bool have = run->report_fd >= 0 && read(run->report_fd, &sr, sizeof sr) == (ssize_t)sizeof sr;
+    if (!have && run->used) {
+        /* EOF without a report: the init is dying (killed). Its descriptors close before the
+         * kernel has killed the rest of its pid namespace, so answer only once its pidfd says
+         * it is gone (s_finish): that comes after the whole namespace is dead. */
+        if (!run->killed) {
+            kill(run->pid, SIGKILL);
+            run->killed = true;
+        }
+        run->eof = true;
+        return;
+    }
+    if (run->report_fd >= 0)
+        close(run->report_fd);
+    run->report_fd = -1;
+    /* Without a report the init was SIGKILLed, and its namespace with it. */
+    s_answer(run, have ? sr.status : SIGKILL, true, have ? &sr.ru : &none, end);
+}
+
+/* The run's leader (plain) or init (sandboxed) has exited (pidfd readable). Kill what is left
+ * of a plain run's group, reap it all, then answer. The group is killed before the leader is
+ * reaped, so its id cannot have been reused by then. */
 static void s_finish(run_t *run)
 {
-    kill(-run->pid, SIGKILL);
+    if (!run->answered)
+        kill(run->boxed ? run->pid : -run->pid, SIGKILL);
     struct rusage ru;
     int status = 0;
     memset(&ru, 0, sizeof ru);
@@ -349,29 +457,18 @@ static void s_finish(run_t *run)
     while (r < 0 && errno == EINTR);
     uint64_t end = s_now_us();
     siginfo_t si;
-    while (waitid(P_PGID, (id_t)run->pid, &si, WEXITED) == 0 || errno == EINTR)
-        ;
+    if (!run->boxed)
+        while (waitid(P_PGID, (id_t)run->pid, &si, WEXITED) == 0 || errno == EINTR)
+            ;
     close(run->pidfd);
     run->used = false;
     s_sweep_orphans();
-
-    launch_reply_t rep = {0};
-    if (r == run->pid && WIFSIGNALED(status)) {
-        rep.how = LAUNCH_SIGNALED;
-        rep.term_signal = WTERMSIG(status);
-    } else {
-        rep.how = LAUNCH_EXITED;
-        rep.exit_code = r == run->pid ? WEXITSTATUS(status) : -1;
-    }
-    uint64_t cpu_us = (uint64_t)ru.ru_utime.tv_sec * 1000000u + (uint64_t)ru.ru_utime.tv_usec +
-                      (uint64_t)ru.ru_stime.tv_sec * 1000000u + (uint64_t)ru.ru_stime.tv_usec;
-    rep.cpu_ms = (uint32_t)(cpu_us / 1000u);
-    rep.wall_ms = (uint32_t)((end - run->start_us) / 1000u);
-    rep.peak_kb = ru.ru_maxrss > 0 ? (uint64_t)ru.ru_maxrss : 0;
-    rep.wall_killed = run->wall_killed;
-    rep.cpu_killed = run->cpu_killed;
-    s_reply(run->reply_fd, &rep); /* a cancelling client waits for it: then all is dead */
-    close(run->reply_fd);
+    if (run->answered)
+        return;
+    if (run->boxed)
+        s_boxed_answer(run, end);
+    else
+        s_answer(run, status, r == run->pid, &ru, end);
 }
 
 /* Reads one request with its descriptors. Returns 1 handled, 0 EOF, -1 error (ignored). */
@@ -435,8 +532,8 @@ static void s_shutdown_all(void)
 
 static void s_main(int ctl)
 {
-    struct pollfd pfd[1 + 2 * MAX_RUNS];
-    int which[1 + 2 * MAX_RUNS];
+    struct pollfd pfd[1 + 3 * MAX_RUNS];
+    int which[1 + 3 * MAX_RUNS];
     for (;;) {
         int np = 0;
         pfd[np] = (struct pollfd){ctl, POLLIN, 0};
@@ -448,9 +545,15 @@ static void s_main(int ctl)
                 continue;
             pfd[np] = (struct pollfd){r->pidfd, POLLIN, 0};
             which[np++] = i;
+            if (r->answered)
+                continue; /* only its init is left to reap */
             if (!r->cancelled) { /* the client closing its end is the cancel signal */
                 pfd[np] = (struct pollfd){r->reply_fd, POLLIN, 0};
                 which[np++] = MAX_RUNS + i;
+            }
+            if (r->boxed && !r->eof) {
+                pfd[np] = (struct pollfd){r->report_fd, POLLIN, 0};
+                which[np++] = 2 * MAX_RUNS + i;
             }
             if (r->deadline_us && !r->killed && (!next || r->deadline_us < next))
                 next = r->deadline_us;
@@ -469,9 +572,13 @@ static void s_main(int ctl)
             if (which[k] < 0) {
                 if (s_read_request(ctl) == 0)
                     goto out;
+            } else if (which[k] >= 2 * MAX_RUNS) {
+                run_t *r = &s_runs[which[k] - 2 * MAX_RUNS];
+                if (r->used && !r->answered)
+                    s_boxed_answer(r, s_now_us());
             } else if (which[k] >= MAX_RUNS) {
                 run_t *r = &s_runs[which[k] - MAX_RUNS];
-                if (r->used && !r->cancelled) {
+                if (r->used && !r->cancelled && !r->answered) {
                     r->cancelled = true;
                     s_kill_run(r);
                 }
@@ -482,6 +589,8 @@ static void s_main(int ctl)
         now = s_now_us();
         for (int i = 0; i < MAX_RUNS; i++) {
             run_t *r = &s_runs[i];
+            if (r->used && r->answered)
+                continue;
             if (r->used && r->next_cpu_check_us && now >= r->next_cpu_check_us)
                 s_cpu_check(r, now);
             if (r->used && r->deadline_us && !r->killed && now >= r->deadline_us) {
@@ -534,6 +643,13 @@ pid_t launcher_start(int *ctl_fd)
         ctl = 3;
     }
     syscall(SYS_close_range, 4u, ~0u, 0u);
+    runner_isolation_t iso;
+    s_box = sandbox_new(&iso);
+    if (!s_box)
+        _exit(1);
+    if (send(ctl, &iso, sizeof iso, MSG_NOSIGNAL) != (ssize_t)sizeof iso)
+        _exit(1);
     s_main(ctl);
+    sandbox_destroy(&s_box);
     _exit(0);
 }

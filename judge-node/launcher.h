@@ -24,8 +24,11 @@ typedef struct {
     uint32_t cpu_limit_ms, wall_limit_ms, max_processes;
     uint64_t memory_limit_kb, output_limit_bytes;
     uint32_t uid, gid, drop;
-    uint32_t argc, envc;
-    uint32_t strings_len; /* cwd ("" = stay), argv[argc], env[envc]; each NUL-terminated */
+    uint32_t slot, aux;   /* aux: the slot's second cgroup (an interactor beside a program) */
+    uint64_t tmp_size_kb;
+    uint32_t argc, envc, bindc;
+    uint32_t strings_len; /* cwd ("" = stay), argv[argc], env[envc], binds[bindc]; each
+                             NUL-terminated */
 } launch_req_t;
 
 typedef enum { LAUNCH_EXITED, LAUNCH_SIGNALED, LAUNCH_FAILED } launch_how_t;
@@ -34,7 +37,7 @@ typedef enum { LAUNCH_EXITED, LAUNCH_SIGNALED, LAUNCH_FAILED } launch_how_t;
 typedef enum {
     STAGE_NONE, STAGE_REQUEST, STAGE_FORK, STAGE_SETPGID, STAGE_DUP2, STAGE_CHDIR,
     STAGE_RLIMIT, STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_EXECVE,
-    STAGE_PIDFD, STAGE_BUSY
+    STAGE_PIDFD, STAGE_BUSY, STAGE_NAMESPACE, STAGE_MOUNT, STAGE_CGROUP, STAGE_SECCOMP
 } launch_stage_t;
 
 typedef struct {
@@ -44,7 +47,11 @@ typedef struct {
     uint32_t cpu_ms, wall_ms;
     uint64_t peak_kb;
     uint32_t wall_killed, cpu_killed;
+    uint32_t oom_killed; /* the memory cgroup's OOM killer killed inside the run */
 } launch_reply_t;
+
+/* The first message on the control socket, right after start: the isolation probe's result
+ * (runner_isolation_t, see runner.h). */
 
 /* Forks the launcher. Returns its pid and the judge's end of the control socket in *ctl_fd,
  * or -1. Must be called while the caller has a single thread. */

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
     zsys_handler_set(NULL);
+    runner_set_tmp_kb((uint64_t)cli.node->tmp_size_mb * 1024u);
     if (sfd < 0 || runner_init() != 0) {
         gv_error("cannot start", "error=\"%s\"", sfd < 0 ? "signalfd failed"
                                                           : "cannot fork the runner's launcher");

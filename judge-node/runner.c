@@ -22,14 +22,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* RLIMIT_AS gets this on top of the memory limit: interpreters map shared libraries and
- * reserve address space they never touch (python3 starts at ~14 MiB virtual / 9 MiB
- * resident). The verdict itself compares the kernel's peak RSS with the plain limit. */
-#define RUNNER_AS_HEADROOM_KB (64u * 1024u)
+/* Size of a run's /tmp when its spec says 0: cluster.toml's tmp_size_mb (runner_set_tmp_kb). */
+static uint64_t s_tmp_default_kb = RUNNER_TMP_DEFAULT_KB;
+
+void runner_set_tmp_kb(uint64_t kb)
+{
+    s_tmp_default_kb = kb ? kb : RUNNER_TMP_DEFAULT_KB;
+}
 
 static int s_ctl = -1;
 static pid_t s_launcher = -1;
 static atomic_bool s_broken;
+static runner_isolation_t s_iso;
+
+void runner_isolation(runner_isolation_t *out)
+{
+    *out = s_iso;
+}
+
+bool runner_isolation_complete(const runner_isolation_t *iso)
+{
+    return iso->namespaces && iso->seccomp && iso->memory && iso->network_none &&
+           iso->separate_user;
+}
 
 bool runner_healthy(void)
 {
@@ -57,6 +72,15 @@ int runner_init(void)
     s_launcher = launcher_start(&s_ctl);
     if (s_launcher < 0) {
         s_ctl = -1;
+        return -1;
+    }
+    ssize_t n;
+    do
+        n = recv(s_ctl, &s_iso, sizeof s_iso, 0);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof s_iso) { /* the launcher died while probing */
+        runner_shutdown();
+        memset(&s_iso, 0, sizeof s_iso);
         return -1;
     }
     return 0;
@@ -129,9 +153,12 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
         res->status = RUN_TLE;
         snprintf(res->message, sizeof res->message, "CPU time %u ms exceeds the %u ms limit",
                  res->cpu_ms, spec->cpu_limit_ms);
-    } else if (spec->memory_limit_kb && res->peak_kb > spec->memory_limit_kb) {
+    } else if (rep->oom_killed ||
+               (spec->memory_limit_kb && res->peak_kb > spec->memory_limit_kb)) {
         res->status = RUN_MLE;
-        snprintf(res->message, sizeof res->message, "peak memory %llu KiB exceeds the %llu KiB limit",
+        snprintf(res->message, sizeof res->message,
+                 rep->oom_killed ? "memory limit of %2$llu KiB reached (peak %1$llu KiB)"
+                                 : "peak memory %llu KiB exceeds the %llu KiB limit",
                  (unsigned long long)res->peak_kb, (unsigned long long)spec->memory_limit_kb);
     } else if (sig == SIGXFSZ || out_full) {
         res->status = RUN_OLE;
@@ -149,22 +176,25 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
     }
 }
 
-int runner_run(const runner_spec_t *spec, runner_result_t *res)
+/* One run handed to the launcher and not yet answered. */
+typedef struct {
+    const runner_spec_t *spec;
+    runner_result_t *res;
+    int reply;  /* our end of the reply socket; -1 once answered (or never sent) */
+    int out;    /* the stdout we gave it (fstat for the output limit); -1 = none */
+    bool done;
+    launch_reply_t rep;
+} s_pending_t;
+
+/* Sends one request with stdin/stdout/stderr descriptors in, out, err (borrowed). On failure
+ * fills p->res (JE) and returns -1. */
+static int s_submit(s_pending_t *p, int in, int out, int err, bool aux)
 {
     static const size_t hdr = sizeof(launch_req_t);
-    memset(res, 0, sizeof *res);
-    res->status = RUN_JE;
-    if (!spec || !spec->argv || !spec->argv[0]) {
-        snprintf(res->message, sizeof res->message, "runner: no program given");
-        return -1;
-    }
-    if (s_ctl < 0) {
-        snprintf(res->message, sizeof res->message, "runner: runner_init() was not called");
-        return -1;
-    }
+    const runner_spec_t *spec = p->spec;
+    runner_result_t *res = p->res;
     char *buf = malloc(LAUNCH_MAX_REQ);
-    int rs[2] = {-1, -1}, in = -1, out = -1, err = -1;
-    int rc = -1;
+    int rs[2] = {-1, -1}, rc = -1;
     if (!buf) {
         s_fail(res, "runner: %s: %s", "malloc", ENOMEM);
         goto done;
@@ -172,50 +202,32 @@ int runner_run(const runner_spec_t *spec, runner_result_t *res)
     launch_req_t rq = {.magic = LAUNCH_MAGIC, .cpu_limit_ms = spec->cpu_limit_ms,
                        .wall_limit_ms = spec->wall_limit_ms, .max_processes = spec->max_processes,
                        .output_limit_bytes = spec->output_limit_bytes,
-                       .memory_limit_kb = spec->memory_limit_kb
-                                              ? spec->memory_limit_kb + RUNNER_AS_HEADROOM_KB
-                                              : 0,
+                       .memory_limit_kb = spec->memory_limit_kb,
                        .uid = (uint32_t)spec->uid, .gid = (uint32_t)spec->gid,
-                       .drop = spec->uid != RUNNER_SAME_USER};
+                       .drop = spec->uid != RUNNER_SAME_USER, .slot = spec->slot, .aux = aux,
+                       .tmp_size_kb = spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb};
     size_t len = hdr;
-    int bad = s_put(buf, LAUNCH_MAX_REQ, &len, spec->cwd ? spec->cwd : "");
+    int bad = spec->slot >= RUNNER_MAX_SLOTS ||
+              s_put(buf, LAUNCH_MAX_REQ, &len, spec->cwd ? spec->cwd : "");
     for (; !bad && spec->argv[rq.argc]; rq.argc++)
         bad = rq.argc >= LAUNCH_MAX_ARGS || s_put(buf, LAUNCH_MAX_REQ, &len, spec->argv[rq.argc]);
     for (; !bad && spec->env && spec->env[rq.envc]; rq.envc++)
         bad = rq.envc >= LAUNCH_MAX_ARGS || s_put(buf, LAUNCH_MAX_REQ, &len, spec->env[rq.envc]);
+    for (; !bad && spec->binds && spec->binds[rq.bindc]; rq.bindc++)
+        bad = rq.bindc >= LAUNCH_MAX_ARGS || spec->binds[rq.bindc][0] != '/' ||
+              s_put(buf, LAUNCH_MAX_REQ, &len, spec->binds[rq.bindc]);
     if (bad) {
-        snprintf(res->message, sizeof res->message, "runner: command line or environment too long");
+        snprintf(res->message, sizeof res->message,
+                 "runner: slot out of range, bind path not absolute, or command line, "
+                 "environment or binds too long");
         goto done;
     }
     rq.strings_len = (uint32_t)(len - hdr);
     memcpy(buf, &rq, hdr);
-
-    in = open(spec->stdin_path ? spec->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        s_fail(res, "runner: cannot open input %s: %s",
-               spec->stdin_path ? spec->stdin_path : "/dev/null", errno);
-        goto done;
-    }
-    out = s_open_out(spec->stdout_path);
-    if (out < 0) {
-        s_fail(res, "runner: cannot open output %s: %s",
-               spec->stdout_path ? spec->stdout_path : "/dev/null", errno);
-        goto done;
-    }
-    if (spec->stderr_path && spec->stdout_path && strcmp(spec->stderr_path, spec->stdout_path) == 0)
-        err = fcntl(out, F_DUPFD_CLOEXEC, 0);
-    else
-        err = s_open_out(spec->stderr_path);
-    if (err < 0) {
-        s_fail(res, "runner: cannot open %s: %s",
-               spec->stderr_path ? spec->stderr_path : "/dev/null", errno);
-        goto done;
-    }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rs) != 0) {
         s_fail(res, "runner: %s: %s", "socketpair", errno);
         goto done;
     }
-
     int fds[LAUNCH_NFDS] = {rs[1], in, out, err};
     union {
         char raw[CMSG_SPACE(sizeof fds)];
@@ -239,58 +251,212 @@ int runner_run(const runner_spec_t *spec, runner_result_t *res)
         atomic_store(&s_broken, true);
         goto done;
     }
-    close(rs[1]);
-    rs[1] = -1;
+    p->reply = rs[0];
+    rs[0] = -1;
+    rc = 0;
+done:
+    s_close(rs[0]);
+    s_close(rs[1]);
+    free(buf);
+    return rc;
+}
 
-    struct pollfd pfd[2] = {{rs[0], POLLIN, 0}, {spec->cancel_fd, POLLIN, 0}};
+/* Sleeps until every submitted run of p[0..n) is answered. A readable cancel_fd of any spec
+ * cancels them all: the launcher kills, reaps, then still answers. */
+static void s_await(s_pending_t *p, int n)
+{
+    bool cancelled = false;
     for (;;) {
-        int prc = poll(pfd, spec->cancel_fd >= 0 && !res->cancelled ? 2 : 1, -1);
+        struct pollfd pfd[4];
+        int idx[4], np = 0;
+        for (int i = 0; i < n; i++)
+            if (p[i].reply >= 0 && !p[i].done) {
+                pfd[np] = (struct pollfd){p[i].reply, POLLIN, 0};
+                idx[np++] = i;
+            }
+        if (np == 0)
+            return;
+        int first_cancel = np;
+        for (int i = 0; i < n && !cancelled; i++)
+            if (p[i].spec->cancel_fd >= 0) {
+                pfd[np] = (struct pollfd){p[i].spec->cancel_fd, POLLIN, 0};
+                idx[np++] = -1;
+            }
+        int prc = poll(pfd, (nfds_t)np, -1);
         if (prc < 0 && errno == EINTR)
             continue;
         if (prc < 0) {
-            s_fail(res, "runner: %s: %s", "poll", errno);
-            shutdown(rs[0], SHUT_RDWR);
-            goto done;
+            for (int i = 0; i < n; i++)
+                if (p[i].reply >= 0 && !p[i].done) {
+                    s_fail(p[i].res, "runner: %s: %s", "poll", errno);
+                    shutdown(p[i].reply, SHUT_RDWR);
+                    p[i].done = true;
+                }
+            return;
         }
-        if (pfd[0].revents)
-            break;
-        if (pfd[1].revents) { /* cancel: the launcher kills, reaps, then still answers */
-            res->cancelled = true;
-            shutdown(rs[0], SHUT_WR);
+        for (int k = first_cancel; k < np; k++)
+            if (pfd[k].revents && !cancelled) {
+                cancelled = true;
+                for (int i = 0; i < n; i++) {
+                    p[i].res->cancelled = true;
+                    if (p[i].reply >= 0)
+                        shutdown(p[i].reply, SHUT_WR);
+                }
+            }
+        for (int k = 0; k < first_cancel; k++) {
+            if (!pfd[k].revents)
+                continue;
+            s_pending_t *q = &p[idx[k]];
+            ssize_t got;
+            do
+                got = recv(q->reply, &q->rep, sizeof q->rep, 0);
+            while (got < 0 && errno == EINTR);
+            q->done = true;
+            if (got != (ssize_t)sizeof q->rep) {
+                q->res->status = RUN_JE;
+                snprintf(q->res->message, sizeof q->res->message,
+                         "runner: the launcher process is gone");
+                atomic_store(&s_broken, true);
+                q->rep.how = -1;
+            }
         }
     }
-    launch_reply_t rep;
-    do
-        n = recv(rs[0], &rep, sizeof rep, 0);
-    while (n < 0 && errno == EINTR);
-    if (n != (ssize_t)sizeof rep) {
-        snprintf(res->message, sizeof res->message, "runner: the launcher process is gone");
-        atomic_store(&s_broken, true);
-        goto done;
-    }
-    if (rep.how == LAUNCH_FAILED) {
-        if (rep.err_stage == STAGE_EXECVE && rep.err_errno == ENOMEM && spec->memory_limit_kb) {
+}
+
+/* Turns an answer into a result. 0 ran, -1 JE. */
+static int s_finish_result(s_pending_t *p)
+{
+    const runner_spec_t *spec = p->spec;
+    runner_result_t *res = p->res;
+    if (!p->done || p->rep.how < 0)
+        return -1; /* message already set */
+    if (p->rep.how == LAUNCH_FAILED) {
+        if (p->rep.err_stage == STAGE_EXECVE && p->rep.err_errno == ENOMEM &&
+            spec->memory_limit_kb) {
             res->status = RUN_MLE; /* the program does not even load within its limit */
             snprintf(res->message, sizeof res->message,
                      "the program cannot be loaded within %llu KiB",
                      (unsigned long long)spec->memory_limit_kb);
-            rc = 0;
-        } else {
-            res->status = RUN_JE;
-            snprintf(res->message, sizeof res->message, "cannot start %s: %s failed: %s",
-                     spec->argv[0], launcher_stage_name(rep.err_stage), strerror(rep.err_errno));
+            return 0;
         }
+        res->status = RUN_JE;
+        snprintf(res->message, sizeof res->message, "cannot start %s: %s failed: %s",
+                 spec->argv[0], launcher_stage_name(p->rep.err_stage),
+                 strerror(p->rep.err_errno));
+        return -1;
+    }
+    s_classify(spec, &p->rep, p->out, res);
+    return res->status == RUN_JE ? -1 : 0;
+}
+
+static int s_check_spec(const runner_spec_t *spec, runner_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    res->status = RUN_JE;
+    if (!spec || !spec->argv || !spec->argv[0]) {
+        snprintf(res->message, sizeof res->message, "runner: no program given");
+        return -1;
+    }
+    if (s_ctl < 0) {
+        snprintf(res->message, sizeof res->message, "runner: runner_init() was not called");
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens stderr: a file of its own, or stdout's descriptor when both name the same path. */
+static int s_open_err(const runner_spec_t *spec, int out, runner_result_t *res)
+{
+    int err;
+    if (spec->stderr_path && spec->stdout_path && out >= 0 &&
+        strcmp(spec->stderr_path, spec->stdout_path) == 0)
+        err = fcntl(out, F_DUPFD_CLOEXEC, 0);
+    else
+        err = s_open_out(spec->stderr_path);
+    if (err < 0)
+        s_fail(res, "runner: cannot open %s: %s",
+               spec->stderr_path ? spec->stderr_path : "/dev/null", errno);
+    return err;
+}
+
+int runner_run(const runner_spec_t *spec, runner_result_t *res)
+{
+    if (s_check_spec(spec, res) != 0)
+        return -1;
+    int in = -1, out = -1, err = -1, rc = -1;
+    s_pending_t p = {.spec = spec, .res = res, .reply = -1, .out = -1};
+    in = open(spec->stdin_path ? spec->stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        s_fail(res, "runner: cannot open input %s: %s",
+               spec->stdin_path ? spec->stdin_path : "/dev/null", errno);
         goto done;
     }
-    s_classify(spec, &rep, out, res);
-    rc = res->status == RUN_JE ? -1 : 0;
+    out = s_open_out(spec->stdout_path);
+    if (out < 0) {
+        s_fail(res, "runner: cannot open output %s: %s",
+               spec->stdout_path ? spec->stdout_path : "/dev/null", errno);
+        goto done;
+    }
+    err = s_open_err(spec, out, res);
+    if (err < 0 || s_submit(&p, in, out, err, false) != 0)
+        goto done;
+    p.out = out;
+    s_await(&p, 1);
+    rc = s_finish_result(&p);
 done:
-    s_close(rs[0]);
-    s_close(rs[1]);
+    s_close(p.reply);
     s_close(in);
     s_close(out);
     s_close(err);
-    free(buf);
+    return rc;
+}
+
+int runner_run_interactive(const runner_spec_t *prog, const runner_spec_t *inter,
+                           runner_result_t *rprog, runner_result_t *rinter)
+{
+    int a = s_check_spec(prog, rprog), b = s_check_spec(inter, rinter);
+    if (a != 0 || b != 0) {
+        if (a == 0)
+            snprintf(rprog->message, sizeof rprog->message, "runner: interactor not runnable");
+        if (b == 0)
+            snprintf(rinter->message, sizeof rinter->message, "runner: program not runnable");
+        return -1;
+    }
+    /* to_inter: prog stdout -> inter stdin; to_prog: inter stdout -> prog stdin */
+    int to_inter[2] = {-1, -1}, to_prog[2] = {-1, -1}, perr = -1, ierr = -1, rc = -1;
+    s_pending_t p[2] = {{.spec = prog, .res = rprog, .reply = -1, .out = -1},
+                        {.spec = inter, .res = rinter, .reply = -1, .out = -1}};
+    if (pipe2(to_inter, O_CLOEXEC) != 0 || pipe2(to_prog, O_CLOEXEC) != 0) {
+        s_fail(rprog, "runner: %s: %s", "pipe", errno);
+        s_fail(rinter, "runner: %s: %s", "pipe", errno);
+        goto done;
+    }
+    if ((perr = s_open_err(prog, -1, rprog)) < 0 || (ierr = s_open_err(inter, -1, rinter)) < 0)
+        goto done;
+    if (s_submit(&p[0], to_prog[0], to_inter[1], perr, false) != 0)
+        goto done;
+    if (s_submit(&p[1], to_inter[0], to_prog[1], ierr, true) != 0) {
+        shutdown(p[0].reply, SHUT_WR); /* cancel the program: nobody would talk to it */
+        rprog->cancelled = true;
+    }
+    /* Only the runs may hold the pipes now, so each sees EOF when the other ends. */
+    for (int i = 0; i < 2; i++) {
+        s_close(to_inter[i]);
+        s_close(to_prog[i]);
+        to_inter[i] = to_prog[i] = -1;
+    }
+    s_await(p, 2);
+    a = s_finish_result(&p[0]);
+    b = p[1].reply >= 0 ? s_finish_result(&p[1]) : -1;
+    rc = a == 0 && b == 0 ? 0 : -1;
+done:
+    for (int i = 0; i < 2; i++) {
+        s_close(to_inter[i]);
+        s_close(to_prog[i]);
+        s_close(p[i].reply);
+    }
+    s_close(perr);
+    s_close(ierr);
     return rc;
 }
 

@@ -34,22 +34,31 @@ typedef enum { RUN_OK, RUN_TLE, RUN_MLE, RUN_RTE, RUN_OLE, RUN_JE } runner_statu
 
 /* The uid a run keeps when it must not change user (judge not running as root). */
 #define RUNNER_SAME_USER ((uid_t)-1)
+#define RUNNER_TMP_DEFAULT_KB (64u * 1024u) /* cluster.toml tmp_size_mb default */
+#define RUNNER_MAX_SLOTS 1024               /* cluster.toml allows 1024 slots per judge */
 
 typedef struct {
     char *const *argv;       /* argv[0] is the path executed (no PATH search); NULL-terminated */
     char *const *env;        /* NULL-terminated; NULL = empty environment */
-    const char *cwd;         /* NULL = the judge's cwd */
+    const char *cwd;         /* NULL = the judge's cwd; in the sandbox it is bind-mounted at its
+                                own path, writable as far as its owner/mode allow */
     const char *stdin_path;  /* NULL = /dev/null */
     const char *stdout_path; /* NULL = /dev/null; created/truncated, 0600, judge-owned */
     const char *stderr_path; /* NULL = /dev/null; same path as stdout = one shared file */
     uint32_t cpu_limit_ms;   /* 0 = none */
     uint32_t wall_limit_ms;  /* 0 = none */
-    uint64_t memory_limit_kb;    /* peak RSS above this is MLE; 0 = none */
+    uint64_t memory_limit_kb;    /* peak memory above this is MLE; 0 = none */
     uint64_t output_limit_bytes; /* RLIMIT_FSIZE; 0 = none */
-    uint32_t max_processes;      /* RLIMIT_NPROC (per uid!); 0 = leave as is */
+    uint32_t max_processes;      /* sandbox: pids.max of the run (processes + threads);
+                                    rlimits mode: RLIMIT_NPROC (per uid!); 0 = default */
     uid_t uid;                   /* RUNNER_SAME_USER = do not change user */
     gid_t gid;
     int cancel_fd; /* when readable the run is killed and reported JE "cancelled"; -1 = none */
+    /* Sandbox only (ignored in rlimits mode): */
+    unsigned slot;              /* the judge slot: its cgroup and network namespace */
+    const char *const *binds;   /* NULL-terminated extra read-only paths, shown at their own
+                                   path (toolchains: /root/.cargo, checker files...); NULL = none */
+    uint64_t tmp_size_kb;       /* size of the run's private /tmp; 0 = RUNNER_TMP_DEFAULT_KB */
 } runner_spec_t;
 
 typedef struct {
@@ -67,6 +76,10 @@ typedef struct {
 /* Fills a spec with safe defaults: no limits, no user change, no cancel fd, /dev/null stdio. */
 void runner_spec_init(runner_spec_t *spec);
 
+/* Sets the size of a run's private /tmp for specs that leave tmp_size_kb at 0 (the judge calls
+ * it with cluster.toml's tmp_size_mb before runner_init). */
+void runner_set_tmp_kb(uint64_t kb);
+
 /* Starts the launcher. Call once, early, while the process has a single thread. 0 / -1. */
 int runner_init(void);
 /* Stops the launcher (any run still going is killed). Safe to call when not started. */
@@ -79,7 +92,38 @@ bool runner_healthy(void);
  * verdict), -1 when it could not be run or was cancelled (res->status == RUN_JE). */
 int runner_run(const runner_spec_t *spec, runner_result_t *res);
 
+/* Runs a program and its interactor at once, connected by two pipes made here: prog's stdout
+ * is inter's stdin and inter's stdout is prog's stdin (both specs' stdin_path/stdout_path are
+ * ignored; stderr_path is kept). Each runs under its own limits (in the sandbox the
+ * interactor gets the slot's second cgroup); when one ends the other sees EOF or SIGPIPE.
+ * Returns when both have ended, with both results filled as runner_run() fills one; either
+ * spec's cancel_fd cancels both. 0 when both ran, -1 when either is JE. */
+int runner_run_interactive(const runner_spec_t *prog, const runner_spec_t *inter,
+                           runner_result_t *rprog, runner_result_t *rinter);
+
 const char *runner_status_name(runner_status_t s); /* "OK", "TLE", ... */
+
+/* What the launcher found it can enforce, probed once at runner_init() (a real sandboxed run
+ * of /bin/true). Mode "namespaces" when every run gets fresh pid, mount, ipc and uts
+ * namespaces, an empty network namespace and a minimal read-only root; otherwise "rlimits"
+ * (the plain launcher: rlimits, a separate user, a process group). */
+typedef struct {
+    bool namespaces;    /* the sandbox is on (pid, mount, net, ipc, uts) */
+    bool seccomp;       /* the system-call filter is applied to every run */
+    int cgroup;         /* 0 none, 1 v1 (any controller on v1), 2 v2 */
+    bool memory, pids, cpu; /* cgroup controllers in use */
+    bool network_none;  /* runs have no network (an empty namespace, loopback down) */
+    bool separate_user; /* runs switch to an unprivileged uid (the judge is root) */
+    char missing[512];  /* sentences: what could not be enforced and why; "" = nothing */
+    char details[512];  /* where things came from (cgroup paths...), for the log */
+} runner_isolation_t;
+
+/* The probe's result (all false before runner_init()). */
+void runner_isolation(runner_isolation_t *out);
+/* True when runs are isolated as the platform promises: namespaces, seccomp, a memory cgroup
+ * and no network, run as another user. A judge refuses to judge otherwise unless told
+ * `insecure = true`. */
+bool runner_isolation_complete(const runner_isolation_t *iso);
 
 /* The account submissions run as. */
 typedef struct {

@@ -6,18 +6,56 @@
  */
 #include "worker.h"
 #include "checker.h"
+#include "compilecache.h"
 #include "gv_log.h"
 #include "gv_msg.h"
 #include "job.h"
+#include "judgeprog.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #define FETCH_WINDOW 4        /* test-data requests in flight at once per slot */
 #define REQUEST_ATTEMPTS 3    /* for a 503 (problems unreachable) or a timeout */
 #define DEFAULT_MEMORY_KB (256u * 1024u) /* when a problem sets none */
 #define MAX_TESTS 100000
+#define PROGRAM_SOURCE_MAX (4u << 20) /* a checker's or interactor's source */
+
+/* The compile cache is shared by the slots: the first worker opens it, the last closes it
+ * (worker_ctx_t has no field for it, and judge.c owns that struct). */
+static pthread_mutex_t s_cc_mu = PTHREAD_MUTEX_INITIALIZER;
+static compilecache_t *s_cc;
+static int s_cc_refs;
+
+static compilecache_t *s_cc_acquire(const char *node_dir)
+{
+    pthread_mutex_lock(&s_cc_mu);
+    if (!s_cc) {
+        char *dir = zsys_sprintf("%s/compile-cache", node_dir);
+        s_cc = dir ? compilecache_new(dir, (uint64_t)COMPILECACHE_DEFAULT_MB << 20) : NULL;
+        zstr_free(&dir);
+    }
+    if (s_cc)
+        s_cc_refs++;
+    compilecache_t *cc = s_cc;
+    pthread_mutex_unlock(&s_cc_mu);
+    return cc; /* NULL: judge without a cache (logged) */
+}
+
+static void s_cc_release(compilecache_t *cc)
+{
+    if (!cc)
+        return;
+    pthread_mutex_lock(&s_cc_mu);
+    if (--s_cc_refs == 0)
+        compilecache_destroy(&s_cc);
+    pthread_mutex_unlock(&s_cc_mu);
+}
 
 typedef struct {
     const worker_ctx_t *ctx;
@@ -26,13 +64,33 @@ typedef struct {
     uint64_t seq;
     bool terminated;
     char *work_dir, *out_dir;
+    compilecache_t *cache;
     uint64_t sub_id, attempt; /* current job */
+    runner_user_t user;       /* who this slot's runs are (see s_slot_user) */
 } worker_t;
 
 typedef struct {
     const worker_ctx_t *ctx;
     uint32_t slot;
 } worker_args_t;
+
+/* Each slot runs as a uid of its own (uid_base + slot) that owns nothing on the host, so
+ * concurrent submissions in two slots cannot touch each other's files or processes. That
+ * needs root and the namespace sandbox (whose /etc/passwd lists the uid); otherwise every
+ * slot keeps the configured run user. */
+static void s_slot_user(worker_t *self)
+{
+    self->user = *self->ctx->user;
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    const gv_node_cfg_t *node = gv_config_node(self->ctx->cfg, self->ctx->name);
+    if (!self->ctx->user->drop || !iso.namespaces || !node)
+        return;
+    uid_t uid = (uid_t)(node->uid_base + self->slot);
+    self->user.uid = uid;
+    self->user.gid = (gid_t)uid;
+    snprintf(self->user.name, sizeof self->user.name, "gavel%u", (unsigned)uid);
+}
 
 /* ---- talking to the main thread --------------------------------------------------------- */
 
@@ -298,7 +356,7 @@ static int s_tests_from(const msgpack_object *arr, job_test_t **tests_out, size_
         return -1;
     }
     job_test_t *tests = calloc(n, sizeof *tests);
-    need_t *needs = calloc(2 * n, sizeof *needs);
+    need_t *needs = calloc(2 * n + 2, sizeof *needs); /* + checker and interactor sources */
     size_t nn = 0;
     zhashx_t *seen = zhashx_new(); /* hash -> index+1 into needs */
     if (!tests || !needs || !seen)
@@ -344,6 +402,51 @@ fail:
     return -1;
 }
 
+/* Adds a program source hash to needs[] (deduplicated); its index+1, or 0 if invalid. */
+static size_t s_need(need_t *needs, size_t *nn, const char *hash)
+{
+    for (size_t i = 0; i < *nn; i++)
+        if (strcmp(needs[i].hash, hash) == 0)
+            return i + 1;
+    snprintf(needs[*nn].hash, sizeof needs[*nn].hash, "%s", hash);
+    return ++*nn;
+}
+
+/* Builds the checker or interactor `desc` (source already fetched to src_path) in
+ * <work_root>/<slot>.<what>. NULL with res JE. */
+static judgeprog_t *s_program(worker_t *self, const checker_t *desc, const char *src_path,
+                              const char *what, uint32_t time_limit_ms, job_result_t *res)
+{
+    const language_t *lang = languages_find(self->ctx->langs, desc->language);
+    if (!lang) {
+        job_result_je(res, "the %s's language `%s` is not available on judge %s", what,
+                      desc->language, self->ctx->name);
+        return NULL;
+    }
+    size_t len = 0;
+    char why[1024] = "";
+    char *src = judgeprog_read_source(src_path, PROGRAM_SOURCE_MAX, &len, why, sizeof why);
+    if (!src)
+        job_result_je(res, "the %s's source: %s", what, why);
+    char *dir = zsys_sprintf("%s/%u.%s", self->ctx->work_root, self->slot, what);
+    char *log = zsys_sprintf("%s/%s.log", self->out_dir, what);
+    judgeprog_t *p = NULL;
+    if (src && (zsys_dir_create("%s", self->out_dir) != 0 || chmod(self->out_dir, 0700) != 0)) {
+        job_result_je(res, "cannot make directory %s: %s", self->out_dir, strerror(errno));
+    } else if (src && dir && log) {
+        p = judgeprog_new(desc, lang, src, len, dir, log, &self->user, self->slot,
+                          self->ctx->cancel_fd, self->cache, time_limit_ms, why, sizeof why);
+        if (!p)
+            job_result_je(res, "the %s %s", what, why);
+    } else if (src) {
+        job_result_je(res, "out of memory");
+    }
+    free(src);
+    zstr_free(&dir);
+    zstr_free(&log);
+    return p;
+}
+
 static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
 {
     const worker_ctx_t *ctx = self->ctx;
@@ -364,15 +467,23 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
     const msgpack_object *m = gv_reply_data(manifest);
     job_test_t *tests = NULL;
     need_t *needs = NULL;
-    size_t n_tests = 0, n_needs = 0;
-    checker_t checker;
+    judgeprog_t *custom = NULL, *interactor = NULL;
+    size_t n_tests = 0, n_needs = 0, checker_need = 0, inter_need = 0;
+    checker_t checker, inter;
     char err[256];
-    if (checker_parse(gv_obj_get(m, "checker"), &checker, err, sizeof err) != 0) {
+    const msgpack_object *inter_desc = gv_obj_get(m, "interactor");
+    bool interactive = inter_desc && inter_desc->type != MSGPACK_OBJECT_NIL;
+    if (checker_parse(gv_obj_get(m, "checker"), &checker, err, sizeof err) != 0 ||
+        (interactive && checker_parse_interactor(inter_desc, &inter, err, sizeof err) != 0)) {
         job_result_je(res, "%s", err);
         goto done;
     }
     if (s_tests_from(gv_obj_get(m, "tests"), &tests, &n_tests, &needs, &n_needs, res) != 0)
         goto done;
+    if (interactive)
+        inter_need = s_need(needs, &n_needs, inter.source_hash);
+    else if (checker.kind == CHECKER_CUSTOM)
+        checker_need = s_need(needs, &n_needs, checker.source_hash);
     if (s_fetch(self, needs, n_needs, res) != 0)
         goto done;
     for (size_t i = 0; i < n_tests; i++) {
@@ -381,17 +492,33 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
     }
     int64_t tl = gv_obj_int(gv_obj_get(m, "time_limit_ms"), 0);
     int64_t ml = gv_obj_int(gv_obj_get(m, "memory_limit_kb"), 0);
+    int64_t ol = gv_obj_int(gv_obj_get(m, "output_limit_kb"), 0);
+    const msgpack_object *ra = gv_obj_get(m, "run_all");
+    uint32_t time_limit = tl > 0 && tl < 600000 ? (uint32_t)tl : ctx->cfg->judge_default_time_limit_ms;
+    if (interactive &&
+        !(interactor = s_program(self, &inter, needs[inter_need - 1].path, "interactor",
+                                 time_limit, res)))
+        goto done;
+    if (checker_need &&
+        !(custom = s_program(self, &checker, needs[checker_need - 1].path, "checker",
+                             time_limit, res)))
+        goto done;
     job_spec_t spec = {
         .lang = lang, .source = src, .source_len = src_len,
-        .work_dir = self->work_dir, .out_dir = self->out_dir, .user = ctx->user,
-        .time_limit_ms = tl > 0 && tl < 600000 ? (uint32_t)tl : ctx->cfg->judge_default_time_limit_ms,
+        .work_dir = self->work_dir, .out_dir = self->out_dir, .user = &self->user,
+        .time_limit_ms = time_limit,
         .memory_limit_kb = ml > 0 ? (uint64_t)ml : DEFAULT_MEMORY_KB,
-        .output_limit_bytes = ctx->cfg->judge_output_limit_kb * 1024u,
+        .output_limit_bytes = (ol > 0 && ol <= (1ll << 24) ? (uint64_t)ol
+                                                          : ctx->cfg->judge_output_limit_kb) * 1024u,
         .max_processes = ctx->max_processes, .cancel_fd = ctx->cancel_fd,
-        .checker = &checker, .tests = tests, .n_tests = n_tests,
-        .on_test = s_on_test, .arg = self};
+        .slot = self->slot, .cache = self->cache,
+        .run_all = ra && ra->type == MSGPACK_OBJECT_BOOLEAN && ra->via.boolean,
+        .checker = &checker, .custom = custom, .interactor = interactor,
+        .tests = tests, .n_tests = n_tests, .on_test = s_on_test, .arg = self};
     job_run(&spec, res);
 done:
+    judgeprog_destroy(&custom);
+    judgeprog_destroy(&interactor);
     for (size_t i = 0; needs && i < n_needs; i++) {
         if (needs[i].path) {
             testcache_release(ctx->cache, needs[i].hash);
@@ -424,9 +551,9 @@ static void s_handle_job(worker_t *self, const gv_msg_t *job)
         s_result(self, &res);
         gv_log(strcmp(res.verdict, "JE") == 0 ? GV_LOG_WARN : GV_LOG_INFO, "job finished",
                "sub_id=%llu attempt=%llu verdict=%s time_ms=%u memory_kb=%llu tests=%zu "
-               "elapsed_ms=%.1f detail=\"%s\"",
+               "compile_cached=%d elapsed_ms=%.1f detail=\"%s\"",
                (unsigned long long)self->sub_id, (unsigned long long)self->attempt, res.verdict,
-               res.time_ms, (unsigned long long)res.memory_kb, res.n_tests,
+               res.time_ms, (unsigned long long)res.memory_kb, res.n_tests, res.compile_cached,
                (double)(gv_mono_us() - t0) / 1000.0, res.message);
     }
     job_result_clear(&res);
@@ -436,9 +563,11 @@ static void s_actor(zsock_t *pipe, void *args)
 {
     worker_args_t *a = args;
     worker_t self = {.ctx = a->ctx, .slot = a->slot, .pipe = pipe};
+    s_slot_user(&self);
     free(a);
     self.work_dir = zsys_sprintf("%s/%u", self.ctx->work_root, self.slot);
     self.out_dir = zsys_sprintf("%s/out/%u", self.ctx->node_dir, self.slot);
+    self.cache = s_cc_acquire(self.ctx->node_dir);
     zsock_signal(pipe, 0);
     while (!self.terminated) {
         zmsg_t *m = zmsg_recv(pipe);
@@ -457,6 +586,7 @@ static void s_actor(zsock_t *pipe, void *args)
         free(cmd);
         zmsg_destroy(&m);
     }
+    s_cc_release(self.cache);
     zstr_free(&self.work_dir);
     zstr_free(&self.out_dir);
 }

@@ -100,6 +100,21 @@ class Cluster:
         assert items, "the demo problem was not seeded"
         return items[0]["id"]
 
+    def wait_languages(self, required, timeout=60):
+        """The languages live judges offer, once every id in `required` is among them (a
+        judge says READY only after probing its sandbox and toolchains)."""
+        deadline = time.time() + timeout
+        offered = set()
+        while time.time() < deadline:
+            r = self.req("GET", "/api/v1/languages")
+            assert r.status_code == 200, r.text
+            offered = {l["id"] for l in r.json()}
+            if set(required) <= offered:  # a judge lists all its languages in one READY
+                return offered
+            time.sleep(0.2)
+        raise AssertionError(f"judges offer {sorted(offered)}, expected at least {sorted(required)}\n"
+                             + self.logs())
+
     def submit(self, token, problem_id, language, source):
         return self.req("POST", "/api/v1/submissions", token=token,
                         json={"problem_id": problem_id, "language": language, "source": source})

@@ -1,4 +1,6 @@
-/*  test_judge_checker — tokens / exact / float comparison and checker descriptions. */
+/*  test_judge_checker — tokens / exact / float comparison, checker descriptions (custom ones
+ *  included) and the exit-code protocols of testlib and Kattis checkers. Running real custom
+ *  checkers is test_judge_job's (it needs compilers and the runner). */
 #include "checker.h"
 #include "gv_test.h"
 
@@ -23,8 +25,8 @@ static check_verdict_t s_check(const checker_t *c, const char *ans, const char *
     return checker_run(c, s_ans, s_out, msg, 256);
 }
 
-static const checker_t TOKENS = {CHECKER_TOKENS, 0, 0};
-static const checker_t EXACT = {CHECKER_EXACT, 0, 0};
+static const checker_t TOKENS = {.kind = CHECKER_TOKENS};
+static const checker_t EXACT = {.kind = CHECKER_EXACT};
 
 static void test_tokens_whitespace_insensitive(void)
 {
@@ -88,9 +90,9 @@ static void test_exact(void)
 
 static void test_float_abs_rel(void)
 {
-    checker_t abs_only = {CHECKER_FLOAT, 1e-6, 0};
-    checker_t rel_only = {CHECKER_FLOAT, 0, 1e-6};
-    checker_t both = {CHECKER_FLOAT, 1e-6, 1e-6};
+    checker_t abs_only = {.kind = CHECKER_FLOAT, .abs_eps = 1e-6};
+    checker_t rel_only = {.kind = CHECKER_FLOAT, .rel_eps = 1e-6};
+    checker_t both = {.kind = CHECKER_FLOAT, .abs_eps = 1e-6, .rel_eps = 1e-6};
     char msg[256];
     CHECK(s_check(&abs_only, "1.0\n", "1.0000005", msg) == CHECK_AC);
     CHECK(s_check(&abs_only, "1.0\n", "1.000001", msg) == CHECK_AC); /* exactly at the bound */
@@ -111,7 +113,7 @@ static void test_float_abs_rel(void)
 
 static void test_float_nan_and_inf(void)
 {
-    checker_t c = {CHECKER_FLOAT, 1e-6, 1e-6};
+    checker_t c = {.kind = CHECKER_FLOAT, .abs_eps = 1e-6, .rel_eps = 1e-6};
     char msg[256];
     CHECK(s_check(&c, "1.0\n", "nan", msg) == CHECK_WA);  /* NaN never equals a number */
     CHECK(s_check(&c, "1.0\n", "NaN", msg) == CHECK_WA);
@@ -123,6 +125,69 @@ static void test_float_nan_and_inf(void)
     CHECK(s_check(&c, "1e308\n", "inf", msg) == CHECK_WA);
 }
 
+static void test_float_edge_cases(void)
+{
+    checker_t c = {.kind = CHECKER_FLOAT, .abs_eps = 1e-6, .rel_eps = 1e-6};
+    checker_t rel = {.kind = CHECKER_FLOAT, .rel_eps = 1e-9};
+    char msg[256];
+    CHECK(s_check(&c, "1e300\n", "1.0000001e300", msg) == CHECK_AC);  /* huge: rel holds */
+    CHECK(s_check(&c, "1e300\n", "1.01e300", msg) == CHECK_WA);
+    CHECK(s_check(&c, "1e-300\n", "3e-300", msg) == CHECK_AC);        /* tiny: abs holds */
+    CHECK(s_check(&rel, "1e-300\n", "3e-300", msg) == CHECK_WA);      /* rel alone does not */
+    CHECK(s_check(&rel, "1e-300\n", "1.0000000001e-300", msg) == CHECK_AC);
+    CHECK(s_check(&c, "1e400\n", "1e400", msg) == CHECK_AC);          /* overflows to inf */
+    CHECK(s_check(&c, "0\n", "-0.0", msg) == CHECK_AC);               /* -0.0 == 0 */
+    CHECK(s_check(&c, "-0.0\n", "0", msg) == CHECK_AC);
+    CHECK(s_check(&c, "inf\n", "-inf", msg) == CHECK_WA);
+    CHECK(s_check(&c, "-inf\n", "-Infinity", msg) == CHECK_AC);
+    CHECK(s_check(&c, "16\n", "0x10", msg) == CHECK_WA);              /* hex is not decimal */
+    CHECK(s_check(&c, "1\n", "1.", msg) == CHECK_AC);
+    CHECK(s_check(&c, "0.5\n", ".5", msg) == CHECK_AC);
+    CHECK(s_check(&c, "1\n", "1e", msg) == CHECK_WA);                 /* not a number */
+    CHECK(s_check(&c, "1\n", "+1", msg) == CHECK_AC);
+    CHECK(s_check(&c, "1.0\n", "1.0abc", msg) == CHECK_WA);
+    CHECK(s_check(&c, "abc\n", "abc", msg) == CHECK_AC);              /* words: exact text */
+    CHECK(s_check(&c, "abc\n", "ABC", msg) == CHECK_WA);
+    CHECK(s_check(&c, "1e5x\n", "1e5x", msg) == CHECK_AC);
+    CHECK(s_check(&c, "infinite\n", "inf", msg) == CHECK_WA);
+    CHECK(s_check(&c, "2\r\n3\r\n", "2.0000001 3", msg) == CHECK_AC); /* CRLF, no final newline */
+}
+
+static void test_tokens_case_insensitive_when_asked(void)
+{
+    checker_t ci = {.kind = CHECKER_TOKENS, .case_insensitive = true};
+    char msg[256];
+    CHECK(s_check(&TOKENS, "YES\n", "yes\n", msg) == CHECK_WA); /* default: case matters */
+    CHECK(s_check(&ci, "YES\n", "yes\n", msg) == CHECK_AC);
+    CHECK(s_check(&ci, "Yes No\n", "yES nO", msg) == CHECK_AC);
+    CHECK(s_check(&ci, "yes\n", "yesno\n", msg) == CHECK_WA);
+    CHECK(s_check(&ci, "\xc3\x89\n", "\xc3\xa9\n", msg) == CHECK_WA); /* ASCII only */
+    size_t n = 1u << 20; /* a long token: the streamed part compares without case too */
+    char *a = malloc(n + 2), *b = malloc(n + 2);
+    memset(a, 'Q', n);
+    memset(b, 'q', n);
+    a[n] = b[n] = '\n';
+    a[n + 1] = b[n + 1] = '\0';
+    CHECK(s_check(&ci, a, b, msg) == CHECK_AC);
+    CHECK(s_check(&TOKENS, a, b, msg) == CHECK_WA);
+    free(a);
+    free(b);
+}
+
+static void test_exit_codes_of_protocols(void)
+{
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 0) == CHECK_AC);
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 1) == CHECK_WA);
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 2) == CHECK_WA);   /* presentation error */
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 3) == CHECK_FAIL); /* checker failed */
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 7) == CHECK_FAIL); /* points: unsupported */
+    CHECK(checker_exit_verdict(CHECKER_TESTLIB, 42) == CHECK_FAIL);
+    CHECK(checker_exit_verdict(CHECKER_KATTIS, 42) == CHECK_AC);
+    CHECK(checker_exit_verdict(CHECKER_KATTIS, 43) == CHECK_WA);
+    CHECK(checker_exit_verdict(CHECKER_KATTIS, 0) == CHECK_FAIL);
+    CHECK(checker_exit_verdict(CHECKER_KATTIS, 1) == CHECK_FAIL);
+}
+
 static void test_missing_file_is_fail(void)
 {
     char msg[256];
@@ -130,7 +195,7 @@ static void test_missing_file_is_fail(void)
     CHECK_CONTAINS(msg, "cannot open");
 }
 
-/* Builds a msgpack map from key/value pairs; values: "s:text", "d:1.5", "i:3". */
+/* Builds a msgpack map from key/value pairs; values: "s:text", "d:1.5", "i:3", "b:true". */
 static msgpack_object s_map(msgpack_zone *z, msgpack_sbuffer *sb, int n, const char **kv)
 {
     msgpack_sbuffer_init(sb);
@@ -144,6 +209,11 @@ static msgpack_object s_map(msgpack_zone *z, msgpack_sbuffer *sb, int n, const c
         if (v[0] == 's') {
             msgpack_pack_str(&pk, strlen(v + 2));
             msgpack_pack_str_body(&pk, v + 2, strlen(v + 2));
+        } else if (v[0] == 'b') {
+            if (v[2] == 't')
+                msgpack_pack_true(&pk);
+            else
+                msgpack_pack_false(&pk);
         } else if (v[0] == 'd') {
             msgpack_pack_double(&pk, atof(v + 2));
         } else {
@@ -194,8 +264,60 @@ static void test_parse(void)
 
     const char *cu[] = {"type", "s:custom", "protocol", "s:testlib"};
     o = s_map(&z, &sb, 2, cu);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == -1); /* no language, no source */
+    CHECK_CONTAINS(err, "language");
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *h = "s:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const char *ct[] = {"type", "s:custom", "protocol", "s:testlib", "language", "s:cpp",
+                        "source_hash", h};
+    o = s_map(&z, &sb, 4, ct);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == 0);
+    CHECK(c.kind == CHECKER_CUSTOM && c.protocol == CHECKER_TESTLIB);
+    CHECK_STR(c.language, "cpp");
+    CHECK_STR(c.source_hash, h + 2);
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *ck[] = {"type", "s:custom", "protocol", "s:kattis", "language", "s:c",
+                        "source_hash", h};
+    o = s_map(&z, &sb, 4, ck);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == 0 && c.protocol == CHECKER_KATTIS);
+    CHECK(checker_parse_interactor(&o, &c, err, sizeof err) == 0);
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *it[] = {"language", "s:c", "source_hash", h}; /* kattis by default */
+    o = s_map(&z, &sb, 2, it);
+    CHECK(checker_parse_interactor(&o, &c, err, sizeof err) == 0);
+    CHECK(c.kind == CHECKER_CUSTOM && c.protocol == CHECKER_KATTIS);
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *itl[] = {"language", "s:c", "source_hash", h, "protocol", "s:testlib"};
+    o = s_map(&z, &sb, 3, itl);
+    CHECK(checker_parse_interactor(&o, &c, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "kattis");
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *bh[] = {"type", "s:custom", "protocol", "s:kattis", "language", "s:c",
+                        "source_hash", "s:ABC"};
+    o = s_map(&z, &sb, 4, bh);
     CHECK(checker_parse(&o, &c, err, sizeof err) == -1);
-    CHECK_STR(err, "custom checkers not supported yet");
+    CHECK_CONTAINS(err, "source_hash");
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *bp[] = {"type", "s:custom", "protocol", "s:icpc", "language", "s:c",
+                        "source_hash", h};
+    o = s_map(&z, &sb, 4, bp);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == -1);
+    CHECK_CONTAINS(err, "protocol");
+    msgpack_sbuffer_destroy(&sb);
+
+    const char *cs[] = {"type", "s:tokens", "case_sensitive", "b:false"};
+    o = s_map(&z, &sb, 2, cs);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == 0 && c.case_insensitive);
+    msgpack_sbuffer_destroy(&sb);
+    const char *cs2[] = {"type", "s:tokens", "case_sensitive", "b:true"};
+    o = s_map(&z, &sb, 2, cs2);
+    CHECK(checker_parse(&o, &c, err, sizeof err) == 0 && !c.case_insensitive);
     msgpack_sbuffer_destroy(&sb);
 
     const char *un[] = {"type", "s:fuzzy"};
@@ -218,6 +340,9 @@ int main(void)
     RUN(test_exact);
     RUN(test_float_abs_rel);
     RUN(test_float_nan_and_inf);
+    RUN(test_float_edge_cases);
+    RUN(test_tokens_case_insensitive_when_asked);
+    RUN(test_exit_codes_of_protocols);
     RUN(test_missing_file_is_fail);
     RUN(test_parse);
     unlink(s_ans);

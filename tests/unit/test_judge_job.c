@@ -50,16 +50,18 @@ static void s_on_test(void *arg, uint32_t n)
         s_progress[s_n_progress++] = n;
 }
 
+static bool s_run_all;
+
 static void s_judge(const char *lang, const char *source, uint32_t tl_ms, uint64_t ml_kb,
                     checker_kind_t kind, job_result_t *res)
 {
-    checker_t checker = {kind, 1e-6, 1e-6};
+    checker_t checker = {.kind = kind, .abs_eps = 1e-6, .rel_eps = 1e-6};
     job_spec_t spec = {.lang = languages_find(s_langs, lang), .source = source,
                        .source_len = strlen(source), .work_dir = s_work, .out_dir = s_out,
                        .user = &s_user, .time_limit_ms = tl_ms, .memory_limit_kb = ml_kb,
                        .output_limit_bytes = 1 << 20, .max_processes = s_user.drop ? 64 : 0,
                        .cancel_fd = -1, .checker = &checker, .tests = s_tests,
-                       .n_tests = N_TESTS, .on_test = s_on_test};
+                       .n_tests = N_TESTS, .on_test = s_on_test, .run_all = s_run_all};
     s_n_progress = 0;
     memset(res, 0, sizeof *res);
     job_run(&spec, res);
@@ -151,7 +153,7 @@ static void test_c_memory_limit(void)
     job_result_t r;
     s_judge("c", src, 2000, 32 * 1024, CHECKER_TOKENS, &r);
     CHECK_STR(r.verdict, "MLE");
-    CHECK(r.memory_kb > 32 * 1024);
+    CHECK(r.memory_kb >= 32 * 1024); /* a cgroup stops it at the limit */
     job_result_clear(&r);
 }
 
@@ -196,6 +198,39 @@ static void test_exact_checker(void)
     job_result_clear(&r);
     s_judge("c", src, 1000, 65536, CHECKER_EXACT, &r);
     CHECK_STR(r.verdict, "WA");
+    job_result_clear(&r);
+}
+
+static void test_run_all_runs_every_test_and_keeps_first_failure(void)
+{
+    /* wrong on tests whose a > 500, TLE when a < 100 */
+    const char *src = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+                      "if(a<100)for(;;);printf(\"%lld\\n\", a > 500 ? a - b : a + b);return 0;}\n";
+    job_result_t r;
+    s_run_all = true;
+    s_judge("c", src, 300, 65536, CHECKER_TOKENS, &r);
+    s_run_all = false;
+    CHECK(r.n_tests == N_TESTS);
+    CHECK(s_n_progress == N_TESTS);
+    const char *first = NULL;
+    size_t wa = 0;
+    for (size_t i = 0; i < r.n_tests; i++) {
+        if (!first && strcmp(r.tests[i].verdict, "AC") != 0)
+            first = r.tests[i].verdict;
+        wa += strcmp(r.tests[i].verdict, "WA") == 0;
+    }
+    CHECK(wa >= 2);
+    CHECK(first && strcmp(r.verdict, first) == 0);
+    job_result_clear(&r);
+}
+
+static void test_output_limit_is_ole(void)
+{
+    const char *src = "#include <stdio.h>\nint main(void){for(;;)fputs(\"yyyyyyyyyyyyyyyy\\n\",stdout);}\n";
+    job_result_t r;
+    s_judge("c", src, 2000, 65536, CHECKER_TOKENS, &r); /* output limit: 1 MiB */
+    CHECK_STR(r.verdict, "OLE");
+    CHECK(r.n_tests == 1);
     job_result_clear(&r);
 }
 
@@ -274,6 +309,8 @@ int main(void)
     RUN(test_c_cannot_modify_itself);
     RUN(test_python_accepted_and_error);
     RUN(test_exact_checker);
+    RUN(test_run_all_runs_every_test_and_keeps_first_failure);
+    RUN(test_output_limit_is_ole);
     RUN(test_missing_input_is_je);
     RUN(test_rmtree_stays_inside);
     languages_destroy(&s_langs);

@@ -1,6 +1,8 @@
 /*  test_judge_languages — detection of configured languages on this host: gcc and python3
  *  are found through PATH and report a version; a missing compiler is skipped; the node's
  *  `languages` list restricts; placeholders are filled in. */
+#include "job.h"
+#include "gv_log.h"
 #include "languages.h"
 #include "gv_test.h"
 
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 static char s_dir[] = "/tmp/gv-langs-XXXXXX";
+static const char *s_shipped; /* the repository's cluster.toml (argv[1]) */
 static runner_user_t s_user;
 
 static const char *CONFIG =
@@ -128,16 +131,102 @@ static void test_argv_placeholders(void)
     CHECK(v == NULL);
 }
 
-int main(void)
+/* A+B in every shipped language, as a contestant would write it. */
+static const struct {
+    const char *lang, *tool, *src;
+} AB[] = {
+    {"c", "gcc", "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+                 "printf(\"%lld\\n\",a+b);return 0;}\n"},
+    {"cpp", "g++", "#include <bits/stdc++.h>\nint main(){long long a,b;std::cin>>a>>b;"
+                   "std::cout<<a+b<<std::endl;}\n"},
+    {"python3", "python3", "a, b = map(int, input().split())\nprint(a + b)\n"},
+    {"java", "javac", "import java.util.*;\npublic class Main { public static void main(String[] x)"
+                      " { Scanner s = new Scanner(System.in); long a = s.nextLong(), b = "
+                      "s.nextLong(); System.out.println(a + b); } }\n"},
+    {"rust", "rustc", "use std::io::*;\nfn main(){let mut s=String::new();stdin().read_to_string("
+                      "&mut s).unwrap();let v:Vec<i64>=s.split_whitespace().map(|x|x.parse()."
+                      "unwrap()).collect();println!(\"{}\",v[0]+v[1]);}\n"},
+    {"javascript", "node", "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/)"
+                           ".map(Number);\nconsole.log(a + b);\n"},
+    {"pascal", "fpc", "var a, b: int64;\nbegin\n  readln(a, b);\n  writeln(a + b);\nend.\n"},
+};
+
+static bool s_tool_exists(const char *tool)
+{
+    runner_user_t root = {.uid = 0, .gid = 0, .drop = false, .name = "root"};
+    char *p = languages_which(tool, &root);
+    free(p);
+    return p != NULL;
+}
+
+static void test_shipped_languages_judge_ab(void)
+{
+    char err[1024] = "";
+    gv_config_t *cfg = s_shipped ? gv_config_load(s_shipped, s_dir, err, sizeof err) : NULL;
+    if (!cfg) {
+        printf("     no shipped cluster.toml (%s): skipped\n", err);
+        return;
+    }
+    languages_t *l = languages_new(cfg, NULL, &s_user, s_probe_dir());
+    char in[300], ans[300], work[300], out[300];
+    snprintf(in, sizeof in, "%s/ab.in", s_dir);
+    snprintf(ans, sizeof ans, "%s/ab.ans", s_dir);
+    snprintf(work, sizeof work, "%s/work", s_dir);
+    snprintf(out, sizeof out, "%s/out", s_dir);
+    FILE *f = fopen(in, "w");
+    fputs("1000000000000 -7\n", f);
+    fclose(f);
+    f = fopen(ans, "w");
+    fputs("999999999993\n", f);
+    fclose(f);
+    job_test_t tests[2] = {{1, in, ans}, {2, in, ans}};
+    checker_t checker = {.kind = CHECKER_TOKENS};
+    for (size_t i = 0; i < sizeof AB / sizeof AB[0]; i++) {
+        const language_t *lang = languages_find(l, AB[i].lang);
+        bool expected = s_tool_exists(AB[i].tool);
+        CHECK(lang != NULL || !expected);
+        if (!lang) {
+            printf("     %-10s not available%s\n", AB[i].lang, expected ? " (but its tool is!)" : "");
+            continue;
+        }
+        job_spec_t spec = {.lang = lang, .source = AB[i].src, .source_len = strlen(AB[i].src),
+                           .work_dir = work, .out_dir = out, .user = &s_user,
+                           .time_limit_ms = 5000, .memory_limit_kb = 256 * 1024,
+                           .output_limit_bytes = 1 << 20, .max_processes = s_user.drop ? 128 : 0,
+                           .cancel_fd = -1, .checker = &checker, .tests = tests, .n_tests = 2};
+        job_result_t r;
+        uint64_t t0 = gv_mono_us();
+        job_run(&spec, &r);
+        printf("     %-10s %-4s %6.0f ms  %s | %s\n", AB[i].lang, r.verdict,
+               (double)(gv_mono_us() - t0) / 1000.0, lang->version, r.message);
+        CHECK_STR(r.verdict, "AC");
+        if (strcmp(r.verdict, "AC") != 0 && r.compile_output)
+            printf("%s\n", r.compile_output);
+        job_result_clear(&r);
+    }
+    const language_t *rust = languages_find(l, "rust");
+    if (rust && strstr(rust->compile[0], "/.cargo/"))
+        CHECK(rust->binds && rust->binds[0]); /* found under a bind, not on the host path */
+    const language_t *java = languages_find(l, "java");
+    if (java)
+        CHECK(strstr(java->run[0], "/usr/bin/") == NULL); /* /etc/alternatives link resolved */
+    languages_destroy(&l);
+    gv_config_destroy(&cfg);
+}
+
+int main(int argc, char **argv)
 {
     char err[256];
+    s_shipped = argc > 1 ? argv[1] : NULL;
     if (runner_init() != 0 || !mkdtemp(s_dir) ||
         runner_user_lookup("nobody", &s_user, err, sizeof err) != 0)
         return 1;
+    chmod(s_dir, 0711); /* the run user reaches its work dir by path */
     RUN(test_finds_gcc_and_python3);
     RUN(test_node_list_restricts);
     RUN(test_which);
     RUN(test_argv_placeholders);
+    RUN(test_shipped_languages_judge_ab);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", s_dir);
     if (system(cmd) != 0)

@@ -4,9 +4,13 @@
  *  misbehaviour per mode: busy loop, sleep with a child and an escaped (setsid) grandchild,
  *  allocate, write, exit. Runs as "nobody" when the test runs as root.
  *
- *  Memory: a program that touches memory past its limit gets MLE, because the verdict is the
- *  kernel's peak RSS (ru_maxrss) compared with the limit, and RLIMIT_AS is set 64 MiB above
- *  the limit so touched pages can pass the limit before an allocation fails. A program that
+ *  The same checks hold in both runner modes (the sandbox when the judge can isolate, else
+ *  rlimits); where the two differ on purpose (memory), the test says which is which. The
+ *  sandbox's own isolation is tested in test_judge_sandbox.
+ *
+ *  Memory (rlimits mode): a program that touches memory past its limit gets MLE, because the
+ *  verdict is the kernel's peak RSS (ru_maxrss) compared with the limit, and RLIMIT_AS is set
+ *  64 MiB above the limit so touched pages can pass the limit before an allocation fails. A program that
  *  asks for far more than limit + headroom in one allocation gets NULL from malloc (RLIMIT_AS)
  *  before touching anything: what happens next is the program's choice — the helper exits 4,
  *  so that is RTE, with a small peak.
@@ -14,6 +18,7 @@
 #include "runner.h"
 #include "gv_test.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -40,6 +45,8 @@ static const char *HELPER_SRC =
     "    for (;;) pause(); }\n"
     "  if (!strcmp(m, \"alloc\")) { for (long i = 0; i < n; i++) { char *p = malloc(1 << 20);\n"
     "      if (!p) return 5; memset(p, 1, 1 << 20); } return 0; }\n"
+    "  if (!strcmp(m, \"reserve\")) { char *p = malloc((size_t)n << 20); if (!p) return 4;\n"
+    "      p[0] = 1; printf(\"%d\\n\", p[0]); return 0; }\n"
     "  if (!strcmp(m, \"bigalloc\")) { char *p = malloc((size_t)n << 20); if (!p) return 4;\n"
     "      memset(p, 1, (size_t)n << 20); return 0; }\n"
     "  if (!strcmp(m, \"write\")) { static char b[65536]; memset(b, 'x', sizeof b);\n"
@@ -94,8 +101,33 @@ static runner_spec_t s_spec(char **argv)
     return s;
 }
 
+static bool s_boxed; /* the sandbox is on: runs are in their own pid namespace */
+#define BOX_UID 60990  /* sandbox mode: the tests' run uid, used by nothing else */
+
+/* Processes on the host owned by uid. */
+static int s_uid_procs(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    int n = 0;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        char path[300];
+        struct stat st;
+        snprintf(path, sizeof path, "/proc/%s", de->d_name);
+        if (de->d_name[0] >= '1' && de->d_name[0] <= '9' && stat(path, &st) == 0 &&
+            st.st_uid == uid)
+            n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A pid the program printed is gone. In the sandbox the pid is one of its own namespace,
+ * meaningless here: then no process of the run uid may be left at all. */
 static bool s_gone(pid_t pid)
 {
+    if (s_boxed)
+        return pid > 0 && s_uid_procs(BOX_UID) == 0;
     return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
 }
 
@@ -201,7 +233,7 @@ static void test_memory_touch_mle(void)
     runner_result_t r;
     runner_run(&s, &r);
     CHECK(r.status == RUN_MLE);
-    CHECK(r.peak_kb > 64 * 1024);
+    CHECK(r.peak_kb >= 64 * 1024); /* the cgroup stops at the limit; RSS may pass it */
     char *fits[] = {s_helper, "alloc", "16", NULL};
     s = s_spec(fits);
     s.memory_limit_kb = 64 * 1024;
@@ -210,16 +242,25 @@ static void test_memory_touch_mle(void)
     CHECK(r.peak_kb >= 16 * 1024 && r.peak_kb < 32 * 1024);
 }
 
-static void test_memory_one_huge_malloc_rte(void)
+/* Sandbox (memory cgroup, no RLIMIT_AS): asking is free, touching is what counts — a 1 GiB
+ * malloc left untouched is fine under a 64 MiB limit, touching it is MLE. Rlimits mode:
+ * malloc returns NULL under RLIMIT_AS and the helper exits 4 (RTE) with a small peak. */
+static void test_memory_huge_malloc_untouched_vs_touched(void)
 {
-    char *argv[] = {s_helper, "bigalloc", "1024", NULL};
-    runner_spec_t s = s_spec(argv);
+    char *reserve[] = {s_helper, "reserve", "1024", NULL};
+    runner_spec_t s = s_spec(reserve);
     s.memory_limit_kb = 64 * 1024;
     runner_result_t r;
     runner_run(&s, &r);
-    CHECK(r.status == RUN_RTE); /* malloc returned NULL under RLIMIT_AS; the helper exits 4 */
-    CHECK(r.exit_code == 4);
+    CHECK(r.status == (s_boxed ? RUN_OK : RUN_RTE));
     CHECK(r.peak_kb < 64 * 1024);
+    char *touch[] = {s_helper, "bigalloc", "1024", NULL};
+    s = s_spec(touch);
+    s.memory_limit_kb = 64 * 1024;
+    runner_run(&s, &r);
+    CHECK(r.status == (s_boxed ? RUN_MLE : RUN_RTE));
+    if (!s_boxed)
+        CHECK(r.exit_code == 4);
 }
 
 static void test_peak_is_the_programs_not_ours(void)
@@ -314,6 +355,7 @@ static void test_cancel(void)
 
 typedef struct {
     char out[300];
+    unsigned slot; /* one run per slot at a time: the slot's cgroup measures it */
     runner_result_t r;
 } par_t;
 
@@ -323,6 +365,7 @@ static void *s_parallel_run(void *arg)
     char *argv[] = {s_helper, "alloc", "8", NULL};
     runner_spec_t s = s_spec(argv);
     s.stdout_path = p->out;
+    s.slot = p->slot;
     runner_run(&s, &p->r);
     return NULL;
 }
@@ -333,6 +376,7 @@ static void test_parallel_runs(void)
     pthread_t t[4];
     for (int i = 0; i < 4; i++) {
         snprintf(p[i].out, sizeof p[i].out, "%s/par%d", s_dir, i);
+        p[i].slot = (unsigned)i;
         pthread_create(&t[i], NULL, s_parallel_run, &p[i]);
     }
     for (int i = 0; i < 4; i++) {
@@ -379,6 +423,48 @@ static void test_user_lookup(void)
     CHECK(runner_user_can_exec(&s_user, "/bin/sh"));
 }
 
+/* The interactor asks for numbers, the program doubles them: each one's stdout is the other's
+ * stdin, and both results come back. */
+static void test_interactive_pipes_connect_both_ways(void)
+{
+    char *prog_argv[] = {"/bin/sh", "-c", "while read x; do echo $((x * 2)); done", NULL};
+    char *inter_argv[] = {"/bin/sh", "-c",
+                          "for i in 1 2 3; do echo $i; read y; echo \"got $y\" >&2; done", NULL};
+    char err_path[300];
+    snprintf(err_path, sizeof err_path, "%s/inter.err", s_dir);
+    runner_spec_t p = s_spec(prog_argv), i = s_spec(inter_argv);
+    i.stderr_path = err_path;
+    runner_result_t rp, ri;
+    CHECK(runner_run_interactive(&p, &i, &rp, &ri) == 0);
+    CHECK(rp.status == RUN_OK && ri.status == RUN_OK);
+    CHECK_STR(s_read(err_path), "got 2\ngot 4\ngot 6\n");
+}
+
+/* The interactor stops early: the program, still writing, gets SIGPIPE (or EOF), and an idle
+ * program's wall limit still bounds the pair. */
+static void test_interactive_one_ends_the_other_sees_it(void)
+{
+    char *prog_argv[] = {"/bin/sh", "-c", "while :; do echo spam; done", NULL};
+    char *inter_argv[] = {"/bin/sh", "-c", "read x; exit 1", NULL};
+    runner_spec_t p = s_spec(prog_argv), i = s_spec(inter_argv);
+    runner_result_t rp, ri;
+    CHECK(runner_run_interactive(&p, &i, &rp, &ri) == 0);
+    CHECK(ri.status == RUN_RTE && ri.exit_code == 1);
+    CHECK(rp.status == RUN_RTE || rp.status == RUN_OK);
+    CHECK(rp.wall_ms < 3000);
+
+    char *idle[] = {"/bin/sleep", "10", NULL}; /* writes nothing: no SIGPIPE race */
+    char *quit[] = {"/bin/true", NULL};
+    p = s_spec(idle);
+    p.wall_limit_ms = 300;
+    i = s_spec(quit);
+    CHECK(runner_run_interactive(&p, &i, &rp, &ri) == 0);
+    CHECK(rp.status == RUN_TLE && rp.wall_killed);
+    if (rp.status != RUN_TLE)
+        printf("     prog: %s %s\n", runner_status_name(rp.status), rp.message);
+    CHECK(ri.status == RUN_OK);
+}
+
 /* Last: kill the launcher as the OOM killer might; runs become JE and the runner says it is
  * no longer healthy, so a judge stops instead of failing every job. */
 static void test_launcher_death_detected(void)
@@ -417,6 +503,12 @@ int main(void)
         return 1;
     }
     chmod(s_dir, 0777); /* the run user writes the helper's own files here */
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    s_boxed = iso.namespaces;
+    printf("     runner mode: %s\n", s_boxed ? "sandbox (namespaces)" : "rlimits");
+    if (s_boxed && s_user.drop)
+        s_user.uid = s_user.gid = BOX_UID;
     snprintf(s_out, sizeof s_out, "%s/out.txt", s_dir);
     char src[300];
     snprintf(src, sizeof src, "%s/helper.c", s_dir);
@@ -447,7 +539,7 @@ int main(void)
     RUN(test_leader_exits_children_die);
     RUN(test_output_limit_ole);
     RUN(test_memory_touch_mle);
-    RUN(test_memory_one_huge_malloc_rte);
+    RUN(test_memory_huge_malloc_untouched_vs_touched);
     RUN(test_peak_is_the_programs_not_ours);
     RUN(test_runs_as_run_user);
     RUN(test_stdin_and_shared_stderr);
@@ -456,6 +548,8 @@ int main(void)
     RUN(test_parallel_runs);
     RUN(test_overhead);
     RUN(test_user_lookup);
+    RUN(test_interactive_pipes_connect_both_ways);
+    RUN(test_interactive_one_ends_the_other_sees_it);
     RUN(test_launcher_death_detected);
 
     char cmd[400];

@@ -1,0 +1,296 @@
+/*  compile — prepare, compile (or copy from the cache) and lock a program's directory
+ *  (see compile.h). */
+#include "compile.h"
+#include "gv_log.h"
+
+#include <czmq.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void compile_result_clear(compile_result_t *res)
+{
+    free(res->output);
+    memset(res, 0, sizeof *res);
+}
+
+/* Walks the tree under the open directory dfd by descriptors only (openat with O_NOFOLLOW, and
+ * checks on what was actually opened), so a program of another slot that swaps a directory
+ * for a symlink mid-walk cannot make root touch anything outside the tree.
+ *   lock == NULL: delete every entry.
+ *   lock != NULL: after a compile — root owns everything, lock's group may read (and execute
+ *   what was executable), nobody may write. Anything the compile did not make itself (not
+ *   owned by the run user, not a regular file or directory, or a hard link to a file
+ *   elsewhere) is deleted rather than handed over. */
+static int s_walk(int dfd, const runner_user_t *lock, int depth)
+{
+    int dup_fd = depth < 64 ? fcntl(dfd, F_DUPFD_CLOEXEC, 0) : -1;
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d))) {
+        const char *name = de->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            continue;
+        int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        struct stat st;
+        bool is_dir = fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+        if (is_dir) {
+            rc = s_walk(fd, lock, depth + 1);
+            if (rc == 0 && lock && (fchown(fd, 0, lock->gid) != 0 || fchmod(fd, 0550) != 0))
+                rc = -1;
+        } else if (lock && fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                   st.st_uid == lock->uid && st.st_nlink == 1) {
+            mode_t owner = st.st_mode & 0500;
+            if (fchown(fd, 0, lock->gid) != 0 || fchmod(fd, owner | (owner >> 3)) != 0)
+                rc = -1;
+            close(fd);
+            continue;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (rc == 0 && (!lock || !is_dir) &&
+            unlinkat(dfd, name, is_dir ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT)
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+int compile_rmtree(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    int rc = s_walk(fd, NULL, 0);
+    close(fd);
+    return rc == 0 && rmdir(path) != 0 && errno != ENOENT ? -1 : rc;
+}
+
+static int s_lock_down(const char *dir, const runner_user_t *user)
+{
+    if (!user->drop)
+        return 0; /* not root: the run user is the judge itself, nothing to protect from */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = s_walk(fd, user, 0);
+    if (rc == 0 && (fchown(fd, 0, user->gid) != 0 || fchmod(fd, 0550) != 0))
+        rc = -1;
+    close(fd);
+    return rc;
+}
+
+static int s_prepare(const compile_spec_t *spec, char *why, size_t whylen)
+{
+    const runner_user_t *u = spec->user;
+    if (compile_rmtree(spec->dir) != 0 || mkdir(spec->dir, 0700) != 0 ||
+        (u->drop && chown(spec->dir, u->uid, u->gid) != 0)) {
+        snprintf(why, whylen, "cannot make work directory %s: %s", spec->dir, strerror(errno));
+        return -1;
+    }
+    char *path = zsys_sprintf("%s/%s", spec->dir, spec->lang->source_file);
+    int fd = path ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
+    const char *p = spec->source;
+    size_t left = spec->source_len;
+    bool ok = fd >= 0 && (!u->drop || fchown(fd, u->uid, u->gid) == 0);
+    while (ok && left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        p += n > 0 ? n : 0;
+        left -= n > 0 ? (size_t)n : 0;
+    }
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(why, whylen, "cannot write %s: %s", path ? path : "source", strerror(e));
+    zstr_free(&path);
+    return ok ? 0 : -1;
+}
+
+/* Reads at most COMPILE_OUTPUT_KEEP bytes of a file as valid UTF-8 (bad bytes become '?'),
+ * with a note when cut. NULL when empty. */
+static char *s_read_log(const char *path, const char *note)
+{
+    char *buf = malloc(COMPILE_OUTPUT_KEEP + 256);
+    if (!buf)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t len = 0;
+    ssize_t n = 1;
+    while (fd >= 0 && len < COMPILE_OUTPUT_KEEP && n > 0) {
+        n = read(fd, buf + len, COMPILE_OUTPUT_KEEP - len);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    struct stat st;
+    bool cut = fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size > len;
+    if (fd >= 0)
+        close(fd);
+    for (size_t i = 0; i < len;) { /* keep whole, well-formed UTF-8 sequences only */
+        unsigned char c = (unsigned char)buf[i];
+        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        bool good = k > 0 && i + k <= len && !(k == 1 && c == 0);
+        for (size_t j = 1; good && j < k; j++)
+            good = ((unsigned char)buf[i + j] >> 6) == 2;
+        if (!good) {
+            buf[i++] = '?';
+            continue;
+        }
+        i += k;
+    }
+    int m = snprintf(buf + len, 256, "%s%s%s", cut ? "\n[compiler output cut at 64 KiB]" : "",
+                     note && len ? "\n" : "", note ? note : "");
+    len += (size_t)m;
+    if (len == 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+char **compile_env(const language_t *lang, const char *home)
+{
+    size_t n = 0;
+    while (lang->env && lang->env[n])
+        n++;
+    char **env = calloc(n + 3, sizeof *env);
+    if (!env)
+        return NULL;
+    for (size_t i = 0; i < n && env; i++)
+        if (!(env[i] = strdup(lang->env[i])))
+            compile_env_free(&env);
+    if (env && (!(env[n] = zsys_sprintf("HOME=%s", home)) || !(env[n + 1] = strdup("TMPDIR=/tmp"))))
+        compile_env_free(&env);
+    return env;
+}
+
+void compile_env_free(char ***env_p)
+{
+    if (!env_p || !*env_p)
+        return;
+    for (char **e = *env_p; *e; e++)
+        free(*e);
+    free(*env_p);
+    *env_p = NULL;
+}
+
+void compile_runner_spec(runner_spec_t *rs, const language_t *lang, char *const *env,
+                         const char *cwd, const runner_user_t *user, unsigned slot,
+                         int cancel_fd)
+{
+    runner_spec_init(rs);
+    rs->env = env;
+    rs->cwd = cwd;
+    rs->max_processes = lang->processes;
+    rs->cancel_fd = cancel_fd;
+    rs->slot = slot;
+    rs->binds = (const char *const *)lang->binds;
+    if (user->drop) {
+        rs->uid = user->uid;
+        rs->gid = user->gid;
+    }
+}
+
+/* Runs the compiler: COMPILE_OK, _CE or _JE/_CANCELLED with res filled. */
+static compile_status_t s_compile(const compile_spec_t *spec, compile_result_t *res)
+{
+    const language_t *l = spec->lang;
+    char **argv = languages_argv(l->compile, l->source_file, COMPILE_EXE, ".");
+    char **env = compile_env(l, spec->dir);
+    compile_status_t st = COMPILE_JE;
+    if (!argv || !env) {
+        snprintf(res->message, sizeof res->message, "out of memory");
+        goto done;
+    }
+    runner_spec_t rs;
+    compile_runner_spec(&rs, l, env, spec->dir, spec->user, spec->slot, spec->cancel_fd);
+    rs.argv = argv;
+    rs.stdout_path = rs.stderr_path = spec->log_path;
+    rs.cpu_limit_ms = l->compile_time_limit_ms;
+    rs.wall_limit_ms = 2 * l->compile_time_limit_ms + 1000;
+    rs.memory_limit_kb = COMPILE_MEMORY_KB;
+    rs.output_limit_bytes = COMPILE_FILE_LIMIT;
+    if (rs.max_processes < COMPILE_PROCESSES_MIN)
+        rs.max_processes = COMPILE_PROCESSES_MIN;
+    if (rs.max_processes < spec->max_processes)
+        rs.max_processes = spec->max_processes;
+    runner_result_t rr;
+    runner_run(&rs, &rr);
+    if (rr.cancelled || !runner_healthy()) {
+        st = COMPILE_CANCELLED;
+    } else if (rr.status == RUN_JE) {
+        snprintf(res->message, sizeof res->message, "cannot run the compiler: %s", rr.message);
+    } else {
+        char note[320] = "";
+        if (rr.status == RUN_TLE || rr.status == RUN_MLE || rr.status == RUN_OLE)
+            snprintf(note, sizeof note, "[compilation stopped: %s]", rr.message);
+        res->output = s_read_log(spec->log_path, note[0] ? note : NULL);
+        st = rr.status == RUN_OK ? COMPILE_OK : COMPILE_CE;
+        if (st == COMPILE_CE)
+            snprintf(res->message, sizeof res->message, "compiler: %s", rr.message);
+    }
+done:
+    unlink(spec->log_path);
+    compile_env_free(&env);
+    languages_argv_free(&argv);
+    return st;
+}
+
+void compile_run(const compile_spec_t *spec, compile_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    const runner_user_t *u = spec->user;
+    if (s_prepare(spec, res->message, sizeof res->message) != 0) {
+        res->status = COMPILE_JE;
+        return;
+    }
+    if (!spec->lang->compile) {
+        res->status = COMPILE_OK;
+    } else {
+        char key[COMPILECACHE_KEY_LEN + 1];
+        char *log = NULL;
+        int hit = 0;
+        if (spec->cache) {
+            compilecache_key(spec->lang, spec->source, spec->source_len, key);
+            hit = compilecache_fetch(spec->cache, key, spec->dir, u->drop ? u->uid : (uid_t)-1,
+                                     u->gid, &log);
+            if (hit < 0 && s_prepare(spec, res->message, sizeof res->message) != 0) {
+                free(log);
+                res->status = COMPILE_JE;
+                return;
+            }
+        }
+        if (hit == 1) {
+            res->status = COMPILE_OK;
+            res->cached = true;
+            res->output = log && *log ? log : NULL;
+            if (!res->output)
+                free(log);
+        } else {
+            free(log);
+            res->status = s_compile(spec, res);
+            if (res->status == COMPILE_OK && spec->cache &&
+                compilecache_store(spec->cache, key, spec->dir, spec->lang->source_file,
+                                   res->output) != 0)
+                gv_warn("compile not cached", "lang=%s key=%.16s", spec->lang->id, key);
+        }
+    }
+    if (res->status == COMPILE_OK && s_lock_down(spec->dir, u) != 0) {
+        res->status = COMPILE_JE;
+        snprintf(res->message, sizeof res->message, "cannot protect the work directory %s: %s",
+                 spec->dir, strerror(errno));
+    }
+}

@@ -1,0 +1,143 @@
+"""Hostile programs through a real cluster: each gets the verdict the sandbox promises, the
+judge keeps judging afterwards, and no process of a run is left behind.
+
+The programs live in hostile/ (C, and two in Python). Most print "ok" when their attack
+failed, so a problem whose answer is "ok" turns "the attack was blocked" into AC. Limits of
+the problem: 1 s, 256 MiB. Leftovers are looked for in /proc: any process in one of the
+judge's sandbox cgroups (gavel-<launcher pid>/s<slot>), or owned by a sandbox uid.
+"""
+import os
+import re
+import stat
+import time
+
+import pytest
+
+from conftest import Cluster
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HOSTILE = os.path.join(HERE, "hostile")
+UID_BASE = 60000
+MEMORY_KB = 256 * 1024
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    c = Cluster()
+    try:
+        c.up()
+        admin = c.admin()
+        r = c.req("POST", "/api/v1/problems", token=admin, json={
+            "title": "Blocked", "statement_md": "Print ok.", "time_limit_ms": 1000,
+            "memory_limit_kb": MEMORY_KB})
+        assert r.status_code == 201, r.text
+        c.ok_problem = r.json()["id"]
+        for _ in range(2):  # two tests: whatever test 1 leaves must be gone in test 2
+            r = c.req("POST", f"/api/v1/problems/{c.ok_problem}/tests", token=admin,
+                      json={"input": "x\n", "output": "ok\n"})
+            assert r.status_code == 201, r.text
+        c.user = c.new_user("hostile")[1]
+        yield c
+    finally:
+        c.down()
+
+
+def cluster_ports(c):
+    """The edge's HTTP port and every tcp:// port and ipc:// path in the cluster's config."""
+    lines = open(os.path.join(c.data, "cluster.toml")).read().splitlines()
+    text = "\n".join(l.split("#", 1)[0] for l in lines)
+    ports = {c.port} | {int(p) for p in re.findall(r"tcp://[^:\"'\s]+:(\d+)", text)}
+    ipc = set()
+    run = os.path.join(c.data, "run")
+    for f in os.listdir(run) if os.path.isdir(run) else []:
+        path = os.path.join(run, f)
+        if stat.S_ISSOCK(os.stat(path).st_mode):
+            ipc.add(path)
+    return sorted(ports), sorted(ipc)
+
+
+def source(c, name):
+    text = open(os.path.join(HOSTILE, name)).read()
+    ports, ipc = cluster_ports(c)
+    if name.endswith(".py"):
+        return text.replace("GAVEL_PORTS", repr(ports))
+    defs = "#define GAVEL_PORTS %s\n" % ", ".join(map(str, ports))
+    defs += "#define GAVEL_IPC %s\n" % (", ".join('"%s"' % p for p in ipc) if ipc else "NULL")
+    defs += '#define GAVEL_DATA "%s"\n' % c.data
+    return defs + text
+
+
+def judge(c, name, language=None):
+    language = language or ("python3" if name.endswith(".py") else "c")
+    r = c.submit(c.user, c.ok_problem, language, source(c, name))
+    assert r.status_code in (200, 201, 202), r.text
+    return c.wait_verdict(c.user, r.json()["id"], timeout=120)
+
+
+CASES = [
+    ("fork_bomb.c", "TLE"),
+    ("connect_ports.c", "AC"),
+    ("read_secrets.c", "AC"),
+    ("write_outside.c", "AC"),
+    ("kill_all.c", "AC"),
+    ("daemon.c", "AC"),
+    ("endless_output.c", "OLE"),
+    ("touch_1g.c", "MLE"),
+    ("malloc_untouched.c", "AC"),
+    ("deep_recursion.c", "AC"),
+    ("sleep_forever.c", "TLE"),
+    ("leave_file.c", "AC"),
+    ("crlf.c", "AC"),
+    ("no_newline.c", "AC"),
+    ("socket.py", "AC"),
+    ("secrets.py", "AC"),
+]
+
+
+@pytest.mark.parametrize("name,verdict", CASES, ids=[n for n, _ in CASES])
+def test_hostile_program_gets_its_verdict(hostile, name, verdict):
+    got = judge(hostile, name)
+    assert got["verdict"] == verdict, f"{name}: {got}\n" + hostile.logs()
+
+
+def test_the_cluster_ports_are_reachable_from_outside_the_sandbox(hostile):
+    """So connect_ports.c's "ok" means the sandbox blocked it, not that nothing listens."""
+    import socket
+    with socket.create_connection(("127.0.0.1", hostile.port), timeout=2):
+        pass
+
+
+def test_judge_is_isolated_and_says_so(hostile):
+    r = hostile.req("GET", "/api/v1/admin/judges", token=hostile.admin())
+    assert r.status_code == 200, r.text
+    iso = r.json()[0]["isolation"]
+    assert iso["sandbox"] == "namespaces" and iso["seccomp"] and iso["memory"], iso
+    assert iso["network"] == "none" and not iso["insecure"], iso
+    assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts"}, iso
+
+
+def sandbox_leftovers():
+    """Processes in any gavel sandbox cgroup or owned by a sandbox uid."""
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            st = os.stat(f"/proc/{pid}")
+            groups = open(f"/proc/{pid}/cgroup").read()
+        except OSError:
+            continue
+        in_box = re.search(r"/gavel-\d+/s\d+", groups) is not None
+        if in_box or UID_BASE <= st.st_uid < UID_BASE + 1024:
+            left.append((pid, st.st_uid, open(f"/proc/{pid}/comm").read().strip()))
+    return left
+
+
+def test_after_the_suite_the_judge_still_judges_and_nothing_is_left(hostile):
+    ab = hostile.demo_problem()
+    src = '#include <stdio.h>\nint main(void){long a,b;scanf("%ld %ld",&a,&b);printf("%ld\\n",a+b);return 0;}\n'
+    r = hostile.submit(hostile.user, ab, "c", src)
+    assert r.status_code in (200, 201, 202), r.text
+    assert hostile.wait_verdict(hostile.user, r.json()["id"])["verdict"] == "AC"
+    deadline = time.time() + 5
+    while sandbox_leftovers() and time.time() < deadline:
+        time.sleep(0.1)
+    assert sandbox_leftovers() == []
