@@ -1,5 +1,11 @@
 /*  problem_tests — a problem's ordered test list and its test data (see problems.h).
  *
+ *  The judge manifest (problems.manifest) is {problem_id, time_limit_ms, memory_limit_kb,
+ *  output_limit_kb (the problem's, else the config's default), run_all (true when the problem
+ *  has subtasks), checker, interactor?, tests:[{n, input_hash, output_hash, input_size,
+ *  output_size, sample, group?}]}; every hash in it (tests, checker and interactor
+ *  source_hash) can be fetched with problems.testdata.
+ *
  *  Tests are keyed (problem id, n) as 8 + 4 big-endian bytes, so a cursor walks one
  *  problem's tests in order and its last n is one seek away; their bytes live in the
  *  content-addressed blob store, shared between tests and problems with equal data.
@@ -73,11 +79,13 @@ static int s_last_test(actor_ctx_t *ctx, uint64_t pid, uint32_t *last)
     return rc == 0 || rc == MDB_NOTFOUND ? 0 : actor_fail(ctx, rc, "find last test");
 }
 
+/* A test as the manifest shows it: group only when it has one. */
 static void s_pk_test(msgpack_packer *pk, const record_t *t)
 {
     static const char *const keys[] = {"n",          "input_hash",  "output_hash",
                                        "input_size", "output_size", "sample"};
-    msgpack_pack_map(pk, 6);
+    const msgpack_object *group = record_get(t, "group");
+    msgpack_pack_map(pk, 6 + (group ? 1 : 0));
     for (int i = 0; i < 6; i++) {
         const msgpack_object *o = record_get(t, keys[i]);
         gv_pk_key(pk, keys[i]);
@@ -85,6 +93,10 @@ static void s_pk_test(msgpack_packer *pk, const record_t *t)
             gv_pk_object(pk, o);
         else
             msgpack_pack_nil(pk);
+    }
+    if (group) {
+        gv_pk_key(pk, "group");
+        gv_pk_object(pk, group);
     }
 }
 
@@ -193,38 +205,116 @@ int problem_tests_delete_all(actor_ctx_t *ctx, uint64_t pid)
     return rc == 0 || rc == MDB_NOTFOUND ? 0 : actor_fail(ctx, rc, "delete tests");
 }
 
-int problem_tests_add(actor_ctx_t *ctx, const gv_msg_t *msg)
+int problem_tests_put(actor_ctx_t *ctx, uint64_t pid, const void *in, size_t ilen,
+                      const void *out, size_t olen, bool sample, const char *group, size_t glen,
+                      uint32_t *n)
 {
     problems_t *st = ctx->state;
+    char ih[BLOBS_HASH_HEX + 1], oh[BLOBS_HASH_HEX + 1];
+    uint32_t last;
+    if (s_last_test(ctx, pid, &last) != 0 || blobs_add(ctx, &st->blobs, in, ilen, ih) != 0 ||
+        blobs_add(ctx, &st->blobs, out, olen, oh) != 0)
+        return -1;
+    *n = last + 1;
+    recbuf_t rb;
+    recbuf_init(&rb);
+    msgpack_pack_map(&rb.pk, 6 + (group ? 1 : 0));
+    gv_pk_kv_uint(&rb.pk, "n", *n);
+    gv_pk_kv_str(&rb.pk, "input_hash", ih);
+    gv_pk_kv_str(&rb.pk, "output_hash", oh);
+    gv_pk_kv_uint(&rb.pk, "input_size", ilen);
+    gv_pk_kv_uint(&rb.pk, "output_size", olen);
+    gv_pk_kv_bool(&rb.pk, "sample", sample);
+    if (group) {
+        gv_pk_key(&rb.pk, "group");
+        gv_pk_strn(&rb.pk, group, glen);
+    }
+    uint8_t tk[TEST_KEY_LEN];
+    s_test_key(tk, pid, *n);
+    int rc = recbuf_ok(&rb) ? actor_put(ctx, st->tests, tk, TEST_KEY_LEN, rb.sb.data, rb.sb.size, 0)
+                            : -1;
+    recbuf_done(&rb);
+    return rc == 0 ? 0 : -1;
+}
+
+int problem_tests_add(actor_ctx_t *ctx, const gv_msg_t *msg)
+{
     if (!actor_caller_is_staff(msg)) return problems_forbidden(ctx, msg);
     uint64_t id = gv_msg_uint(msg, "id", 0);
     int rc = problems_exists(ctx, id);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
     size_t ilen, olen;
     const void *in = gv_msg_bytes(msg, "input", &ilen), *out = gv_msg_bytes(msg, "output", &olen);
-    bool sample = gv_msg_bool(msg, "sample", false);
-    char ih[BLOBS_HASH_HEX + 1], oh[BLOBS_HASH_HEX + 1];
-    uint32_t last;
-    if (s_last_test(ctx, id, &last) != 0 || blobs_add(ctx, &st->blobs, in, ilen, ih) != 0 ||
-        blobs_add(ctx, &st->blobs, out, olen, oh) != 0)
+    const msgpack_object *g = gv_msg_field(msg, "group");
+    if (g && g->type == MSGPACK_OBJECT_STR && g->via.str.size == 0)
+        return actor_reply_error(ctx, msg, 400, "invalid_field",
+                                 "field `group` must not be empty; leave it out instead");
+    bool has_group = g && g->type == MSGPACK_OBJECT_STR;
+    uint32_t n;
+    if (problem_tests_put(ctx, id, in, ilen, out, olen, gv_msg_bool(msg, "sample", false),
+                          has_group ? g->via.str.ptr : NULL, has_group ? g->via.str.size : 0,
+                          &n) != 0 ||
+        problems_publish(ctx, id, "tests") != 0)
         return -1;
-    uint32_t n = last + 1;
+    gv_writer_t *w = actor_reply_begin(ctx, msg, 201, true);
+    if (!w) return -1;
+    msgpack_pack_map(gv_writer_pk(w), 1);
+    gv_pk_kv_uint(gv_writer_pk(w), "n", n);
+    return actor_reply_end(ctx, &w);
+}
+
+/* problems.set_test: replaces test n's data (and sample flag and group) in place. */
+int problem_tests_set(actor_ctx_t *ctx, const gv_msg_t *msg)
+{
+    problems_t *st = ctx->state;
+    if (!actor_caller_is_staff(msg)) return problems_forbidden(ctx, msg);
+    uint64_t id = gv_msg_uint(msg, "id", 0), n64 = gv_msg_uint(msg, "n", 0);
+    int rc = problems_exists(ctx, id);
+    if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
+    uint8_t tk[TEST_KEY_LEN];
+    s_test_key(tk, id, n64 > UINT32_MAX ? 0 : (uint32_t)n64);
+    MDB_val v;
+    rc = n64 == 0 || n64 > UINT32_MAX ? 1 : actor_get(ctx, st->tests, tk, TEST_KEY_LEN, &v);
+    if (rc != 0)
+        return rc == 1 ? actor_reply_error(ctx, msg, 404, "not_found", "the problem has no test %llu",
+                                           (unsigned long long)n64)
+                       : -1;
+    char old_in[BLOBS_HASH_HEX + 1] = "", old_out[BLOBS_HASH_HEX + 1] = "";
+    record_t t;
+    if (record_parse(&t, v.mv_data, v.mv_size) == 0) {
+        size_t il, ol;
+        const char *a = record_str(&t, "input_hash", &il), *b = record_str(&t, "output_hash", &ol);
+        snprintf(old_in, sizeof old_in, "%.*s", (int)il, a ? a : "");
+        snprintf(old_out, sizeof old_out, "%.*s", (int)ol, b ? b : "");
+    }
+    record_done(&t);
+    size_t ilen, olen;
+    const void *in = gv_msg_bytes(msg, "input", &ilen), *out = gv_msg_bytes(msg, "output", &olen);
+    const msgpack_object *g = gv_msg_field(msg, "group");
+    bool has_group = g && g->type == MSGPACK_OBJECT_STR && g->via.str.size > 0;
+    uint32_t n = (uint32_t)n64;
+    char ih[BLOBS_HASH_HEX + 1], oh[BLOBS_HASH_HEX + 1];
+    if (blobs_add(ctx, &st->blobs, in, ilen, ih) != 0 || blobs_add(ctx, &st->blobs, out, olen, oh) != 0)
+        return -1;
     recbuf_t rb;
     recbuf_init(&rb);
-    msgpack_pack_map(&rb.pk, 6);
+    msgpack_pack_map(&rb.pk, 6 + (has_group ? 1 : 0));
     gv_pk_kv_uint(&rb.pk, "n", n);
     gv_pk_kv_str(&rb.pk, "input_hash", ih);
     gv_pk_kv_str(&rb.pk, "output_hash", oh);
     gv_pk_kv_uint(&rb.pk, "input_size", ilen);
     gv_pk_kv_uint(&rb.pk, "output_size", olen);
-    gv_pk_kv_bool(&rb.pk, "sample", sample);
-    uint8_t tk[TEST_KEY_LEN];
-    s_test_key(tk, id, n);
-    rc = recbuf_ok(&rb) ? actor_put(ctx, st->tests, tk, TEST_KEY_LEN, rb.sb.data, rb.sb.size, 0)
-                        : -1;
+    gv_pk_kv_bool(&rb.pk, "sample", gv_msg_bool(msg, "sample", false));
+    if (has_group) {
+        gv_pk_key(&rb.pk, "group");
+        gv_pk_strn(&rb.pk, g->via.str.ptr, g->via.str.size);
+    }
+    rc = recbuf_ok(&rb) ? actor_put(ctx, st->tests, tk, TEST_KEY_LEN, rb.sb.data, rb.sb.size, 0) : -1;
     recbuf_done(&rb);
-    if (rc != 0 || problems_publish(ctx, id, "tests") != 0) return -1;
-    gv_writer_t *w = actor_reply_begin(ctx, msg, 201, true);
+    if (rc != 0 || problems_unref_hash(ctx, old_in) != 0 || problems_unref_hash(ctx, old_out) != 0 ||
+        problems_publish(ctx, id, "tests") != 0)
+        return -1;
+    gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
     if (!w) return -1;
     msgpack_pack_map(gv_writer_pk(w), 1);
     gv_pk_kv_uint(gv_writer_pk(w), "n", n);
@@ -247,15 +337,24 @@ int problem_tests_manifest(actor_ctx_t *ctx, const gv_msg_t *msg)
         !(w = actor_reply_begin(ctx, msg, 200, true)))
         goto done;
     msgpack_packer *pk = gv_writer_pk(w);
-    msgpack_pack_map(pk, 5);
+    const msgpack_object *interactor = record_get(&r, "interactor");
+    const msgpack_object *subtasks = record_get(&r, "subtasks");
+    bool run_all = subtasks && subtasks->type == MSGPACK_OBJECT_ARRAY && subtasks->via.array.size;
+    msgpack_pack_map(pk, 7 + (interactor ? 1 : 0));
     gv_pk_key(pk, "problem_id");
     actor_pk_id(pk, id);
     gv_pk_key(pk, "time_limit_ms");
     problems_pk_obj_or(pk, record_get(&r, "time_limit_ms"), "");
     gv_pk_key(pk, "memory_limit_kb");
     problems_pk_obj_or(pk, record_get(&r, "memory_limit_kb"), "");
+    gv_pk_kv_uint(pk, "output_limit_kb", problems_output_limit_kb(ctx, &r));
+    gv_pk_kv_bool(pk, "run_all", run_all);
     gv_pk_key(pk, "checker");
-    problems_pk_checker(pk, record_get(&r, "checker"), true);
+    problems_pk_checker(pk, record_get(&r, "checker"), NULL);
+    if (interactor) {
+        gv_pk_key(pk, "interactor");
+        problems_pk_interactor(pk, interactor, NULL);
+    }
     gv_pk_key(pk, "tests");
     msgpack_pack_array(pk, count);
     if (s_each_test(ctx, id, s_pk_test_cb, pk) != 0) goto done;

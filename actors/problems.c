@@ -1,8 +1,9 @@
 /*  problems — problem statements, limits, checkers and test lists (see problems.h).
  *
  *  Records are msgpack maps {id, title, statement_md, statement_html, time_limit_ms,
- *  memory_limit_kb, tags, checker, created_at, updated_at}; the checker is stored normalised
- *  (float bounds filled in, unknown keys dropped). Tests are keyed (id, n) big-endian so a
+ *  memory_limit_kb, output_limit_kb|nil, tags, checker, interactor|nil, subtasks, created_at,
+ *  updated_at}; checker and interactor are stored normalised (problem_fields.c), with their
+ *  sources as blobs. Tests are keyed (id, n) big-endian so a
  *  cursor walks one problem's tests in order and the last n is one seek away.
  */
 #include "problems.h"
@@ -20,117 +21,6 @@
 #include <string.h>
 
 #define PROBLEMS_ID_COUNTER "problems.next_id"
-#define PROBLEMS_FLOAT_DEFAULT 1e-6
-
-/* The fields a record is made of; pointers into a message or an old record. */
-typedef struct {
-    const char *title, *md, *html;
-    size_t title_len, md_len, html_len;
-    uint64_t tl, ml, created_at;
-    const msgpack_object *tags, *checker;
-} pview_t;
-
-/* ---- validation ------------------------------------------------------------------------------ */
-
-static bool s_is_number(const msgpack_object *o)
-{
-    return o->type == MSGPACK_OBJECT_FLOAT32 || o->type == MSGPACK_OBJECT_FLOAT64 ||
-           o->type == MSGPACK_OBJECT_POSITIVE_INTEGER;
-}
-
-static double s_number(const msgpack_object *o, double dflt)
-{
-    if (!o) return dflt;
-    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) return (double)o->via.u64;
-    if (o->type == MSGPACK_OBJECT_FLOAT32 || o->type == MSGPACK_OBJECT_FLOAT64) return o->via.f64;
-    return dflt;
-}
-
-static bool s_str_nonempty(const msgpack_object *o, size_t max)
-{
-    return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size > 0 && o->via.str.size <= max;
-}
-
-/* 0 when the checker map is acceptable; otherwise -1 with a sentence naming the field. */
-static int s_check_checker(const actor_ctx_t *ctx, const msgpack_object *c, char *why, size_t n)
-{
-    const msgpack_object *t = gv_obj_get(c, "type");
-    if (gv_obj_str_eq(t, "exact") || gv_obj_str_eq(t, "tokens")) return 0;
-    if (gv_obj_str_eq(t, "float")) {
-        static const char *const bounds[] = {"abs", "rel"};
-        for (int i = 0; i < 2; i++) {
-            const msgpack_object *b = gv_obj_get(c, bounds[i]);
-            if (b && (!s_is_number(b) || s_number(b, 0) < 0)) {
-                snprintf(why, n, "field `checker.%s` must be a non-negative number", bounds[i]);
-                return -1;
-            }
-        }
-        return 0;
-    }
-    if (gv_obj_str_eq(t, "custom")) {
-        const msgpack_object *p = gv_obj_get(c, "protocol"), *l = gv_obj_get(c, "language");
-        if (!gv_obj_str_eq(p, "testlib") && !gv_obj_str_eq(p, "kattis")) {
-            snprintf(why, n, "field `checker.protocol` must be testlib or kattis");
-            return -1;
-        }
-        if (!s_str_nonempty(l, 32)) {
-            snprintf(why, n, "field `checker.language` must name a language");
-            return -1;
-        }
-        const gv_config_t *cfg = ctx->env->cfg;
-        if (cfg && cfg->n_langs > 0) {
-            char lang[33];
-            snprintf(lang, sizeof lang, "%.*s", (int)l->via.str.size, l->via.str.ptr);
-            if (!gv_config_lang(cfg, lang)) {
-                snprintf(why, n, "field `checker.language`: `%s` is not a configured language",
-                         lang);
-                return -1;
-            }
-        }
-        if (!s_str_nonempty(gv_obj_get(c, "source"), 1u << 20)) {
-            snprintf(why, n, "field `checker.source` must hold the checker's source code");
-            return -1;
-        }
-        return 0;
-    }
-    snprintf(why, n, "field `checker.type` must be exact, tokens, float or custom");
-    return -1;
-}
-
-/* Checks the create/update fields present in msg. 0 or -1 with a sentence in why. */
-static int s_check_fields(const actor_ctx_t *ctx, const gv_msg_t *msg, char *why, size_t n)
-{
-    const msgpack_object *title = gv_msg_field(msg, "title");
-    if (title && title->via.str.size == 0) {
-        snprintf(why, n, "field `title` must not be empty");
-        return -1;
-    }
-    if (gv_msg_has(msg, "time_limit_ms")) {
-        uint64_t tl = gv_msg_uint(msg, "time_limit_ms", 0);
-        if (tl < PROBLEMS_TIME_LIMIT_MIN_MS || tl > PROBLEMS_TIME_LIMIT_MAX_MS) {
-            snprintf(why, n, "field `time_limit_ms` must be between %d and %d",
-                     PROBLEMS_TIME_LIMIT_MIN_MS, PROBLEMS_TIME_LIMIT_MAX_MS);
-            return -1;
-        }
-    }
-    if (gv_msg_has(msg, "memory_limit_kb")) {
-        uint64_t ml = gv_msg_uint(msg, "memory_limit_kb", 0);
-        if (ml < PROBLEMS_MEMORY_LIMIT_MIN_KB || ml > PROBLEMS_MEMORY_LIMIT_MAX_KB) {
-            snprintf(why, n, "field `memory_limit_kb` must be between %d and %d",
-                     PROBLEMS_MEMORY_LIMIT_MIN_KB, PROBLEMS_MEMORY_LIMIT_MAX_KB);
-            return -1;
-        }
-    }
-    const msgpack_object *tags = gv_msg_field(msg, "tags");
-    for (uint32_t i = 0; tags && i < tags->via.array.size; i++) {
-        if (!s_str_nonempty(&tags->via.array.ptr[i], PROBLEMS_TAG_MAX)) {
-            snprintf(why, n, "field `tags` must hold strings of 1 to %d bytes", PROBLEMS_TAG_MAX);
-            return -1;
-        }
-    }
-    const msgpack_object *checker = gv_msg_field(msg, "checker");
-    return checker ? s_check_checker(ctx, checker, why, n) : 0;
-}
 
 /* ---- records --------------------------------------------------------------------------------- */
 
@@ -142,38 +32,9 @@ void problems_pk_obj_or(msgpack_packer *pk, const msgpack_object *o, const char 
         gv_pk_str(pk, dflt);
 }
 
-/* Packs a checker normalised; NULL is the default token compare. Without with_source the
- * custom checker's source is left out (what contestants may see). */
-void problems_pk_checker(msgpack_packer *pk, const msgpack_object *c, bool with_source)
-{
-    const msgpack_object *t = c ? gv_obj_get(c, "type") : NULL;
-    if (gv_obj_str_eq(t, "float")) {
-        msgpack_pack_map(pk, 3);
-        gv_pk_kv_str(pk, "type", "float");
-        gv_pk_key(pk, "abs");
-        msgpack_pack_double(pk, s_number(gv_obj_get(c, "abs"), PROBLEMS_FLOAT_DEFAULT));
-        gv_pk_key(pk, "rel");
-        msgpack_pack_double(pk, s_number(gv_obj_get(c, "rel"), PROBLEMS_FLOAT_DEFAULT));
-    } else if (gv_obj_str_eq(t, "custom")) {
-        msgpack_pack_map(pk, with_source ? 4 : 3);
-        gv_pk_kv_str(pk, "type", "custom");
-        gv_pk_key(pk, "protocol");
-        gv_pk_object(pk, gv_obj_get(c, "protocol"));
-        gv_pk_key(pk, "language");
-        gv_pk_object(pk, gv_obj_get(c, "language"));
-        if (with_source) {
-            gv_pk_key(pk, "source");
-            gv_pk_object(pk, gv_obj_get(c, "source"));
-        }
-    } else {
-        msgpack_pack_map(pk, 1);
-        gv_pk_kv_str(pk, "type", gv_obj_str_eq(t, "exact") ? "exact" : "tokens");
-    }
-}
-
 static void s_pk_record(msgpack_packer *pk, uint64_t id, const pview_t *v, uint64_t now)
 {
-    msgpack_pack_map(pk, 10);
+    msgpack_pack_map(pk, 13);
     gv_pk_kv_uint(pk, "id", id);
     gv_pk_key(pk, "title");
     gv_pk_strn(pk, v->title, v->title_len);
@@ -183,13 +44,25 @@ static void s_pk_record(msgpack_packer *pk, uint64_t id, const pview_t *v, uint6
     gv_pk_strn(pk, v->html, v->html_len);
     gv_pk_kv_uint(pk, "time_limit_ms", v->tl);
     gv_pk_kv_uint(pk, "memory_limit_kb", v->ml);
+    gv_pk_key(pk, "output_limit_kb");
+    if (v->ol)
+        msgpack_pack_uint64(pk, v->ol);
+    else
+        msgpack_pack_nil(pk);
     gv_pk_key(pk, "tags");
     if (v->tags)
         gv_pk_object(pk, v->tags);
     else
         msgpack_pack_array(pk, 0);
     gv_pk_key(pk, "checker");
-    problems_pk_checker(pk, v->checker, true);
+    problems_pk_checker(pk, v->checker, v->checker_hash);
+    gv_pk_key(pk, "interactor");
+    if (v->interactor)
+        problems_pk_interactor(pk, v->interactor, v->interactor_hash);
+    else
+        msgpack_pack_nil(pk);
+    gv_pk_key(pk, "subtasks");
+    problems_pk_subtasks(pk, v->subtasks);
     gv_pk_kv_uint(pk, "created_at", v->created_at);
     gv_pk_kv_uint(pk, "updated_at", now);
 }
@@ -240,11 +113,12 @@ int problems_publish(actor_ctx_t *ctx, uint64_t id, const char *action)
     return actor_event_end(ctx, topic, &w);
 }
 
-/* The reply data of problems.get for record r. 0 / -1. */
+/* The reply data of problems.get for record r; the interactor only for staff. 0 / -1. */
 static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r, bool staff)
 {
     uint64_t id = record_uint(r, "id", 0);
-    msgpack_pack_map(pk, 9);
+    const msgpack_object *interactor = staff ? record_get(r, "interactor") : NULL;
+    msgpack_pack_map(pk, 11 + (interactor ? 1 : 0));
     gv_pk_key(pk, "id");
     actor_pk_id(pk, id);
     static const char *const copied[] = {"title", "statement_md", "statement_html", "time_limit_ms",
@@ -253,6 +127,7 @@ static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r,
         gv_pk_key(pk, copied[i]);
         problems_pk_obj_or(pk, record_get(r, copied[i]), "");
     }
+    gv_pk_kv_uint(pk, "output_limit_kb", problems_output_limit_kb(ctx, r));
     gv_pk_key(pk, "samples");
     if (problem_tests_pk_samples(ctx, pk, id) != 0) return -1;
     gv_pk_key(pk, "tags");
@@ -262,7 +137,13 @@ static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r,
     else
         msgpack_pack_array(pk, 0);
     gv_pk_key(pk, "checker");
-    problems_pk_checker(pk, record_get(r, "checker"), staff);
+    problems_pk_checker(pk, record_get(r, "checker"), NULL);
+    gv_pk_key(pk, "subtasks");
+    problems_pk_subtasks(pk, record_get(r, "subtasks"));
+    if (interactor) {
+        gv_pk_key(pk, "interactor");
+        problems_pk_interactor(pk, interactor, NULL);
+    }
     return 0;
 }
 
@@ -305,8 +186,11 @@ static void s_view_from_msg(const gv_msg_t *msg, pview_t *v)
     }
     v->tl = gv_msg_uint(msg, "time_limit_ms", v->tl);
     v->ml = gv_msg_uint(msg, "memory_limit_kb", v->ml);
+    v->ol = gv_msg_uint(msg, "output_limit_kb", v->ol);
     if ((o = gv_msg_field(msg, "tags"))) v->tags = o;
     if ((o = gv_msg_field(msg, "checker"))) v->checker = o;
+    if ((o = gv_msg_field(msg, "interactor"))) v->interactor = o;
+    if ((o = gv_msg_field(msg, "subtasks"))) v->subtasks = o;
 }
 
 /* Packs record `id` from v (rendering the statement when html is NULL) and stores it. */
@@ -329,22 +213,30 @@ static int s_store(actor_ctx_t *ctx, uint64_t id, pview_t *v, recbuf_t *rb)
     return actor_put(ctx, st->items, key, 8, rb->sb.data, rb->sb.size, 0) == 0 ? 0 : -1;
 }
 
+int problems_create_from_msg(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t *id)
+{
+    if (actor_next_id(ctx, PROBLEMS_ID_COUNTER, id) != 0) return -1;
+    pview_t v = {.md = "", .created_at = ctx->now_ms};
+    s_view_from_msg(msg, &v);
+    if (problems_store_sources(ctx, &v) != 0) return -1;
+    recbuf_t rb;
+    recbuf_init(&rb);
+    int rc = s_store(ctx, *id, &v, &rb);
+    recbuf_done(&rb);
+    if (rc != 0 || problems_publish(ctx, *id, "created") != 0) return -1;
+    gv_info("problem created", "id=%" PRIu64 " by=%" PRIu64, *id,
+            gv_msg_uint(msg, "caller_id", 0));
+    return 0;
+}
+
 static int s_create(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     char why[256];
     if (!actor_caller_is_staff(msg)) return problems_forbidden(ctx, msg);
-    if (s_check_fields(ctx, msg, why, sizeof why) != 0)
+    if (problems_check_fields(ctx, msg, why, sizeof why) != 0)
         return actor_reply_error(ctx, msg, 400, "invalid_field", "%s", why);
     uint64_t id;
-    if (actor_next_id(ctx, PROBLEMS_ID_COUNTER, &id) != 0) return -1;
-    pview_t v = {.md = "", .created_at = ctx->now_ms};
-    s_view_from_msg(msg, &v);
-    recbuf_t rb;
-    recbuf_init(&rb);
-    int rc = s_store(ctx, id, &v, &rb);
-    recbuf_done(&rb);
-    if (rc != 0 || problems_publish(ctx, id, "created") != 0) return -1;
-    gv_info("problem created", "id=%" PRIu64 " by=%" PRIu64, id, gv_msg_uint(msg, "caller_id", 0));
+    if (problems_create_from_msg(ctx, msg, &id) != 0) return -1;
     gv_writer_t *w = actor_reply_begin(ctx, msg, 201, true);
     if (!w) return -1;
     msgpack_pack_map(gv_writer_pk(w), 1);
@@ -357,9 +249,10 @@ static int s_update(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     char why[256];
     if (!actor_caller_is_staff(msg)) return problems_forbidden(ctx, msg);
-    if (s_check_fields(ctx, msg, why, sizeof why) != 0)
+    if (problems_check_fields(ctx, msg, why, sizeof why) != 0)
         return actor_reply_error(ctx, msg, 400, "invalid_field", "%s", why);
     uint64_t id = gv_msg_uint(msg, "id", 0);
+    char old_ch[BLOBS_HASH_HEX + 1], old_ih[BLOBS_HASH_HEX + 1];
     record_t old, fresh;
     recbuf_t rb;
     recbuf_init(&rb);
@@ -376,13 +269,22 @@ static int s_update(actor_ctx_t *ctx, const gv_msg_t *msg)
     v.tl = record_uint(&old, "time_limit_ms", 1000);
     v.ml = record_uint(&old, "memory_limit_kb", 262144);
     v.created_at = record_uint(&old, "created_at", 0);
+    v.ol = record_uint(&old, "output_limit_kb", 0);
     v.tags = record_get(&old, "tags");
     v.checker = record_get(&old, "checker");
+    v.interactor = record_get(&old, "interactor");
+    v.subtasks = record_get(&old, "subtasks");
+    problems_source_hashes(v.checker, v.interactor, old_ch, old_ih);
     if (gv_msg_has(msg, "statement_md")) v.html = NULL; /* re-render */
     s_view_from_msg(msg, &v);
     if (!v.title) v.title = "";
     if (!v.md) v.md = "";
-    rc = s_store(ctx, id, &v, &rb); /* packs before writing: old is still valid while packing */
+    /* new sources go to the blob store (other databases: old stays valid), then the record is
+     * packed before it is written, and only then are replaced sources released */
+    rc = problems_store_sources(ctx, &v);
+    if (rc == 0) rc = s_store(ctx, id, &v, &rb);
+    if (rc == 0 && gv_msg_has(msg, "checker")) rc = problems_unref_hash(ctx, old_ch);
+    if (rc == 0 && gv_msg_has(msg, "interactor")) rc = problems_unref_hash(ctx, old_ih);
     if (rc == 0 && record_parse(&fresh, rb.sb.data, rb.sb.size) != 0) rc = -1;
     if (rc == 0) rc = s_reply_problem(ctx, msg, 200, &fresh);
     if (rc == 0) rc = problems_publish(ctx, id, "updated");
@@ -400,9 +302,15 @@ static int s_delete(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t id = gv_msg_uint(msg, "id", 0);
     uint8_t key[8];
     store_be64_put(key, id);
-    int rc = problems_exists(ctx, id);
+    record_t r;
+    char ch[BLOBS_HASH_HEX + 1], ih[BLOBS_HASH_HEX + 1];
+    int rc = problems_load(ctx, id, &r);
+    if (rc == 0) problems_source_hashes(record_get(&r, "checker"), record_get(&r, "interactor"), ch, ih);
+    record_done(&r);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
-    if (problem_tests_delete_all(ctx, id) != 0) return -1;
+    if (problem_tests_delete_all(ctx, id) != 0 || problem_import_delete_all(ctx, id) != 0 ||
+        problems_unref_hash(ctx, ch) != 0 || problems_unref_hash(ctx, ih) != 0)
+        return -1;
     if (actor_del(ctx, st->items, key, 8) != 0 || problems_publish(ctx, id, "deleted") != 0)
         return -1;
     gv_info("problem deleted", "id=%" PRIu64 " by=%" PRIu64, id, gv_msg_uint(msg, "caller_id", 0));
@@ -523,6 +431,7 @@ static int s_init(actor_ctx_t *ctx)
     ctx->state = st;
     int rc = store_dbi_open(ctx->txn, "problems.items", &st->items);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.tests", &st->tests);
+    if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.pkgsubs", &st->pkgsubs);
     if (rc == 0) rc = blobs_open(ctx->txn, "problems", &st->blobs);
     return rc == 0 ? 0 : actor_fail(ctx, rc, "open databases");
 }
@@ -539,8 +448,11 @@ static const actor_route_t s_routes[] = {
     {"problems.get", s_get},
     {"problems.list", s_list},
     {"problems.add_test", problem_tests_add},
+    {"problems.set_test", problem_tests_set},
     {"problems.manifest", problem_tests_manifest},
     {"problems.testdata", problem_tests_testdata},
+    {"problems.import", problem_import},
+    {"problems.package_submissions", problem_import_submissions},
 };
 
 const actor_kind_t problems_actor = {

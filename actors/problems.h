@@ -5,10 +5,15 @@
  *  {n, input_hash, output_hash, input_size, output_size, sample} whose bytes live in a
  *  content-addressed blob store (blobs.h), so judges fetch and cache test data by hash.
  *
+ *  A problem may have an output limit, a custom checker or an interactor (whose sources are
+ *  blobs too, fetched by judges by hash and never shown), test groups and subtasks
+ *  ({group, points}; a problem with subtasks is judged with every test run).
+ *
  *  Databases: problems.items (id → record), problems.tests ((id, n) → test),
- *  problems.blobs / problems.blobrefs. Messages: problems.create/update/delete/get/list/
- *  add_test (edge; mutations need caller_role jury or admin) and problems.manifest/testdata
- *  (judges). Changes are published on topic `problem/<id>`, kind `problem`, data
+ *  problems.pkgsubs ((id, n) → a package's own submission), problems.blobs /
+ *  problems.blobrefs. Messages: problems.create/update/delete/get/list/add_test/import/
+ *  package_submissions (edge; all but get and list need caller_role jury or admin) and
+ *  problems.manifest/testdata (judges). Changes are published on topic `problem/<id>`, kind `problem`, data
  *  {id, action: created|updated|deleted|tests} (edges drop cached statements on it).
  */
 #ifndef ACTORS_PROBLEMS_H
@@ -23,6 +28,10 @@
 #define PROBLEMS_TAG_MAX 64
 #define PROBLEMS_LIST_DEFAULT 50
 #define PROBLEMS_LIST_MAX 200
+#define PROBLEMS_OUTPUT_LIMIT_MAX_KB 16777216    /* 16 GiB, as cluster.toml allows */
+#define PROBLEMS_OUTPUT_LIMIT_DEFAULT_KB 65536   /* when the node runs without a config */
+#define PROBLEMS_SOURCE_MAX (1u << 20)           /* a custom checker's or interactor's source */
+#define PROBLEMS_GROUP_MAX 64                    /* a test group (subtask) name */
 
 extern const actor_kind_t problems_actor;
 

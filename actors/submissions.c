@@ -38,7 +38,7 @@ static void s_pk_opt_uint(msgpack_packer *pk, bool has, uint64_t v)
 }
 
 /* Per-test results with only the API fields; unknown verdicts become JE. */
-static void s_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
+void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
 {
     uint32_t n = tests && tests->type == MSGPACK_OBJECT_ARRAY ? tests->via.array.size : 0;
     msgpack_pack_array(pk, n);
@@ -56,9 +56,39 @@ static void s_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
     }
 }
 
+static void s_pk_hist_entry(msgpack_packer *pk, const subhist_t *h)
+{
+    msgpack_pack_map(pk, 7);
+    gv_pk_kv_uint(pk, "attempt", h->attempt);
+    gv_pk_key(pk, "verdict");
+    gv_pk_strn(pk, h->verdict ? h->verdict : "JE", h->verdict ? h->verdict_len : 2);
+    gv_pk_key(pk, "score");
+    if (h->has_score)
+        msgpack_pack_double(pk, h->score);
+    else
+        msgpack_pack_nil(pk);
+    gv_pk_kv_uint(pk, "time_ms", h->time_ms);
+    gv_pk_kv_uint(pk, "memory_kb", h->memory_kb);
+    gv_pk_key(pk, "tests");
+    submissions_pk_tests(pk, h->tests);
+    gv_pk_kv_uint(pk, "judged_at", h->judged_at);
+}
+
+/* The stored history: the old entries (oldest dropped beyond HISTORY_MAX) and v->push. */
+static void s_pk_history(msgpack_packer *pk, const subview_t *v)
+{
+    const msgpack_object *h = v->history;
+    uint32_t n = h && h->type == MSGPACK_OBJECT_ARRAY ? h->via.array.size : 0;
+    uint32_t total = n + (v->push ? 1 : 0), skip = total > HISTORY_MAX ? total - HISTORY_MAX : 0;
+    msgpack_pack_array(pk, total - skip);
+    for (uint32_t i = skip; i < n; i++)
+        gv_pk_object(pk, &h->via.array.ptr[i]);
+    if (v->push) s_pk_hist_entry(pk, v->push);
+}
+
 static void s_pk_record(msgpack_packer *pk, const subview_t *v)
 {
-    msgpack_pack_map(pk, 14);
+    msgpack_pack_map(pk, 15);
     gv_pk_kv_uint(pk, "id", v->id);
     gv_pk_kv_uint(pk, "problem_id", v->problem_id);
     gv_pk_key(pk, "contest_id");
@@ -85,9 +115,11 @@ static void s_pk_record(msgpack_packer *pk, const subview_t *v)
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
     gv_pk_key(pk, "tests");
-    s_pk_tests(pk, v->tests);
+    submissions_pk_tests(pk, v->tests);
     gv_pk_key(pk, "test");
     s_pk_opt_uint(pk, v->test != 0, v->test);
+    gv_pk_key(pk, "history");
+    s_pk_history(pk, v);
 }
 
 static const char *s_status(const record_t *r)
@@ -132,6 +164,7 @@ int submissions_load(actor_ctx_t *ctx, uint64_t id, record_t *r, subview_t *v)
     v->compile_output = record_str(r, "compile_output", &v->compile_output_len);
     v->tests = record_get(r, "tests");
     v->test = record_uint(r, "test", 0);
+    v->history = record_get(r, "history");
     return 0;
 }
 
@@ -197,10 +230,12 @@ int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
     return actor_send_end(ctx, &w);
 }
 
-/* The API.md submission object; `full` adds tests, compile_output and the source. */
-static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MDB_val *source)
+/* The API.md submission object; `full` adds tests, compile_output, the source, the current
+ * attempt and the history of earlier results. */
+static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MDB_val *source,
+                     uint32_t attempt)
 {
-    msgpack_pack_map(pk, full ? 14 : 11);
+    msgpack_pack_map(pk, full ? 16 : 11);
     gv_pk_key(pk, "id");
     actor_pk_id(pk, v->id);
     gv_pk_key(pk, "problem_id");
@@ -235,9 +270,12 @@ static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MD
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
     gv_pk_key(pk, "tests");
-    s_pk_tests(pk, v->tests);
+    submissions_pk_tests(pk, v->tests);
     gv_pk_key(pk, "source");
     gv_pk_strn(pk, source && source->mv_size ? source->mv_data : "", source ? source->mv_size : 0);
+    gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_key(pk, "history");
+    submissions_pk_history(pk, v->history);
 }
 
 /* ---- handlers -------------------------------------------------------------------------------- */
@@ -332,11 +370,14 @@ static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
     else if (rc == 0 && submissions_source(ctx, v.id, &src) < 0)
         rc = -1;
     else if (rc == 0) {
-        gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
-        if (!w)
+        submissions_t *st = ctx->state;
+        job_t job = {.attempt = 1};
+        gv_writer_t *w = NULL;
+        if (judgequeue_get(ctx, &st->queue, v.id, &job) < 0 ||
+            !(w = actor_reply_begin(ctx, msg, 200, true)))
             rc = -1;
         else {
-            s_pk_api(gv_writer_pk(w), &v, true, &src);
+            s_pk_api(gv_writer_pk(w), &v, true, &src, job.attempt);
             rc = actor_reply_end(ctx, &w);
         }
     }
@@ -479,7 +520,7 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
         record_t r;
         subview_t v;
         int lr = submissions_load(ctx, ids[i], &r, &v);
-        if (lr == 0) s_pk_api(pk, &v, false, NULL);
+        if (lr == 0) s_pk_api(pk, &v, false, NULL, 0);
         record_done(&r);
         if (lr != 0) {
             gv_writer_destroy(&wr);
@@ -504,6 +545,7 @@ static int s_init(actor_ctx_t *ctx)
     if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.by_user", &st->by_user);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.by_problem", &st->by_problem);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.by_contest", &st->by_contest);
+    if (rc == 0) rc = store_dbi_open(ctx->txn, "submissions.rejudges", &st->rejudges);
     if (rc == 0) rc = judgequeue_open(ctx->txn, &st->queue);
     return rc == 0 ? 0 : actor_fail(ctx, rc, "open databases");
 }
@@ -516,8 +558,14 @@ static void s_destroy(void *state)
 static const actor_route_t s_routes[] = {
     {"submissions.create", s_create}, {"submissions.get", s_get},
     {"submissions.list", s_list},     {"judge.progress", judging_progress},
-    {"judge.result", judging_result},
+    {"judge.result", judging_result}, {"submissions.rejudge", rejudge_request},
 };
+
+/* Re-offers and paged rejudges share the actor's tick. */
+static int s_tick(actor_ctx_t *ctx)
+{
+    return judging_reoffer_tick(ctx) == 0 && rejudge_tick(ctx) == 0 ? 0 : -1;
+}
 
 const actor_kind_t submissions_actor = {
     .address = "submissions",
@@ -525,6 +573,6 @@ const actor_kind_t submissions_actor = {
     .n_routes = sizeof s_routes / sizeof s_routes[0],
     .init = s_init,
     .destroy = s_destroy,
-    .tick = judging_reoffer_tick,
+    .tick = s_tick,
     .on_reintroduce = judging_reoffer_now,
 };

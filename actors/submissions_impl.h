@@ -14,6 +14,7 @@ typedef struct {
     MDB_dbi by_user;
     MDB_dbi by_problem;
     MDB_dbi by_contest;
+    MDB_dbi rejudges; /* task id → {problem_id, contest_id, from, upto} (rejudge.c) */
     judgequeue_t queue;
     /* Paced re-offer sweep over the unfinished jobs (see judging_reoffer_tick). */
     bool sweeping;
@@ -26,6 +27,20 @@ typedef struct {
  * floods the broker or delays the requests that share the node's loop. */
 #define REOFFER_SLICE 256
 #define REOFFER_TICK_MS 50
+
+/* A past result kept in the submission's history when it is rejudged. */
+typedef struct {
+    uint32_t attempt;
+    const char *verdict;
+    size_t verdict_len;
+    bool has_score;
+    double score;
+    uint64_t time_ms, memory_kb, judged_at; /* judged_at: Unix ms */
+    const msgpack_object *tests;
+} subhist_t;
+
+/* At most this many past results are kept per submission (the oldest go first). */
+#define HISTORY_MAX 32
 
 /* A submission's fields; strings point into a record, a message or static text. */
 typedef struct {
@@ -43,6 +58,8 @@ typedef struct {
     size_t compile_output_len;
     const msgpack_object *tests; /* array of {n, verdict, time_ms, memory_kb}, NULL = [] */
     uint64_t test;               /* test running now, 0 = none */
+    const msgpack_object *history; /* array of past results (subhist_t as maps), NULL = [] */
+    const subhist_t *push;         /* appended to history when stored, NULL = none */
 } subview_t;
 
 /* 0 found (r parsed, v filled with pointers into r), 1 absent, -1 error; r needs record_done. */
@@ -56,11 +73,26 @@ int submissions_publish(actor_ctx_t *ctx, const subview_t *v);
 /* A jobs.offer to the broker for the job of v. 0 / -1. */
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 
+/* Per-test results {n, verdict, time_ms, memory_kb} (unknown verdicts become JE). */
+void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests);
+/* The API's history entries ({attempt, verdict, score, time_ms, memory_kb, tests, judged_at}). */
+void submissions_pk_history(msgpack_packer *pk, const msgpack_object *history); /* rejudge.c */
+
 /* judging.c */
 int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg);
 int judging_result(actor_ctx_t *ctx, const gv_msg_t *msg);
 /* Offers every unfinished job again (tick and on_reintroduce). */
 int judging_reoffer_now(actor_ctx_t *ctx);  /* start a sweep at once */
 int judging_reoffer_tick(actor_ctx_t *ctx); /* continue or start the periodic sweep */
+
+/* rejudge.c */
+int rejudge_request(actor_ctx_t *ctx, const gv_msg_t *msg);
+int rejudge_tick(actor_ctx_t *ctx); /* continues paged rejudges, a slice per tick */
+/* Sends submission sub_id back to the queue as a new attempt; its result goes to history.
+ * 0 done, 1 no such submission, -1 error. */
+int rejudge_one(actor_ctx_t *ctx, uint64_t sub_id);
+
+/* Rejudges of a whole problem or contest proceed this many submissions per tick. */
+#define REJUDGE_SLICE 64
 
 #endif

@@ -44,7 +44,8 @@ typedef struct edge_req {
     struct mg_connection *conn;
     const struct mg_request_info *ri;
     edge_method_t method;
-    uint64_t id; /* the first {id} of the path, when the template has one */
+    uint64_t id;  /* the first {id} of the path, when the template has one */
+    uint64_t id2; /* the second {id}, when the template has two */
     const char *query;
 
     bool signed_in; /* after edge_req_auth */

@@ -9,15 +9,19 @@
     X(EDGE_GET, "/api/v1/users/me", edge_route_me)                                                 \
     X(EDGE_GET, "/api/v1/problems", edge_route_problems_list)                                      \
     X(EDGE_POST, "/api/v1/problems", edge_route_problems_create)                                   \
+    X(EDGE_POST, "/api/v1/problems/import", edge_route_problems_import)                            \
     X(EDGE_GET, "/api/v1/problems/{id}", edge_route_problem_get)                                   \
     X(EDGE_PUT, "/api/v1/problems/{id}", edge_route_problem_update)                                \
     X(EDGE_DELETE, "/api/v1/problems/{id}", edge_route_problem_delete)                             \
     X(EDGE_POST, "/api/v1/problems/{id}/tests", edge_route_problem_add_test)                       \
+    X(EDGE_PUT, "/api/v1/problems/{id}/tests/{id}", edge_route_problem_set_test)                   \
+    X(EDGE_GET, "/api/v1/problems/{id}/package-submissions", edge_route_problem_package_submissions) \
     X(EDGE_POST, "/api/v1/submissions", edge_route_submissions_create)                             \
     X(EDGE_GET, "/api/v1/submissions", edge_route_submissions_list)                                \
     X(EDGE_GET, "/api/v1/submissions/{id}", edge_route_submission_get)                             \
     X(EDGE_GET, "/api/v1/languages", edge_route_languages)                                         \
     X(EDGE_GET, "/api/v1/admin/judges", edge_route_admin_judges)                                   \
+    X(EDGE_POST, "/api/v1/admin/rejudge", edge_route_admin_rejudge)                                \
     X(EDGE_GET, "/healthz", edge_route_healthz)                                                    \
     X(EDGE_GET, "/metrics", edge_route_metrics)
 

@@ -1,8 +1,8 @@
 /*  Problems: list, get, create, update, delete, add test (API.md "Problems").
  *
  *  Reading is open to everyone (the caller, when signed in, is passed on so the actor can
- *  hide what it must); changing needs jury or admin. A problem's checker (which may hold a
- *  custom checker's source) is shown to jury and admin only.
+ *  hide what it must); changing needs jury or admin. A problem's checker and interactor are
+ *  shown to jury and admin only (and never with their sources, which only judges fetch).
  */
 #include "auth.h"
 #include "gv_log.h"
@@ -36,16 +36,23 @@ void edge_route_problems_list(edge_req_t *r)
     if (reply) edge_req_reply_consume(r, &reply);
 }
 
-/* Renders a map leaving out one key. */
-static void s_json_without(edge_buf_t *out, const msgpack_object *map, const char *omit)
+static bool s_key_in(const msgpack_object *k, const char *const *keys)
 {
-    size_t omit_len = strlen(omit);
+    for (size_t i = 0; keys[i]; i++)
+        if (k->via.str.size == strlen(keys[i]) && memcmp(k->via.str.ptr, keys[i], k->via.str.size) == 0)
+            return true;
+    return false;
+}
+
+/* Renders a map leaving out some keys (a NULL-terminated list). */
+static void s_json_without(edge_buf_t *out, const msgpack_object *map, const char *const *omit)
+{
     edge_buf_addc(out, '{');
     int n = 0;
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         if (k->type != MSGPACK_OBJECT_STR) continue;
-        if (k->via.str.size == omit_len && memcmp(k->via.str.ptr, omit, omit_len) == 0) continue;
+        if (s_key_in(k, omit)) continue;
         if (n++) edge_buf_addc(out, ',');
         edge_json_str(out, k->via.str.ptr, k->via.str.size);
         edge_buf_addc(out, ':');
@@ -69,7 +76,8 @@ void edge_route_problem_get(edge_req_t *r)
         if (!jury) {
             edge_buf_t *out = edge_req_out(r);
             edge_buf_reset(out, EDGE_BUF_KEEP);
-            s_json_without(out, data, "checker");
+            static const char *const hidden[] = {"checker", "interactor", NULL};
+            s_json_without(out, data, hidden);
             r->status = 200;
             gv_msg_destroy(&reply);
             return;
@@ -96,6 +104,15 @@ static void s_pack_problem(msgpack_packer *pk, const edge_problem_t *p)
         gv_pk_key(pk, "checker");
         if (edge_json_to_mp(pk, p->checker, JSON_FIELD_DEPTH) != 0)
             msgpack_pack_nil(pk); /* unreachable: validated; keeps the field count right */
+    }
+    if (p->has_output_limit) gv_pk_kv_uint(pk, "output_limit_kb", p->output_limit_kb);
+    if (p->interactor) {
+        gv_pk_key(pk, "interactor");
+        if (edge_json_to_mp(pk, p->interactor, JSON_FIELD_DEPTH) != 0) msgpack_pack_nil(pk);
+    }
+    if (p->subtasks) {
+        gv_pk_key(pk, "subtasks");
+        if (edge_json_to_mp(pk, p->subtasks, JSON_FIELD_DEPTH) != 0) msgpack_pack_nil(pk);
     }
 }
 
@@ -154,13 +171,39 @@ void edge_route_problem_add_test(edge_req_t *r)
         edge_req_fail(r, &err);
         return;
     }
-    gv_writer_t *w = edge_req_begin(r, TO, "problems.add_test", 3 + t.has_sample);
+    gv_writer_t *w =
+        edge_req_begin(r, TO, "problems.add_test", 3 + t.has_sample + (t.group ? 1 : 0));
     if (!w) return;
     msgpack_packer *pk = gv_writer_pk(w);
     gv_pk_kv_uint(pk, "id", r->id);
     gv_pk_kv_bin(pk, "input", t.input, t.input_len);
     gv_pk_kv_bin(pk, "output", t.output, t.output_len);
     if (t.has_sample) gv_pk_kv_bool(pk, "sample", t.sample);
+    if (t.group) gv_pk_kv_str(pk, "group", t.group);
+    gv_msg_t *reply = edge_req_call(r, &w);
+    if (reply) edge_req_reply_consume(r, &reply);
+}
+
+/* PUT /api/v1/problems/{id}/tests/{n}: replaces test n (same body as adding one). */
+void edge_route_problem_set_test(edge_req_t *r)
+{
+    if (edge_req_role(r, s_jury) != 0 || edge_req_json(r) != 0) return;
+    edge_test_t t;
+    edge_err_t err;
+    if (edge_v_test(r->body, &t, &err) != 0) {
+        edge_req_fail(r, &err);
+        return;
+    }
+    gv_writer_t *w =
+        edge_req_begin(r, TO, "problems.set_test", 4 + t.has_sample + (t.group ? 1 : 0));
+    if (!w) return;
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "id", r->id);
+    gv_pk_kv_uint(pk, "n", r->id2);
+    gv_pk_kv_bin(pk, "input", t.input, t.input_len);
+    gv_pk_kv_bin(pk, "output", t.output, t.output_len);
+    if (t.has_sample) gv_pk_kv_bool(pk, "sample", t.sample);
+    if (t.group) gv_pk_kv_str(pk, "group", t.group);
     gv_msg_t *reply = edge_req_call(r, &w);
     if (reply) edge_req_reply_consume(r, &reply);
 }

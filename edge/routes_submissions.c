@@ -12,6 +12,7 @@
 #include "routes.h"
 #include "validate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define TO "submissions"
@@ -145,4 +146,38 @@ void edge_route_submissions_list(edge_req_t *r)
     if (q.has_per_page) gv_pk_kv_uint(pk, "per_page", q.per_page);
     gv_msg_t *reply = edge_req_call(r, &w);
     if (reply) edge_req_reply_consume(r, &reply);
+}
+
+/* POST /api/v1/admin/rejudge (admin): 202 {count}; see actors/rejudge.c. */
+void edge_route_admin_rejudge(edge_req_t *r)
+{
+    static const char *const admin[] = {"admin", NULL};
+    if (edge_req_role(r, admin) != 0 || edge_req_json(r) != 0) return;
+    edge_rejudge_t *q = malloc(sizeof *q);
+    if (!q) {
+        edge_req_error(r, 503, "unavailable", "the edge is out of memory; retry later");
+        return;
+    }
+    edge_err_t err;
+    if (edge_v_rejudge(r->body, q, &err) != 0) {
+        edge_req_fail(r, &err);
+        free(q);
+        return;
+    }
+    gv_writer_t *w =
+        edge_req_begin(r, TO, "submissions.rejudge", q->has_ids + q->has_problem + q->has_contest);
+    if (w) {
+        msgpack_packer *pk = gv_writer_pk(w);
+        if (q->has_ids) {
+            gv_pk_key(pk, "submission_ids");
+            msgpack_pack_array(pk, (uint32_t)q->n_ids);
+            for (size_t i = 0; i < q->n_ids; i++)
+                msgpack_pack_uint64(pk, q->ids[i]);
+        }
+        if (q->has_problem) gv_pk_kv_uint(pk, "problem_id", q->problem_id);
+        if (q->has_contest) gv_pk_kv_uint(pk, "contest_id", q->contest_id);
+        gv_msg_t *reply = edge_req_call(r, &w);
+        if (reply) edge_req_reply_consume(r, &reply);
+    }
+    free(q);
 }

@@ -213,6 +213,7 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     switch (m.kind) {
     case EDGE_MATCH_OK:
         r.id = m.n_ids ? m.ids[0] : 0;
+        r.id2 = m.n_ids > 1 ? m.ids[1] : 0;
         edge_routes[m.route].fn(&r);
         if (r.status == 0) {
             gv_error("handler gave no answer", "route=%s", edge_route_labels[m.label]);

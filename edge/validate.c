@@ -166,7 +166,13 @@ static int s_checker(const json_t *c, edge_err_t *err)
     size_t len = 0;
     if (edge_v_string(c, "type", true, 16, &type, &len, err) < 0)
         return edge_err_set(err, BAD, "`checker.type` must be one of exact, tokens, float, custom");
-    if (strcmp(type, "exact") == 0 || strcmp(type, "tokens") == 0) return 0;
+    if (strcmp(type, "exact") == 0) return 0;
+    if (strcmp(type, "tokens") == 0) {
+        const json_t *cs = s_get(c, "case_sensitive");
+        if (cs && !json_is_boolean(cs))
+            return edge_err_set(err, BAD, "`checker.case_sensitive` must be true or false");
+        return 0;
+    }
     if (strcmp(type, "float") == 0) {
         if (s_number_ge0(c, "abs", err) < 0 || s_number_ge0(c, "rel", err) < 0) {
             const char *which = strstr(err->message, "`abs`") ? "abs" : "rel";
@@ -191,6 +197,49 @@ static int s_checker(const json_t *c, edge_err_t *err)
         return 0;
     }
     return edge_err_set(err, BAD, "`checker.type` must be one of exact, tokens, float, custom");
+}
+
+static int s_interactor(const json_t *c, edge_err_t *err)
+{
+    if (!json_is_object(c) || !edge_json_depth_ok(c, EDGE_CHECKER_DEPTH))
+        return edge_err_set(err, BAD,
+                            "`interactor` must be an object {\"language\":..,\"source\":..}");
+    const char *s = NULL;
+    size_t n = 0;
+    if (edge_v_string(c, "protocol", false, 16, &s, NULL, err) < 0 ||
+        (s && strcmp(s, "kattis") != 0))
+        return edge_err_set(err, BAD, "`interactor.protocol` must be kattis");
+    if (edge_v_string(c, "language", true, EDGE_LANGUAGE_MAX, &s, &n, err) < 0 || n == 0)
+        return edge_err_set(err, BAD, "`interactor.language` must be a language id such as cpp");
+    if (edge_v_string(c, "source", true, EDGE_CHECKER_SOURCE_MAX, &s, &n, err) < 0 || n == 0)
+        return edge_err_set(err, BAD, "`interactor.source` must be a non-empty string of at most %u bytes",
+                            EDGE_CHECKER_SOURCE_MAX);
+    return 0;
+}
+
+static int s_subtasks(const json_t *a, edge_err_t *err)
+{
+    if (!json_is_array(a) || json_array_size(a) > EDGE_SUBTASKS_MAX)
+        return edge_err_set(err, BAD,
+                            "`subtasks` must be an array of at most %d {group, points} objects",
+                            EDGE_SUBTASKS_MAX);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(a, i, e)
+    {
+        const json_t *g = json_is_object(e) ? json_object_get(e, "group") : NULL;
+        const json_t *p = json_is_object(e) ? json_object_get(e, "points") : NULL;
+        if (!json_is_string(g) || json_string_length(g) == 0 ||
+            json_string_length(g) > EDGE_GROUP_MAX)
+            return edge_err_set(err, BAD, "`subtasks[%zu].group` must be a name of 1 to %d bytes",
+                                i, EDGE_GROUP_MAX);
+        if (!json_is_number(p) || json_number_value(p) < 0 || !isfinite(json_number_value(p)))
+            return edge_err_set(err, BAD, "`subtasks[%zu].points` must be a non-negative number",
+                                i);
+        if (json_object_size(e) != 2)
+            return edge_err_set(err, BAD, "`subtasks[%zu]` must hold only group and points", i);
+    }
+    return 0;
 }
 
 int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_err_t *err)
@@ -240,6 +289,57 @@ int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_er
         out->checker = checker;
         out->n_fields++;
     }
+    rc = edge_v_uint(body, "output_limit_kb", false, 1, EDGE_OUTPUT_LIMIT_MAX_KB,
+                     &out->output_limit_kb, err);
+    if (rc < 0) return -1;
+    out->has_output_limit = rc == 1;
+    out->n_fields += rc;
+    const json_t *interactor = s_get(body, "interactor");
+    if (interactor) {
+        if (s_interactor(interactor, err) < 0) return -1;
+        out->interactor = interactor;
+        out->n_fields++;
+    }
+    const json_t *subtasks = s_get(body, "subtasks");
+    if (subtasks) {
+        if (s_subtasks(subtasks, err) < 0) return -1;
+        out->subtasks = subtasks;
+        out->n_fields++;
+    }
+    return 0;
+}
+
+int edge_v_rejudge(const json_t *body, edge_rejudge_t *out, edge_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    const json_t *ids = s_get(body, "submission_ids");
+    if (ids) {
+        if (!json_is_array(ids) || json_array_size(ids) > EDGE_REJUDGE_IDS_MAX)
+            return edge_err_set(err, BAD, "`submission_ids` must be an array of at most %d ids",
+                                EDGE_REJUDGE_IDS_MAX);
+        size_t i;
+        const json_t *e;
+        json_array_foreach(ids, i, e)
+        {
+            uint64_t id;
+            if (json_is_integer(e) && json_integer_value(e) >= 0)
+                id = (uint64_t)json_integer_value(e);
+            else if (!json_is_string(e) ||
+                     edge_parse_u64(json_string_value(e), json_string_length(e), &id) != 0)
+                return edge_err_set(err, BAD, "`submission_ids[%zu]` must be an id", i);
+            out->ids[out->n_ids++] = id;
+        }
+        out->has_ids = true;
+    }
+    int rc = edge_v_id(body, "problem_id", false, &out->problem_id, err);
+    if (rc < 0) return -1;
+    out->has_problem = rc == 1;
+    rc = edge_v_id(body, "contest_id", false, &out->contest_id, err);
+    if (rc < 0) return -1;
+    out->has_contest = rc == 1;
+    if (!out->has_ids && !out->has_problem && !out->has_contest)
+        return edge_err_set(err, BAD,
+                            "say what to rejudge: `submission_ids`, `problem_id` or `contest_id`");
     return 0;
 }
 
@@ -253,6 +353,11 @@ int edge_v_test(const json_t *body, edge_test_t *out, edge_err_t *err)
     int rc = s_bool(body, "sample", &out->sample, err);
     if (rc < 0) return -1;
     out->has_sample = rc == 1;
+    size_t glen = 0;
+    rc = edge_v_string(body, "group", false, EDGE_GROUP_MAX, &out->group, &glen, err);
+    if (rc < 0) return -1;
+    if (rc == 1 && glen == 0)
+        return edge_err_set(err, BAD, "`group` must not be empty; leave it out instead");
     return 0;
 }
 

@@ -35,6 +35,10 @@
 #define EDGE_PAGE_MAX 1000000u
 #define EDGE_PER_PAGE_MAX 1000u
 #define EDGE_QUERY_Q_MAX 256
+#define EDGE_OUTPUT_LIMIT_MAX_KB 16777216u
+#define EDGE_SUBTASKS_MAX 100
+#define EDGE_GROUP_MAX 64
+#define EDGE_REJUDGE_IDS_MAX 1000
 
 typedef struct {
     const char *username;
@@ -72,6 +76,10 @@ typedef struct {
     uint64_t time_limit_ms, memory_limit_kb;
     const json_t *tags;    /* array of strings, or NULL */
     const json_t *checker; /* object, or NULL */
+    bool has_output_limit;
+    uint64_t output_limit_kb;
+    const json_t *interactor; /* object {language, source, protocol?}, or NULL */
+    const json_t *subtasks;   /* array of {group, points}, or NULL */
     uint32_t n_fields;
 } edge_problem_t;
 int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_err_t *err);
@@ -83,8 +91,18 @@ typedef struct {
     size_t output_len;
     bool has_sample;
     bool sample;
+    const char *group; /* NULL when absent */
 } edge_test_t;
 int edge_v_test(const json_t *body, edge_test_t *out, edge_err_t *err);
+
+/* POST /api/v1/admin/rejudge: at least one of the three. */
+typedef struct {
+    bool has_ids, has_problem, has_contest;
+    uint64_t ids[EDGE_REJUDGE_IDS_MAX];
+    size_t n_ids;
+    uint64_t problem_id, contest_id;
+} edge_rejudge_t;
+int edge_v_rejudge(const json_t *body, edge_rejudge_t *out, edge_err_t *err);
 
 /* Query strings (NULL = none). Empty values ("page=") count as absent. */
 typedef struct {

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,8 +69,12 @@ static int s_read_num(int fd, const char *key, uint64_t *out)
 
 static int s_open(const char *dir, const char *file, int flags)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char path[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, file);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
     return open(path, flags | O_CLOEXEC);
 }
 
@@ -134,15 +139,18 @@ static void s_remove_stale(const char *dir)
         if (sscanf(de->d_name, "gavel-%d", &pid) != 1 || pid <= 0 ||
             (kill(pid, 0) == 0 || errno != ESRCH))
             continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (n < 0 || (size_t)n >= sizeof path)
+            continue;
         DIR *sub = opendir(path);
         for (struct dirent *se; sub && (se = readdir(sub));) {
             if (se->d_name[0] != 's' || se->d_type != DT_DIR)
                 continue;
-            char child[1300];
-            snprintf(child, sizeof child, "%s/%s", path, se->d_name);
-            (void)rmdir(child);
+            char child[PATH_MAX + 256];
+            int m = snprintf(child, sizeof child, "%s/%s", path, se->d_name);
+            if (m > 0 && (size_t)m < sizeof child)
+                (void)rmdir(child);
         }
         if (sub)
             closedir(sub);

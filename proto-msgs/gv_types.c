@@ -91,10 +91,14 @@ static const gv_field_t f_setrole[] = {F("user_id", GV_K_UINT, true), FN("role",
 SCHEMA(s_setrole, "accounts.set_role", f_setrole);
 
 /* ---- problems --------------------------------------------------------------------------- */
+static const gv_field_t f_subtask[] = {FN("group", GV_K_STR, true, 64), F("points", GV_K_FLOAT, true)};
+static const gv_schema_t s_subtask = {NULL, f_subtask, 2};
 #define PROBLEM_FIELDS(req)                                                                      \
     FN("title", GV_K_STR, req, 1024), FN("statement_md", GV_K_STR, req, 1 * MiB),                \
         F("time_limit_ms", GV_K_UINT, req), F("memory_limit_kb", GV_K_UINT, req),                \
-        FN("tags", GV_K_STR_ARRAY, false, 64), F("checker", GV_K_MAP, false)
+        FN("tags", GV_K_STR_ARRAY, false, 64), F("checker", GV_K_MAP, false),                    \
+        F("output_limit_kb", GV_K_UINT, false), F("interactor", GV_K_MAP, false),                \
+        FE("subtasks", GV_K_MAP_ARRAY, false, 100, &s_subtask)
 static const gv_field_t f_pcreate[] = {PROBLEM_FIELDS(true), CALLER};
 SCHEMA(s_pcreate, "problems.create", f_pcreate);
 static const gv_field_t f_pupdate[] = {F("id", GV_K_UINT, true), PROBLEM_FIELDS(false), CALLER};
@@ -107,8 +111,26 @@ static const gv_field_t f_plist[] = {F("page", GV_K_UINT, false), F("per_page", 
 SCHEMA(s_plist, "problems.list", f_plist);
 static const gv_field_t f_ptest[] = {F("id", GV_K_UINT, true), FN("input", GV_K_BIN, true, 64 * MiB - 4096),
                                      FN("output", GV_K_BIN, true, 64 * MiB - 4096),
-                                     F("sample", GV_K_BOOL, false), CALLER};
+                                     F("sample", GV_K_BOOL, false), FN("group", GV_K_STR, false, 64),
+                                     CALLER};
 SCHEMA(s_ptest, "problems.add_test", f_ptest);
+static const gv_field_t f_pset[] = {F("id", GV_K_UINT, true), F("n", GV_K_UINT, true),
+                                    FN("input", GV_K_BIN, true, 64 * MiB - 4096),
+                                    FN("output", GV_K_BIN, true, 64 * MiB - 4096),
+                                    F("sample", GV_K_BOOL, false), FN("group", GV_K_STR, false, 64),
+                                    CALLER};
+SCHEMA(s_pset, "problems.set_test", f_pset);
+/* problems.import: a whole package in one message, so it is created in one transaction. */
+static const gv_field_t f_itest[] = {FN("input", GV_K_BIN, true, 64 * MiB), FN("output", GV_K_BIN, true, 64 * MiB),
+                                     F("sample", GV_K_BOOL, false), FN("group", GV_K_STR, false, 64)};
+static const gv_schema_t s_itest = {NULL, f_itest, 4};
+static const gv_field_t f_isub[] = {FN("folder", GV_K_STR, true, 64), FN("name", GV_K_STR, true, 256),
+                                    FN("language", GV_K_STR, true, 32), FN("source", GV_K_BIN, true, 1 * MiB)};
+static const gv_schema_t s_isub = {NULL, f_isub, 4};
+static const gv_field_t f_pimport[] = {PROBLEM_FIELDS(true), FE("tests", GV_K_MAP_ARRAY, true, 10000, &s_itest),
+                                       FE("submissions", GV_K_MAP_ARRAY, false, 1000, &s_isub), CALLER};
+SCHEMA(s_pimport, "problems.import", f_pimport);
+SCHEMA(s_ppkgsubs, "problems.package_submissions", f_pid);
 
 /* ---- submissions ------------------------------------------------------------------------ */
 static const gv_field_t f_screate[] = {F("problem_id", GV_K_UINT, true), FN("language", GV_K_STR, true, 32),
@@ -121,13 +143,17 @@ static const gv_field_t f_slist[] = {F("problem_id", GV_K_UINT, false), F("conte
                                      F("user_id", GV_K_UINT, false),    F("page", GV_K_UINT, false),
                                      F("per_page", GV_K_UINT, false),   CALLER};
 SCHEMA(s_slist, "submissions.list", f_slist);
+static const gv_field_t f_srejudge[] = {FN("submission_ids", GV_K_UINT_ARRAY, false, 1000),
+                                        F("problem_id", GV_K_UINT, false), F("contest_id", GV_K_UINT, false),
+                                        CALLER};
+SCHEMA(s_srejudge, "submissions.rejudge", f_srejudge);
 
 static const gv_schema_t *const s_all[] = {
     &s_hello,    &s_heartbeat, &s_who,      &s_reply,    &s_event,   &s_broker_status,
     &s_broker_judges, &s_offer, &s_job,     &s_ready,    &s_progress, &s_result,
     &s_manifest, &s_testdata,  &s_register, &s_login,    &s_uget,    &s_setrole,
     &s_pcreate,  &s_pupdate,   &s_pdelete,  &s_pget,     &s_plist,   &s_ptest,
-    &s_screate,  &s_sget,      &s_slist,
+    &s_screate,  &s_sget,      &s_slist,    &s_pimport,  &s_ppkgsubs, &s_srejudge, &s_pset,
 };
 
 const gv_schema_t *const *gv_types_all(size_t *n)

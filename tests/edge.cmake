@@ -10,7 +10,7 @@ function(gavel_edge_test name)
 endfunction()
 
 foreach(t test_edge_json test_edge_validate test_edge_router test_edge_metrics
-          test_edge_ratelimit test_edge_errors)
+          test_edge_ratelimit test_edge_errors test_edge_package)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.c)
     gavel_edge_test(${t})
   endif()
@@ -19,3 +19,11 @@ endforeach()
 # Fuzz target over the edge's untrusted-input decoders (see tests/fuzz/fuzz_edge_request.c).
 gavel_fuzz_target(fuzz_edge_request edge gavel_edge_core gavel_proto)
 target_include_directories(fuzz_edge_request PRIVATE ${CMAKE_SOURCE_DIR}/edge)
+
+# Fuzz target over the problem package reader (zip + problem.yaml), seeds in tests/fuzz/seeds/package.
+gavel_fuzz_target(fuzz_package package gavel_edge_core gavel_proto)
+target_include_directories(fuzz_package PRIVATE ${CMAKE_SOURCE_DIR}/edge)
+if(TARGET test_edge_package)
+  target_compile_definitions(test_edge_package PRIVATE
+    GAVEL_PACKAGE_SEEDS="${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/package")
+endif()

@@ -35,6 +35,8 @@ static void s_json_body(const uint8_t *p, size_t n)
         (void)edge_v_login(j, &login, &err);
         (void)edge_v_submission(j, 65536, &sub, &err);
         (void)edge_v_test(j, &test, &err);
+        static edge_rejudge_t rej; /* 8 KiB: not on the fuzzer's stack */
+        if (edge_v_rejudge(j, &rej, &err) == 0 && rej.n_ids > EDGE_REJUDGE_IDS_MAX) abort();
         for (int create = 0; create < 2; create++) {
             if (edge_v_problem(j, create, &prob, &err) == 0 && prob.checker) {
                 msgpack_sbuffer sb;

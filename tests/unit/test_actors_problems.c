@@ -396,9 +396,215 @@ static void test_float_and_custom_checkers(void)
     gv_writer_t *m = kit_begin("problems.manifest", "problems", 1);
     gv_pk_kv_uint(gv_writer_pk(m), "problem_id", 2);
     r = kit_expect(node, kit_end(m), 200);
-    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "source"), "int main(){}"));
+    CHECK(gv_obj_get(kit_data(r, "checker"), "source") == NULL);
     CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "protocol"), "testlib"));
+    char hash[BLOBS_HASH_HEX + 1], want[BLOBS_HASH_HEX + 1];
+    kit_str(gv_obj_get(kit_data(r, "checker"), "source_hash"), hash, sizeof hash);
+    blobs_hash("int main(){}", 12, want);
+    CHECK(strcmp(hash, want) == 0);
     gv_msg_destroy(&r);
+    /* the judge fetches the source by its hash, like test data */
+    gv_writer_t *td = kit_begin("problems.testdata", "problems", 1);
+    gv_pk_kv_str(gv_writer_pk(td), "hash", hash);
+    r = kit_expect(node, kit_end(td), 200);
+    char src[64];
+    CHECK(strcmp(kit_str(kit_data(r, "data"), src, sizeof src), "int main(){}") == 0);
+    gv_msg_destroy(&r);
+    /* not even jury see the source through the problem */
+    r = kit_expect(node, s_by_id("problems.get", 2, "jury"), 200);
+    CHECK(gv_obj_get(kit_data(r, "checker"), "source") == NULL);
+    gv_msg_destroy(&r);
+    /* deleting the problem releases the source */
+    kit_expect_ok(node, s_by_id("problems.delete", 2, "jury"), 204);
+    CHECK(kit_db_entries(node, "problems.blobs") == 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static gv_msg_t *s_manifest(uint64_t id)
+{
+    gv_writer_t *m = kit_begin("problems.manifest", "problems", 1);
+    gv_pk_kv_uint(gv_writer_pk(m), "problem_id", id);
+    return kit_end(m);
+}
+
+static void s_pk_base(msgpack_packer *pk, const char *title)
+{
+    gv_pk_kv_str(pk, "title", title);
+    gv_pk_kv_str(pk, "statement_md", "# S");
+    gv_pk_kv_uint(pk, "time_limit_ms", 1000);
+    gv_pk_kv_uint(pk, "memory_limit_kb", 65536);
+}
+
+static void test_manifest_carries_output_limit_run_all_groups_and_interactor(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    /* a plain problem: default output limit, tokens (case-sensitive), no run_all */
+    s_new_problem(node, &(pdef_t){.title = "Plain"});
+    gv_msg_t *r = kit_expect(node, s_manifest(1), 200);
+    CHECK(kit_uint(kit_data(r, "output_limit_kb")) == 65536);
+    CHECK(kit_data(r, "run_all")->type == MSGPACK_OBJECT_BOOLEAN && !kit_data(r, "run_all")->via.boolean);
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "type"), "tokens"));
+    CHECK(gv_obj_get(kit_data(r, "checker"), "case_sensitive")->via.boolean);
+    CHECK(kit_data(r, "interactor") == NULL);
+    gv_msg_destroy(&r);
+
+    gv_writer_t *w = kit_begin("problems.create", "problems", 10);
+    msgpack_packer *pk = gv_writer_pk(w);
+    s_pk_base(pk, "Guess");
+    gv_pk_kv_uint(pk, "output_limit_kb", 1024);
+    gv_pk_key(pk, "checker");
+    msgpack_pack_map(pk, 2);
+    gv_pk_kv_str(pk, "type", "tokens");
+    gv_pk_kv_bool(pk, "case_sensitive", false);
+    gv_pk_key(pk, "interactor");
+    msgpack_pack_map(pk, 2);
+    gv_pk_kv_str(pk, "language", "c");
+    gv_pk_kv_str(pk, "source", "int main(){return 42;}");
+    gv_pk_key(pk, "subtasks");
+    msgpack_pack_array(pk, 2);
+    for (int i = 0; i < 2; i++) {
+        msgpack_pack_map(pk, 2);
+        gv_pk_kv_str(pk, "group", i ? "big" : "small");
+        gv_pk_key(pk, "points");
+        msgpack_pack_double(pk, i ? 70 : 30);
+    }
+    kit_caller(pk, 1, "jury");
+    kit_expect_ok(node, kit_end(w), 201);
+    w = kit_begin("problems.add_test", "problems", 6);
+    pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "id", 2);
+    gv_pk_kv_bin(pk, "input", "1\n", 2);
+    gv_pk_kv_bin(pk, "output", "1\n", 2);
+    gv_pk_kv_str(pk, "group", "small");
+    kit_caller(pk, 1, "jury");
+    kit_expect_ok(node, kit_end(w), 201);
+    kit_expect_ok(node, s_add_test(2, "2\n", "2\n", true), 201);
+
+    r = kit_expect(node, s_manifest(2), 200);
+    CHECK(kit_uint(kit_data(r, "output_limit_kb")) == 1024);
+    CHECK(kit_data(r, "run_all")->via.boolean);
+    CHECK(!gv_obj_get(kit_data(r, "checker"), "case_sensitive")->via.boolean);
+    const msgpack_object *in = kit_data(r, "interactor");
+    CHECK(kit_str_is(gv_obj_get(in, "language"), "c") && kit_str_is(gv_obj_get(in, "protocol"), "kattis"));
+    CHECK(gv_obj_get(in, "source") == NULL && gv_obj_get(in, "source_hash")->via.str.size == 64);
+    const msgpack_object *tests = kit_data(r, "tests");
+    CHECK(tests->via.array.size == 2);
+    CHECK(kit_str_is(gv_obj_get(&tests->via.array.ptr[0], "group"), "small"));
+    CHECK(gv_obj_get(&tests->via.array.ptr[1], "group") == NULL);
+    gv_msg_destroy(&r);
+
+    r = kit_expect(node, s_by_id("problems.get", 2, "contestant"), 200);
+    CHECK(kit_data(r, "interactor") == NULL && kit_uint(kit_data(r, "output_limit_kb")) == 1024);
+    CHECK(kit_data(r, "subtasks")->via.array.size == 2);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_by_id("problems.get", 2, "jury"), 200);
+    CHECK(kit_data(r, "interactor") && gv_obj_get(kit_data(r, "interactor"), "source") == NULL);
+    gv_msg_destroy(&r);
+
+    /* replacing the interactor releases the old source */
+    size_t blobs = kit_db_entries(node, "problems.blobs");
+    w = kit_begin("problems.update", "problems", 4);
+    pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "id", 2);
+    gv_pk_key(pk, "interactor");
+    msgpack_pack_map(pk, 2);
+    gv_pk_kv_str(pk, "language", "cpp");
+    gv_pk_kv_str(pk, "source", "int main(){return 43;}");
+    kit_caller(pk, 1, "jury");
+    kit_expect_ok(node, kit_end(w), 200);
+    CHECK(kit_db_entries(node, "problems.blobs") == blobs);
+
+    /* bad values are refused naming the field */
+    w = kit_begin("problems.create", "problems", 7);
+    pk = gv_writer_pk(w);
+    s_pk_base(pk, "Bad");
+    gv_pk_kv_uint(pk, "output_limit_kb", 0);
+    kit_caller(pk, 1, "jury");
+    kit_expect_error(node, kit_end(w), 400, "invalid_field", "output_limit_kb");
+    w = kit_begin("problems.create", "problems", 7);
+    pk = gv_writer_pk(w);
+    s_pk_base(pk, "Bad");
+    gv_pk_key(pk, "interactor");
+    msgpack_pack_map(pk, 1);
+    gv_pk_kv_str(pk, "language", "c");
+    kit_caller(pk, 1, "jury");
+    kit_expect_error(node, kit_end(w), 400, "invalid_field", "interactor.source");
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static gv_msg_t *s_import(const char *folder, int ntests)
+{
+    gv_writer_t *w = kit_begin("problems.import", "problems", 9);
+    msgpack_packer *pk = gv_writer_pk(w);
+    s_pk_base(pk, "Imported");
+    gv_pk_key(pk, "checker");
+    msgpack_pack_map(pk, 4);
+    gv_pk_kv_str(pk, "type", "custom");
+    gv_pk_kv_str(pk, "protocol", "kattis");
+    gv_pk_kv_str(pk, "language", "c");
+    gv_pk_kv_str(pk, "source", "int main(){return 42;}");
+    gv_pk_key(pk, "tests");
+    msgpack_pack_array(pk, (uint32_t)ntests);
+    for (int i = 0; i < ntests; i++) {
+        char in[16];
+        snprintf(in, sizeof in, "%d\n", i);
+        msgpack_pack_map(pk, i ? 3 : 4);
+        gv_pk_kv_bin(pk, "input", in, strlen(in));
+        gv_pk_kv_bin(pk, "output", in, strlen(in));
+        gv_pk_kv_bool(pk, "sample", i == 0);
+        if (!i) gv_pk_kv_str(pk, "group", "g1");
+    }
+    gv_pk_key(pk, "submissions");
+    msgpack_pack_array(pk, 2);
+    const char *folders[] = {"accepted", folder};
+    for (int i = 0; i < 2; i++) {
+        msgpack_pack_map(pk, 4);
+        gv_pk_kv_str(pk, "folder", folders[i]);
+        gv_pk_kv_str(pk, "name", i ? "bad.py" : "ok.c");
+        gv_pk_kv_str(pk, "language", i ? "python3" : "c");
+        gv_pk_kv_bin(pk, "source", "x", 1);
+    }
+    kit_caller(pk, 1, "jury");
+    return kit_end(w);
+}
+
+static void test_import_creates_everything_in_one_step_or_nothing(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    CHECK(node);
+    gv_msg_t *r = kit_expect(node, s_import("wrong_answer", 3), 201);
+    CHECK(kit_str_is(kit_data(r, "id"), "1") && kit_uint(kit_data(r, "tests")) == 3);
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_manifest(1), 200);
+    CHECK(kit_data(r, "tests")->via.array.size == 3);
+    CHECK(kit_str_is(gv_obj_get(kit_data(r, "checker"), "type"), "custom"));
+    gv_msg_destroy(&r);
+    r = kit_expect(node, s_by_id("problems.package_submissions", 1, "jury"), 200);
+    const msgpack_object *items = kit_data(r, "items");
+    CHECK(items->via.array.size == 2);
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[1], "expected"), "WA"));
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[1], "language"), "python3"));
+    CHECK(kit_str_is(gv_obj_get(&items->via.array.ptr[0], "source"), "x"));
+    gv_msg_destroy(&r);
+    kit_expect_error(node, s_by_id("problems.package_submissions", 1, "contestant"), 403,
+                     "forbidden", NULL);
+
+    /* a package that fails validation leaves nothing behind */
+    size_t items_before = kit_db_entries(node, "problems.items");
+    size_t tests_before = kit_db_entries(node, "problems.tests");
+    kit_expect_error(node, s_import("nonsense", 3), 400, "invalid_field", "folder");
+    CHECK(kit_db_entries(node, "problems.items") == items_before);
+    CHECK(kit_db_entries(node, "problems.tests") == tests_before);
+
+    /* delete drops the package's submissions and every blob */
+    kit_expect_ok(node, s_by_id("problems.delete", 1, "jury"), 204);
+    CHECK(kit_db_entries(node, "problems.pkgsubs") == 0);
+    CHECK(kit_db_entries(node, "problems.blobs") == 0);
     node_destroy(&node);
     kit_rmrf(&dir);
 }
@@ -413,5 +619,7 @@ int main(void)
     RUN(test_tests_dedup_manifest_testdata);
     RUN(test_update_and_delete);
     RUN(test_float_and_custom_checkers);
+    RUN(test_manifest_carries_output_limit_run_all_groups_and_interactor);
+    RUN(test_import_creates_everything_in_one_step_or_nothing);
     return 0;
 }

@@ -120,7 +120,7 @@ static void test_create_commits_record_and_pending_job(void)
 
     r = kit_expect(node, s_get(1, 5, "contestant"), 200);
     const msgpack_object *d = kit_data(r, NULL);
-    CHECK(d->via.map.size == 14);
+    CHECK(d->via.map.size == 16 && kit_uint(kit_data(r, "attempt")) == 1 && kit_data(r, "history")->via.array.size == 0);
     CHECK(kit_str_is(kit_data(r, "problem_id"), "3") && kit_str_is(kit_data(r, "user_id"), "5"));
     CHECK(kit_data(r, "contest_id") == NULL && kit_data(r, "score") == NULL);
     CHECK(kit_data(r, "time_ms") == NULL && kit_data(r, "memory_kb") == NULL);
@@ -391,6 +391,109 @@ static void test_reoffers_are_paced_in_slices(void)
     kit_rmrf(&dir);
 }
 
+static gv_msg_t *s_rejudge_ids(const uint64_t *ids, size_t n, const char *role)
+{
+    gv_writer_t *w = kit_begin("submissions.rejudge", "submissions", 3);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_key(pk, "submission_ids");
+    msgpack_pack_array(pk, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        msgpack_pack_uint64(pk, ids[i]);
+    kit_caller(pk, 1, role);
+    return kit_end(w);
+}
+
+static gv_msg_t *s_rejudge_problem(uint64_t problem)
+{
+    gv_writer_t *w = kit_begin("submissions.rejudge", "submissions", 3);
+    gv_pk_kv_uint(gv_writer_pk(w), "problem_id", problem);
+    kit_caller(gv_writer_pk(w), 1, "admin");
+    return kit_end(w);
+}
+
+static void test_rejudge_is_a_new_attempt_and_keeps_history(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node_with_interval(dir, 600000);
+    CHECK(node);
+    uint64_t id = s_new_submission(node, 5, 1, 0);
+    s_notify(node, s_result(id, 1, "WA"));
+    kit_expect_error(node, s_rejudge_ids(&id, 1, "jury"), 403, "forbidden", "admin");
+
+    gv_msg_t *r = kit_expect(node, s_rejudge_ids(&id, 1, "admin"), 202);
+    CHECK(kit_uint(kit_data(r, "count")) == 1);
+    gv_msg_destroy(&r);
+    gv_msg_t *offer = kit_nth_send(node, "jobs.offer", 0);
+    CHECK(offer && gv_msg_uint(offer, "attempt", 0) == 2 && gv_msg_uint(offer, "sub_id", 0) == id);
+    gv_msg_destroy(&offer);
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 1);
+    s_expect_state(node, id, "queued", NULL);
+
+    /* the old attempt reporting late never overwrites the new one */
+    s_notify(node, s_result(id, 1, "TLE"));
+    CHECK(kit_count_events(node, "submission/1") == 0);
+    s_expect_state(node, id, "queued", NULL);
+    s_notify(node, s_result(id, 2, "AC"));
+    s_expect_state(node, id, "done", "AC");
+
+    r = kit_expect(node, s_get(id, 5, "contestant"), 200);
+    CHECK(kit_uint(kit_data(r, "attempt")) == 2);
+    const msgpack_object *h = kit_data(r, "history");
+    CHECK(h && h->type == MSGPACK_OBJECT_ARRAY && h->via.array.size == 1);
+    const msgpack_object *e = &h->via.array.ptr[0];
+    CHECK(kit_uint(gv_obj_get(e, "attempt")) == 1 && kit_str_is(gv_obj_get(e, "verdict"), "WA"));
+    CHECK(kit_uint(gv_obj_get(e, "time_ms")) == 120);
+    CHECK(gv_obj_get(e, "tests")->via.array.size == 2);
+    CHECK(gv_obj_get(e, "judged_at")->type == MSGPACK_OBJECT_STR);
+    gv_msg_destroy(&r);
+
+    /* a second rejudge adds the AC; unknown ids and repeats are not counted */
+    uint64_t ids[] = {id, 999, id};
+    r = kit_expect(node, s_rejudge_ids(ids, 3, "admin"), 202);
+    CHECK(kit_uint(kit_data(r, "count")) == 1);
+    gv_msg_destroy(&r);
+    s_notify(node, s_result(id, 3, "WA"));
+    r = kit_expect(node, s_get(id, 1, "jury"), 200);
+    h = kit_data(r, "history");
+    CHECK(h->via.array.size == 2 && kit_str_is(gv_obj_get(&h->via.array.ptr[1], "verdict"), "AC"));
+    CHECK(kit_uint(kit_data(r, "attempt")) == 3 && kit_str_is(kit_data(r, "verdict"), "WA"));
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_rejudge_of_a_problem_proceeds_in_slices(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node_with_interval(dir, 600000);
+    CHECK(node);
+    const size_t total = 2 * REJUDGE_SLICE + 10;
+    for (size_t i = 0; i < total; i++) {
+        uint64_t id = s_new_submission(node, 5, 7, 0);
+        s_notify(node, s_result(id, 1, "WA"));
+        s_new_submission(node, 5, 8, 0); /* another problem: not rejudged */
+    }
+    outbox_clear(node_outbox(node));
+    gv_msg_t *r = kit_expect(node, s_rejudge_problem(7), 202);
+    CHECK(kit_uint(kit_data(r, "count")) == total);
+    gv_msg_destroy(&r);
+    CHECK(kit_count_sends(node, "jobs.offer") == 0); /* the request itself only counts */
+    CHECK(s_offers_after_tick(node) == REJUDGE_SLICE);
+    CHECK(s_offers_after_tick(node) == REJUDGE_SLICE);
+    /* a submission made now is after the task's bound and is not swept in */
+    uint64_t late = s_new_submission(node, 5, 7, 0);
+    CHECK(s_offers_after_tick(node) == 10);
+    CHECK(s_offers_after_tick(node) == 0);
+    CHECK(kit_db_entries(node, "submissions.rejudges") == 0);
+    s_expect_state(node, 1, "queued", NULL);
+    r = kit_expect(node, s_get(late, 1, "jury"), 200);
+    CHECK(kit_uint(kit_data(r, "attempt")) == 1);
+    gv_msg_destroy(&r);
+    kit_expect_error(node, s_rejudge_problem(0), 400, "invalid_field", "problem_id");
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -401,5 +504,7 @@ int main(void)
     RUN(test_visibility_and_listing);
     RUN(test_restart_keeps_jobs_and_reoffers);
     RUN(test_reoffers_are_paced_in_slices);
+    RUN(test_rejudge_is_a_new_attempt_and_keeps_history);
+    RUN(test_rejudge_of_a_problem_proceeds_in_slices);
     return 0;
 }

@@ -282,6 +282,60 @@ static void queries_are_parsed_and_named(void)
     CHECK_CONTAINS(err.message, "`contest_id`");
 }
 
+static void problem_output_limit_interactor_and_subtasks_are_checked(void)
+{
+    edge_problem_t p;
+    const char *base = "{\"title\":\"t\",\"statement_md\":\"\",\"time_limit_ms\":1,"
+                       "\"memory_limit_kb\":1,";
+    char text[512];
+#define C(extra, field)                                                                            \
+    snprintf(text, sizeof text, "%s%s}", base, extra);                                             \
+    EXPECT_BAD(edge_v_problem(j, true, &p, &err), text, 400, field)
+    C("\"output_limit_kb\":0", "output_limit_kb");
+    C("\"checker\":{\"type\":\"tokens\",\"case_sensitive\":\"no\"}", "checker.case_sensitive");
+    C("\"interactor\":{\"source\":\"x\"}", "interactor.language");
+    C("\"interactor\":{\"language\":\"c\"}", "interactor.source");
+    C("\"interactor\":{\"language\":\"c\",\"source\":\"x\",\"protocol\":\"testlib\"}",
+      "interactor.protocol");
+    C("\"subtasks\":{}", "subtasks");
+    C("\"subtasks\":[{\"group\":\"\",\"points\":1}]", "subtasks[0].group");
+    C("\"subtasks\":[{\"group\":\"a\",\"points\":-1}]", "subtasks[0].points");
+#undef C
+    snprintf(text, sizeof text, "%s%s}", base,
+             "\"output_limit_kb\":1024,\"checker\":{\"type\":\"tokens\",\"case_sensitive\":false},"
+             "\"interactor\":{\"language\":\"c\",\"source\":\"x\"},"
+             "\"subtasks\":[{\"group\":\"a\",\"points\":40},{\"group\":\"b\",\"points\":60}]");
+    edge_err_t err;
+    json_t *j = J(text);
+    CHECK(edge_v_problem(j, true, &p, &err) == 0);
+    CHECK(p.has_output_limit && p.output_limit_kb == 1024 && p.interactor && p.subtasks);
+    CHECK(p.n_fields == 8);
+    json_decref(j);
+}
+
+static void test_group_and_rejudge_bodies_are_checked(void)
+{
+    edge_test_t t;
+    EXPECT_BAD(edge_v_test(j, &t, &err), "{\"input\":\"\",\"output\":\"\",\"group\":\"\"}", 400,
+               "group");
+    EXPECT_BAD(edge_v_test(j, &t, &err), "{\"input\":\"\",\"output\":\"\",\"group\":7}", 400,
+               "group");
+    static edge_rejudge_t q;
+    EXPECT_BAD(edge_v_rejudge(j, &q, &err), "{}", 400, "submission_ids");
+    EXPECT_BAD(edge_v_rejudge(j, &q, &err), "{\"submission_ids\":[\"1\",-2]}", 400,
+               "submission_ids[1]");
+    EXPECT_BAD(edge_v_rejudge(j, &q, &err), "{\"problem_id\":\"x\"}", 400, "problem_id");
+    edge_err_t err;
+    json_t *j = J("{\"submission_ids\":[\"4\",5],\"contest_id\":\"9\"}");
+    CHECK(edge_v_rejudge(j, &q, &err) == 0);
+    CHECK(q.has_ids && q.n_ids == 2 && q.ids[0] == 4 && q.ids[1] == 5 && q.has_contest &&
+          q.contest_id == 9 && !q.has_problem);
+    json_decref(j);
+    j = J("{\"input\":\"a\",\"output\":\"b\",\"group\":\"g1\"}");
+    CHECK(edge_v_test(j, &t, &err) == 0 && t.group && strcmp(t.group, "g1") == 0);
+    json_decref(j);
+}
+
 int main(void)
 {
     RUN(register_accepts_a_good_body);
@@ -296,5 +350,7 @@ int main(void)
     RUN(problem_update_takes_any_subset);
     RUN(test_case_needs_input_and_output);
     RUN(queries_are_parsed_and_named);
+    RUN(problem_output_limit_interactor_and_subtasks_are_checked);
+    RUN(test_group_and_rejudge_bodies_are_checked);
     return TEST_SUMMARY();
 }

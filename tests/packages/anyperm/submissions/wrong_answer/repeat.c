@@ -1,0 +1,8 @@
+#include <stdio.h>
+int main(void)
+{
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    for (int i = 1; i <= n; i++) printf("%d%c", i == n && n > 1 ? 1 : i, i == n ? '\n' : ' ');
+    return 0;
+}
