@@ -91,12 +91,14 @@ static void shipped_cluster_toml_loads(void)
     if (j) CHECK_STR(j->run_user, "nobody");
 
     /* Languages keep the file's order. */
-    CHECK(c->n_langs == 3);
-    if (c->n_langs == 3) {
-        CHECK_STR(c->langs[0].id, "c");
-        CHECK_STR(c->langs[1].id, "cpp");
-        CHECK_STR(c->langs[2].id, "python3");
-    }
+    static const char *const shipped[] = {"c", "cpp", "python3", "java", "rust", "javascript",
+                                          "pascal"};
+    CHECK(c->n_langs == 7);
+    for (size_t i = 0; i < c->n_langs && i < 7; i++)
+        CHECK_STR(c->langs[i].id, shipped[i]);
+    const gv_lang_cfg_t *java = gv_config_lang(c, "java");
+    CHECK(java != NULL && java->processes > 1); /* a JVM needs threads */
+    CHECK(j != NULL && !j->insecure && j->uid_base == 60000 && j->tmp_size_mb == 64);
     const gv_lang_cfg_t *lc = gv_config_lang(c, "c");
     CHECK(lc != NULL && lc->n_compile == 8 && lc->n_run == 1);
     if (lc && lc->n_compile == 8) {
@@ -226,6 +228,22 @@ static void wrong_type_names_the_expected_type(void)
 {
     s_expect_error(FIXTURE("bad_wrong_type.toml"), "line 2", "heartbeat.interval_ms",
                    "must be an integer from 50 to 60000, not a string");
+}
+
+static void relative_bind_path_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_bind_relative.toml"), "line 22", "binds",
+                   "must be an absolute path");
+}
+
+static void env_entry_without_equals_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_env_entry.toml"), "line 22", "env", "NAME=value");
+}
+
+static void insecure_must_be_a_boolean(void)
+{
+    s_expect_error(FIXTURE("bad_insecure_type.toml"), "line 18", "insecure", "boolean");
 }
 
 static void out_of_range_value_names_the_range(void)
@@ -457,6 +475,9 @@ int main(int argc, char **argv)
     T(unknown_section_suggests_the_closest);
     T(wrong_type_names_the_expected_type);
     T(out_of_range_value_names_the_range);
+    T(relative_bind_path_is_refused);
+    T(env_entry_without_equals_is_refused);
+    T(insecure_must_be_a_boolean);
     T(duplicate_node_name_is_refused);
     T(second_broker_is_refused);
     T(missing_broker_is_refused);
