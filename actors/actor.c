@@ -2,6 +2,7 @@
 #include "actor.h"
 
 #include "gv_log.h"
+#include "record.h"
 #include "store.h"
 
 #include <inttypes.h>
@@ -152,4 +153,32 @@ void actor_pk_time(msgpack_packer *pk, uint64_t unix_ms)
     char s[40];
     gv_rfc3339(unix_ms, s, sizeof s);
     gv_pk_str(pk, s);
+}
+
+void actor_child_key(uint8_t k[ACTOR_CHILD_KEY_LEN], uint64_t owner, uint32_t n)
+{
+    store_be64_put(k, owner);
+    store_be32_put(k + 8, n);
+}
+
+int actor_each_child(actor_ctx_t *ctx, MDB_dbi dbi, uint64_t owner, actor_child_fn fn, void *arg,
+                     const char *what)
+{
+    MDB_cursor *cur;
+    if (actor_cursor(ctx, dbi, &cur) != 0) return -1;
+    uint8_t k[ACTOR_CHILD_KEY_LEN];
+    actor_child_key(k, owner, 0);
+    MDB_val key = {ACTOR_CHILD_KEY_LEN, k}, val;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE), out = 0;
+    while (rc == 0 && key.mv_size == ACTOR_CHILD_KEY_LEN && store_be64_get(key.mv_data) == owner) {
+        record_t r;
+        if (record_parse(&r, val.mv_data, val.mv_size) == 0)
+            out = fn(ctx, store_be32_get((const uint8_t *)key.mv_data + 8), &r, arg);
+        record_done(&r);
+        if (out != 0) break;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, what);
+    return out;
 }

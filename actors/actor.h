@@ -21,6 +21,7 @@
 #include "gv_config.h"
 #include "gv_msg.h"
 #include "outbox.h"
+#include "record.h"
 
 #include <lmdb.h>
 #include <stdbool.h>
@@ -80,6 +81,15 @@ int actor_next_id(actor_ctx_t *ctx, const char *counter, uint64_t *id);
 /* Records rc and logs; returns -1 so callers can `return actor_fail(...)`. */
 int actor_fail(actor_ctx_t *ctx, int rc, const char *what);
 int actor_cursor(actor_ctx_t *ctx, MDB_dbi dbi, MDB_cursor **cur);
+
+/* Records keyed (owner id: 8 bytes BE, n: 4 bytes BE) — a problem's tests, its package
+ * submissions. Calls fn for each record of `owner` in n order with the parsed record; stops at
+ * fn's first non-zero return, which is returned. -1 on storage errors. */
+typedef int (*actor_child_fn)(actor_ctx_t *ctx, uint32_t n, const record_t *r, void *arg);
+#define ACTOR_CHILD_KEY_LEN 12
+void actor_child_key(uint8_t k[ACTOR_CHILD_KEY_LEN], uint64_t owner, uint32_t n);
+int actor_each_child(actor_ctx_t *ctx, MDB_dbi dbi, uint64_t owner, actor_child_fn fn, void *arg,
+                     const char *what);
 
 /* ---- Replies, requests, events (queued in the outbox) ---------------------------------------- */
 

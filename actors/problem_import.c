@@ -18,14 +18,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define PKGSUB_KEY_LEN 12
-
-static void s_key(uint8_t k[PKGSUB_KEY_LEN], uint64_t pid, uint32_t n)
-{
-    store_be64_put(k, pid);
-    store_be32_put(k + 8, n);
-}
-
 /* The verdict a package folder promises (problemarchive names), or NULL. */
 static const char *s_expected(const char *folder, size_t len)
 {
@@ -56,10 +48,10 @@ static int s_put_submission(actor_ctx_t *ctx, uint64_t pid, uint32_t n, const ms
         gv_pk_key(&rb.pk, keys[i]);
         gv_pk_strn(&rb.pk, v ? v : "", v ? len : 0);
     }
-    uint8_t k[PKGSUB_KEY_LEN];
-    s_key(k, pid, n);
+    uint8_t k[ACTOR_CHILD_KEY_LEN];
+    actor_child_key(k, pid, n);
     int rc = recbuf_ok(&rb)
-                 ? actor_put(ctx, st->pkgsubs, k, PKGSUB_KEY_LEN, rb.sb.data, rb.sb.size, 0)
+                 ? actor_put(ctx, st->pkgsubs, k, ACTOR_CHILD_KEY_LEN, rb.sb.data, rb.sb.size, 0)
                  : -1;
     recbuf_done(&rb);
     return rc == 0 ? 0 : -1;
@@ -128,31 +120,6 @@ int problem_import(actor_ctx_t *ctx, const gv_msg_t *msg)
     return actor_reply_end(ctx, &w);
 }
 
-/* Calls fn on each stored submission of pid in order (stops at non-zero, returned). */
-typedef int (*pkgsub_fn)(actor_ctx_t *ctx, uint32_t n, const record_t *r, void *arg);
-
-static int s_each(actor_ctx_t *ctx, uint64_t pid, pkgsub_fn fn, void *arg)
-{
-    problems_t *st = ctx->state;
-    MDB_cursor *cur;
-    if (actor_cursor(ctx, st->pkgsubs, &cur) != 0) return -1;
-    uint8_t k[PKGSUB_KEY_LEN];
-    s_key(k, pid, 0);
-    MDB_val key = {PKGSUB_KEY_LEN, k}, val;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE), out = 0;
-    while (rc == 0 && key.mv_size == PKGSUB_KEY_LEN && store_be64_get(key.mv_data) == pid) {
-        record_t r;
-        if (record_parse(&r, val.mv_data, val.mv_size) == 0)
-            out = fn(ctx, store_be32_get((const uint8_t *)key.mv_data + 8), &r, arg);
-        record_done(&r);
-        if (out != 0) break;
-        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "iterate package submissions");
-    return out;
-}
-
 static int s_count(actor_ctx_t *ctx, uint32_t n, const record_t *r, void *arg)
 {
     (void)ctx, (void)n, (void)r;
@@ -187,14 +154,17 @@ int problem_import_submissions(actor_ctx_t *ctx, const gv_msg_t *msg)
     int rc = problems_exists(ctx, id);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
     uint32_t count = 0;
-    if (s_each(ctx, id, s_count, &count) != 0) return -1;
+    if (actor_each_child(ctx, ((problems_t *)ctx->state)->pkgsubs, id, s_count, &count,
+                         "count package submissions") != 0)
+        return -1;
     gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
     if (!w) return -1;
     msgpack_packer *pk = gv_writer_pk(w);
     msgpack_pack_map(pk, 2);
     gv_pk_key(pk, "items");
     msgpack_pack_array(pk, count);
-    if (s_each(ctx, id, s_pk_one, pk) != 0) {
+    if (actor_each_child(ctx, ((problems_t *)ctx->state)->pkgsubs, id, s_pk_one, pk,
+                         "list package submissions") != 0) {
         gv_writer_destroy(&w);
         return -1;
     }
@@ -208,15 +178,16 @@ int problem_import_delete_all(actor_ctx_t *ctx, uint64_t pid)
     for (;;) {
         MDB_cursor *cur;
         if (actor_cursor(ctx, st->pkgsubs, &cur) != 0) return -1;
-        uint8_t k[PKGSUB_KEY_LEN];
-        s_key(k, pid, 0);
-        MDB_val key = {PKGSUB_KEY_LEN, k}, val;
+        uint8_t k[ACTOR_CHILD_KEY_LEN];
+        actor_child_key(k, pid, 0);
+        MDB_val key = {ACTOR_CHILD_KEY_LEN, k}, val;
         int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-        bool ours = rc == 0 && key.mv_size == PKGSUB_KEY_LEN && store_be64_get(key.mv_data) == pid;
-        if (ours) memcpy(k, key.mv_data, PKGSUB_KEY_LEN);
+        bool ours =
+            rc == 0 && key.mv_size == ACTOR_CHILD_KEY_LEN && store_be64_get(key.mv_data) == pid;
+        if (ours) memcpy(k, key.mv_data, ACTOR_CHILD_KEY_LEN);
         mdb_cursor_close(cur);
         if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "delete package submissions");
         if (!ours) return 0;
-        if (actor_del(ctx, st->pkgsubs, k, PKGSUB_KEY_LEN) != 0) return -1;
+        if (actor_del(ctx, st->pkgsubs, k, ACTOR_CHILD_KEY_LEN) != 0) return -1;
     }
 }

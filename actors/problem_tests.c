@@ -21,42 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEST_KEY_LEN 12
-
 typedef struct {
     char in[BLOBS_HASH_HEX + 1], out[BLOBS_HASH_HEX + 1];
 } sample_ref_t;
-
-static void s_test_key(uint8_t k[TEST_KEY_LEN], uint64_t pid, uint32_t n)
-{
-    store_be64_put(k, pid);
-    store_be32_put(k + 8, n);
-}
-
-/* Calls fn for each test of problem pid in order, with the parsed test record; stops early
- * when fn returns non-zero (which is returned). -1 on storage errors. */
-typedef int (*test_fn)(actor_ctx_t *ctx, const record_t *t, void *arg);
-
-static int s_each_test(actor_ctx_t *ctx, uint64_t pid, test_fn fn, void *arg)
-{
-    problems_t *st = ctx->state;
-    MDB_cursor *cur;
-    if (actor_cursor(ctx, st->tests, &cur) != 0) return -1;
-    uint8_t k[TEST_KEY_LEN];
-    s_test_key(k, pid, 0);
-    MDB_val key = {TEST_KEY_LEN, k}, val;
-    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE), out = 0;
-    while (rc == 0 && key.mv_size == TEST_KEY_LEN && store_be64_get(key.mv_data) == pid) {
-        record_t t;
-        if (record_parse(&t, val.mv_data, val.mv_size) == 0) out = fn(ctx, &t, arg);
-        record_done(&t);
-        if (out != 0) break;
-        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
-    }
-    mdb_cursor_close(cur);
-    if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "iterate tests");
-    return out;
-}
 
 /* The number of the last test of pid (0 when none). 0 / -1. */
 static int s_last_test(actor_ctx_t *ctx, uint64_t pid, uint32_t *last)
@@ -65,15 +32,15 @@ static int s_last_test(actor_ctx_t *ctx, uint64_t pid, uint32_t *last)
     MDB_cursor *cur;
     *last = 0;
     if (actor_cursor(ctx, st->tests, &cur) != 0) return -1;
-    uint8_t k[TEST_KEY_LEN];
-    s_test_key(k, pid, UINT32_MAX);
-    MDB_val key = {TEST_KEY_LEN, k}, val;
+    uint8_t k[ACTOR_CHILD_KEY_LEN];
+    actor_child_key(k, pid, UINT32_MAX);
+    MDB_val key = {ACTOR_CHILD_KEY_LEN, k}, val;
     int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    if (rc == 0 && memcmp(key.mv_data, k, TEST_KEY_LEN) != 0)
+    if (rc == 0 && memcmp(key.mv_data, k, ACTOR_CHILD_KEY_LEN) != 0)
         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
     else if (rc == MDB_NOTFOUND)
         rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
-    if (rc == 0 && key.mv_size == TEST_KEY_LEN && store_be64_get(key.mv_data) == pid)
+    if (rc == 0 && key.mv_size == ACTOR_CHILD_KEY_LEN && store_be64_get(key.mv_data) == pid)
         *last = store_be32_get((const uint8_t *)key.mv_data + 8);
     mdb_cursor_close(cur);
     return rc == 0 || rc == MDB_NOTFOUND ? 0 : actor_fail(ctx, rc, "find last test");
@@ -100,15 +67,17 @@ static void s_pk_test(msgpack_packer *pk, const record_t *t)
     }
 }
 
-static int s_count_test(actor_ctx_t *ctx, const record_t *t, void *arg)
+static int s_count_test(actor_ctx_t *ctx, uint32_t n, const record_t *t, void *arg)
 {
+    (void)n;
     (void)ctx, (void)t;
     ++*(uint32_t *)arg;
     return 0;
 }
 
-static int s_pk_test_cb(actor_ctx_t *ctx, const record_t *t, void *arg)
+static int s_pk_test_cb(actor_ctx_t *ctx, uint32_t n, const record_t *t, void *arg)
 {
+    (void)n;
     (void)ctx;
     s_pk_test(arg, t);
     return 0;
@@ -119,8 +88,9 @@ typedef struct {
     size_t n, cap;
 } samples_t;
 
-static int s_collect_sample(actor_ctx_t *ctx, const record_t *t, void *arg)
+static int s_collect_sample(actor_ctx_t *ctx, uint32_t n, const record_t *t, void *arg)
 {
+    (void)n;
     (void)ctx;
     samples_t *s = arg;
     const msgpack_object *flag = record_get(t, "sample");
@@ -153,7 +123,8 @@ static void s_pk_blob_str(actor_ctx_t *ctx, msgpack_packer *pk, const char *hash
 int problem_tests_pk_samples(actor_ctx_t *ctx, msgpack_packer *pk, uint64_t pid)
 {
     samples_t s = {0};
-    if (s_each_test(ctx, pid, s_collect_sample, &s) != 0) {
+    if (actor_each_child(ctx, ((problems_t *)ctx->state)->tests, pid, s_collect_sample, &s,
+                         "iterate tests") != 0) {
         free(s.v);
         return -1;
     }
@@ -178,11 +149,12 @@ int problem_tests_delete_all(actor_ctx_t *ctx, uint64_t pid)
     if (actor_cursor(ctx, st->tests, &cur) != 0) return -1;
     int rc;
     for (;;) {
-        uint8_t k[TEST_KEY_LEN];
-        s_test_key(k, pid, 0);
-        MDB_val tk = {TEST_KEY_LEN, k}, tv;
+        uint8_t k[ACTOR_CHILD_KEY_LEN];
+        actor_child_key(k, pid, 0);
+        MDB_val tk = {ACTOR_CHILD_KEY_LEN, k}, tv;
         rc = mdb_cursor_get(cur, &tk, &tv, MDB_SET_RANGE);
-        if (rc != 0 || tk.mv_size != TEST_KEY_LEN || store_be64_get(tk.mv_data) != pid) break;
+        if (rc != 0 || tk.mv_size != ACTOR_CHILD_KEY_LEN || store_be64_get(tk.mv_data) != pid)
+            break;
         record_t t;
         char in[BLOBS_HASH_HEX + 1] = "", out[BLOBS_HASH_HEX + 1] = "";
         size_t il, ol;
@@ -193,8 +165,8 @@ int problem_tests_delete_all(actor_ctx_t *ctx, uint64_t pid)
             snprintf(out, sizeof out, "%.*s", (int)ol, b ? b : "");
         }
         record_done(&t);
-        memcpy(k, tk.mv_data, TEST_KEY_LEN);
-        if (actor_del(ctx, st->tests, k, TEST_KEY_LEN) != 0 ||
+        memcpy(k, tk.mv_data, ACTOR_CHILD_KEY_LEN);
+        if (actor_del(ctx, st->tests, k, ACTOR_CHILD_KEY_LEN) != 0 ||
             (blobs_hash_valid(in) && blobs_unref(ctx, &st->blobs, in) != 0) ||
             (blobs_hash_valid(out) && blobs_unref(ctx, &st->blobs, out) != 0)) {
             mdb_cursor_close(cur);
@@ -205,9 +177,8 @@ int problem_tests_delete_all(actor_ctx_t *ctx, uint64_t pid)
     return rc == 0 || rc == MDB_NOTFOUND ? 0 : actor_fail(ctx, rc, "delete tests");
 }
 
-int problem_tests_put(actor_ctx_t *ctx, uint64_t pid, const void *in, size_t ilen,
-                      const void *out, size_t olen, bool sample, const char *group, size_t glen,
-                      uint32_t *n)
+int problem_tests_put(actor_ctx_t *ctx, uint64_t pid, const void *in, size_t ilen, const void *out,
+                      size_t olen, bool sample, const char *group, size_t glen, uint32_t *n)
 {
     problems_t *st = ctx->state;
     char ih[BLOBS_HASH_HEX + 1], oh[BLOBS_HASH_HEX + 1];
@@ -229,10 +200,11 @@ int problem_tests_put(actor_ctx_t *ctx, uint64_t pid, const void *in, size_t ile
         gv_pk_key(&rb.pk, "group");
         gv_pk_strn(&rb.pk, group, glen);
     }
-    uint8_t tk[TEST_KEY_LEN];
-    s_test_key(tk, pid, *n);
-    int rc = recbuf_ok(&rb) ? actor_put(ctx, st->tests, tk, TEST_KEY_LEN, rb.sb.data, rb.sb.size, 0)
-                            : -1;
+    uint8_t tk[ACTOR_CHILD_KEY_LEN];
+    actor_child_key(tk, pid, *n);
+    int rc = recbuf_ok(&rb)
+                 ? actor_put(ctx, st->tests, tk, ACTOR_CHILD_KEY_LEN, rb.sb.data, rb.sb.size, 0)
+                 : -1;
     recbuf_done(&rb);
     return rc == 0 ? 0 : -1;
 }
@@ -271,13 +243,13 @@ int problem_tests_set(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t id = gv_msg_uint(msg, "id", 0), n64 = gv_msg_uint(msg, "n", 0);
     int rc = problems_exists(ctx, id);
     if (rc != 0) return rc == 1 ? problems_not_found(ctx, msg) : -1;
-    uint8_t tk[TEST_KEY_LEN];
-    s_test_key(tk, id, n64 > UINT32_MAX ? 0 : (uint32_t)n64);
+    uint8_t tk[ACTOR_CHILD_KEY_LEN];
+    actor_child_key(tk, id, n64 > UINT32_MAX ? 0 : (uint32_t)n64);
     MDB_val v;
-    rc = n64 == 0 || n64 > UINT32_MAX ? 1 : actor_get(ctx, st->tests, tk, TEST_KEY_LEN, &v);
+    rc = n64 == 0 || n64 > UINT32_MAX ? 1 : actor_get(ctx, st->tests, tk, ACTOR_CHILD_KEY_LEN, &v);
     if (rc != 0)
-        return rc == 1 ? actor_reply_error(ctx, msg, 404, "not_found", "the problem has no test %llu",
-                                           (unsigned long long)n64)
+        return rc == 1 ? actor_reply_error(ctx, msg, 404, "not_found",
+                                           "the problem has no test %llu", (unsigned long long)n64)
                        : -1;
     char old_in[BLOBS_HASH_HEX + 1] = "", old_out[BLOBS_HASH_HEX + 1] = "";
     record_t t;
@@ -294,7 +266,8 @@ int problem_tests_set(actor_ctx_t *ctx, const gv_msg_t *msg)
     bool has_group = g && g->type == MSGPACK_OBJECT_STR && g->via.str.size > 0;
     uint32_t n = (uint32_t)n64;
     char ih[BLOBS_HASH_HEX + 1], oh[BLOBS_HASH_HEX + 1];
-    if (blobs_add(ctx, &st->blobs, in, ilen, ih) != 0 || blobs_add(ctx, &st->blobs, out, olen, oh) != 0)
+    if (blobs_add(ctx, &st->blobs, in, ilen, ih) != 0 ||
+        blobs_add(ctx, &st->blobs, out, olen, oh) != 0)
         return -1;
     recbuf_t rb;
     recbuf_init(&rb);
@@ -309,10 +282,12 @@ int problem_tests_set(actor_ctx_t *ctx, const gv_msg_t *msg)
         gv_pk_key(&rb.pk, "group");
         gv_pk_strn(&rb.pk, g->via.str.ptr, g->via.str.size);
     }
-    rc = recbuf_ok(&rb) ? actor_put(ctx, st->tests, tk, TEST_KEY_LEN, rb.sb.data, rb.sb.size, 0) : -1;
+    rc = recbuf_ok(&rb)
+             ? actor_put(ctx, st->tests, tk, ACTOR_CHILD_KEY_LEN, rb.sb.data, rb.sb.size, 0)
+             : -1;
     recbuf_done(&rb);
-    if (rc != 0 || problems_unref_hash(ctx, old_in) != 0 || problems_unref_hash(ctx, old_out) != 0 ||
-        problems_publish(ctx, id, "tests") != 0)
+    if (rc != 0 || problems_unref_hash(ctx, old_in) != 0 ||
+        problems_unref_hash(ctx, old_out) != 0 || problems_publish(ctx, id, "tests") != 0)
         return -1;
     gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
     if (!w) return -1;
@@ -333,7 +308,8 @@ int problem_tests_manifest(actor_ctx_t *ctx, const gv_msg_t *msg)
         goto done;
     }
     rc = -1;
-    if (s_each_test(ctx, id, s_count_test, &count) != 0 ||
+    if (actor_each_child(ctx, ((problems_t *)ctx->state)->tests, id, s_count_test, &count,
+                         "iterate tests") != 0 ||
         !(w = actor_reply_begin(ctx, msg, 200, true)))
         goto done;
     msgpack_packer *pk = gv_writer_pk(w);
@@ -357,7 +333,9 @@ int problem_tests_manifest(actor_ctx_t *ctx, const gv_msg_t *msg)
     }
     gv_pk_key(pk, "tests");
     msgpack_pack_array(pk, count);
-    if (s_each_test(ctx, id, s_pk_test_cb, pk) != 0) goto done;
+    if (actor_each_child(ctx, ((problems_t *)ctx->state)->tests, id, s_pk_test_cb, pk,
+                         "iterate tests") != 0)
+        goto done;
     rc = actor_reply_end(ctx, &w);
 done:
     gv_writer_destroy(&w);

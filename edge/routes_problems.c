@@ -39,7 +39,8 @@ void edge_route_problems_list(edge_req_t *r)
 static bool s_key_in(const msgpack_object *k, const char *const *keys)
 {
     for (size_t i = 0; keys[i]; i++)
-        if (k->via.str.size == strlen(keys[i]) && memcmp(k->via.str.ptr, keys[i], k->via.str.size) == 0)
+        if (k->via.str.size == strlen(keys[i]) &&
+            memcmp(k->via.str.ptr, keys[i], k->via.str.size) == 0)
             return true;
     return false;
 }
@@ -162,7 +163,8 @@ void edge_route_problem_delete(edge_req_t *r)
     if (reply) edge_req_reply_consume(r, &reply);
 }
 
-void edge_route_problem_add_test(edge_req_t *r)
+/* Adds a test, or replaces test r->id2 (replace = true): the same body either way. */
+static void s_put_test(edge_req_t *r, const char *type, bool replace)
 {
     if (edge_req_role(r, s_jury) != 0 || edge_req_json(r) != 0) return;
     edge_test_t t;
@@ -171,11 +173,11 @@ void edge_route_problem_add_test(edge_req_t *r)
         edge_req_fail(r, &err);
         return;
     }
-    gv_writer_t *w =
-        edge_req_begin(r, TO, "problems.add_test", 3 + t.has_sample + (t.group ? 1 : 0));
+    gv_writer_t *w = edge_req_begin(r, TO, type, 3 + replace + t.has_sample + (t.group ? 1 : 0));
     if (!w) return;
     msgpack_packer *pk = gv_writer_pk(w);
     gv_pk_kv_uint(pk, "id", r->id);
+    if (replace) gv_pk_kv_uint(pk, "n", r->id2);
     gv_pk_kv_bin(pk, "input", t.input, t.input_len);
     gv_pk_kv_bin(pk, "output", t.output, t.output_len);
     if (t.has_sample) gv_pk_kv_bool(pk, "sample", t.sample);
@@ -184,26 +186,13 @@ void edge_route_problem_add_test(edge_req_t *r)
     if (reply) edge_req_reply_consume(r, &reply);
 }
 
+void edge_route_problem_add_test(edge_req_t *r)
+{
+    s_put_test(r, "problems.add_test", false);
+}
+
 /* PUT /api/v1/problems/{id}/tests/{n}: replaces test n (same body as adding one). */
 void edge_route_problem_set_test(edge_req_t *r)
 {
-    if (edge_req_role(r, s_jury) != 0 || edge_req_json(r) != 0) return;
-    edge_test_t t;
-    edge_err_t err;
-    if (edge_v_test(r->body, &t, &err) != 0) {
-        edge_req_fail(r, &err);
-        return;
-    }
-    gv_writer_t *w =
-        edge_req_begin(r, TO, "problems.set_test", 4 + t.has_sample + (t.group ? 1 : 0));
-    if (!w) return;
-    msgpack_packer *pk = gv_writer_pk(w);
-    gv_pk_kv_uint(pk, "id", r->id);
-    gv_pk_kv_uint(pk, "n", r->id2);
-    gv_pk_kv_bin(pk, "input", t.input, t.input_len);
-    gv_pk_kv_bin(pk, "output", t.output, t.output_len);
-    if (t.has_sample) gv_pk_kv_bool(pk, "sample", t.sample);
-    if (t.group) gv_pk_kv_str(pk, "group", t.group);
-    gv_msg_t *reply = edge_req_call(r, &w);
-    if (reply) edge_req_reply_consume(r, &reply);
+    s_put_test(r, "problems.set_test", true);
 }
