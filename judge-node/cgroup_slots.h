@@ -6,8 +6,8 @@
  *  under the judge's own cgroup, named gavel-<launcher pid>/s<index>, lazily on first use,
  *  and removed by cgroup_slots_destroy(). Per run the launcher calls prepare (set limits only
  *  when they changed, reset the peak and CPU counters, reclaim a previous run's page cache),
- *  the child calls attach (writes "0" to cgroup.procs of each hierarchy through descriptors
- *  opened in advance), and the launcher calls collect once the run is over.
+ *  the child calls attach (writes "0" to each hierarchy's v1 `tasks` / v2 cgroup.procs through
+ *  descriptors opened in advance), and the launcher calls collect once the run is over.
  *
  *  Memory: the limit is the run's memory limit (no swap: memsw = limit where v1 has it); an
  *  OOM kill in the group (v1 memory.oom_control oom_kill, v2 memory.events oom_kill) is what
@@ -37,7 +37,8 @@ void cgroup_slots_destroy(cgroup_slots_t **self_p);
  * pids.max (0 = max), zeroes the counters. 0 / -1 (errno). */
 int cgroup_slots_prepare(cgroup_slots_t *self, unsigned index, uint64_t memory_bytes,
                          uint32_t pids_max);
-/* Child, before dropping privileges: moves the caller into group `index`. 0 / -1. */
+/* Child, before dropping privileges: moves the caller into group `index`. The caller must be
+ * single-threaded (on v1 only the calling thread is moved, see cgroup_slots.c). 0 / -1. */
 int cgroup_slots_attach(cgroup_slots_t *self, unsigned index);
 /* CPU time of the group so far (user + system, ns); -1 when not available. */
 int cgroup_slots_cpu_ns(cgroup_slots_t *self, unsigned index, uint64_t *ns);

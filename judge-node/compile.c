@@ -2,6 +2,7 @@
  *  (see compile.h). */
 #include "compile.h"
 #include "gv_log.h"
+#include "jtiming.h"
 
 #include <czmq.h>
 #include <dirent.h>
@@ -253,10 +254,12 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
 {
     memset(res, 0, sizeof *res);
     const runner_user_t *u = spec->user;
+    long long t = jtiming_us();
     if (s_prepare(spec, res->message, sizeof res->message) != 0) {
         res->status = COMPILE_JE;
         return;
     }
+    jtiming_mark(&t, "compile.workdir_setup");
     if (!spec->lang->compile) {
         res->status = COMPILE_OK;
     } else {
@@ -267,6 +270,7 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
             compilecache_key(spec->lang, spec->source, spec->source_len, key);
             hit = compilecache_fetch(spec->cache, key, spec->dir, u->drop ? u->uid : (uid_t)-1,
                                      u->gid, &log);
+            jtiming_mark(&t, "compile.cache_lookup");
             if (hit < 0 && s_prepare(spec, res->message, sizeof res->message) != 0) {
                 free(log);
                 res->status = COMPILE_JE;
@@ -282,10 +286,12 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
         } else {
             free(log);
             res->status = s_compile(spec, res);
+            jtiming_mark(&t, "compile.gcc");
             if (res->status == COMPILE_OK && spec->cache &&
                 compilecache_store(spec->cache, key, spec->dir, spec->lang->source_file,
                                    res->output) != 0)
                 gv_warn("compile not cached", "lang=%s key=%.16s", spec->lang->id, key);
+            jtiming_mark(&t, "compile.cache_store");
         }
     }
     if (res->status == COMPILE_OK && s_lock_down(spec->dir, u) != 0) {
@@ -293,4 +299,5 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
         snprintf(res->message, sizeof res->message, "cannot protect the work directory %s: %s",
                  spec->dir, strerror(errno));
     }
+    jtiming_mark(&t, "compile.lock_down");
 }

@@ -1,6 +1,7 @@
 /*  job — compile, run, check one submission (see job.h). */
 #include "job.h"
 #include "gv_log.h"
+#include "jtiming.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -122,7 +123,9 @@ static test_outcome_t s_plain(const job_spec_t *spec, runner_spec_t *rs, const j
                               const char *out, job_test_result_t *tr, char *why, size_t whylen)
 {
     runner_result_t rr;
+    long long tt = jtiming_us();
     runner_run(rs, &rr);
+    jtiming_mark(&tt, "job.run");
     if (rr.cancelled || !runner_healthy())
         return TEST_CANCELLED;
     if (rr.status == RUN_JE) {
@@ -156,6 +159,7 @@ static test_outcome_t s_plain(const job_spec_t *spec, runner_spec_t *rs, const j
     } else {
         cv = checker_run(spec->checker, t->answer_path, out, msg, sizeof msg);
     }
+    jtiming_mark(&tt, "job.check");
     if (cv == CHECK_FAIL) {
         snprintf(why, whylen, "checker failed: %s", msg);
         return TEST_JE;
@@ -178,8 +182,10 @@ static void s_tests(const job_spec_t *spec, char **env, job_result_t *res)
     bool failed = false;
     for (size_t i = 0; i < spec->n_tests && (!failed || spec->run_all); i++) {
         const job_test_t *t = &spec->tests[i];
+        long long tp = jtiming_us();
         if (spec->on_test)
             spec->on_test(spec->arg, t->n);
+        jtiming_mark(&tp, "job.progress_msg");
         runner_spec_t rs;
         s_run_spec(spec, &rs, argv, env, t, out);
         job_test_result_t *tr = &res->tests[res->n_tests];
@@ -217,6 +223,7 @@ done:
 void job_run(const job_spec_t *spec, job_result_t *res)
 {
     memset(res, 0, sizeof *res);
+    long long tj = jtiming_us();
     char *log = zsys_sprintf("%s/compile.log", spec->out_dir);
     char **env = compile_env(spec->lang, spec->work_dir);
     if (!log || !env) {
@@ -233,7 +240,9 @@ void job_run(const job_spec_t *spec, job_result_t *res)
                          .cancel_fd = spec->cancel_fd, .cache = spec->cache,
                          .max_processes = spec->max_processes};
     compile_result_t cr;
+    jtiming_mark(&tj, "job.out_dir_setup");
     compile_run(&cs, &cr);
+    tj = jtiming_us();
     switch (cr.status) {
     case COMPILE_CANCELLED:
         res->cancelled = true;
@@ -255,6 +264,7 @@ void job_run(const job_spec_t *spec, job_result_t *res)
         break;
     }
     compile_result_clear(&cr);
+    jtiming_mark(&tj, "job.tests_total");
 done:
     compile_env_free(&env);
     zstr_free(&log);

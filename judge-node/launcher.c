@@ -58,6 +58,7 @@ typedef struct {
 } run_t;
 
 static run_t s_runs[MAX_RUNS];
+static int s_timing = -1; /* GAVEL_JUDGE_TIMING set: per-run phase times on stderr */
 static sandbox_t *s_box; /* NULL or off: the plain way (rlimits, user, process group) */
 
 static uint64_t s_now_us(void)
@@ -262,6 +263,7 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
     }
     bool boxed = sandbox_on(s_box);
     launch_stage_t stage;
+    uint64_t t_prep = s_now_us();
     if (boxed && sandbox_prepare(s_box, rq, cwd, binds, &stage) != 0) {
         s_reply_failed(fds[0], stage, errno);
         goto drop;
@@ -303,6 +305,12 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
         n = read(errpipe[0], msg, sizeof msg);
     while (n < 0 && errno == EINTR);
     close(errpipe[0]);
+    if (s_timing < 0)
+        s_timing = getenv("GAVEL_JUDGE_TIMING") != NULL;
+    if (s_timing)
+        fprintf(stderr, "TIMING launcher prepare_us=%llu spawn_to_exec_us=%llu argv0=%s\n",
+                (unsigned long long)(start - t_prep), (unsigned long long)(s_now_us() - start),
+                argv[0]);
     if (n == (ssize_t)sizeof msg) {
         if (boxed)
             kill(pid, SIGKILL);

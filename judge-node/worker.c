@@ -11,6 +11,7 @@
 #include "gv_msg.h"
 #include "job.h"
 #include "judgeprog.h"
+#include "jtiming.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -460,8 +461,10 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
                       ctx->name);
         return;
     }
+    long long tw = jtiming_us();
     s_progress(self, "compiling", 0);
     gv_msg_t *manifest = s_manifest(self, problem_id, res);
+    jtiming_mark(&tw, "worker.manifest");
     if (!manifest)
         return;
     const msgpack_object *m = gv_reply_data(manifest);
@@ -486,6 +489,7 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
         checker_need = s_need(needs, &n_needs, checker.source_hash);
     if (s_fetch(self, needs, n_needs, res) != 0)
         goto done;
+    jtiming_mark(&tw, "worker.testdata");
     for (size_t i = 0; i < n_tests; i++) {
         tests[i].input_path = needs[(uintptr_t)tests[i].input_path - 1].path;
         tests[i].answer_path = needs[(uintptr_t)tests[i].answer_path - 1].path;
@@ -515,7 +519,9 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
         .run_all = ra && ra->type == MSGPACK_OBJECT_BOOLEAN && ra->via.boolean,
         .checker = &checker, .custom = custom, .interactor = interactor,
         .tests = tests, .n_tests = n_tests, .on_test = s_on_test, .arg = self};
+    jtiming_mark(&tw, "worker.setup");
     job_run(&spec, res);
+    tw = jtiming_us();
 done:
     judgeprog_destroy(&custom);
     judgeprog_destroy(&interactor);
@@ -528,6 +534,7 @@ done:
     free(needs);
     free(tests);
     gv_msg_destroy(&manifest);
+    jtiming_mark(&tw, "worker.release");
 }
 
 static void s_handle_job(worker_t *self, const gv_msg_t *job)
@@ -548,7 +555,9 @@ static void s_handle_job(worker_t *self, const gv_msg_t *job)
     } else {
         if (!res.verdict[0])
             job_result_je(&res, "internal error: no verdict");
+        long long tr = jtiming_us();
         s_result(self, &res);
+        jtiming_mark(&tr, "worker.result_msg");
         gv_log(strcmp(res.verdict, "JE") == 0 ? GV_LOG_WARN : GV_LOG_INFO, "job finished",
                "sub_id=%llu attempt=%llu verdict=%s time_ms=%u memory_kb=%llu tests=%zu "
                "compile_cached=%d elapsed_ms=%.1f detail=\"%s\"",
