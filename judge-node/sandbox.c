@@ -83,6 +83,8 @@ static int s_note_uid(sandbox_t *self, uid_t uid)
 int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *binds,
                     launch_stage_t *stage)
 {
+    if (!cwd[0]) /* the same default sandbox_spawn uses: the mount point must exist */
+        cwd = self->cwd;
     *stage = STAGE_NAMESPACE;
     if (rq->slot >= MAX_NET_SLOTS || s_slot_net(self, rq->slot) != 0)
         return -1;

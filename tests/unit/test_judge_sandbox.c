@@ -206,6 +206,21 @@ static void test_stack_is_bounded_by_memory_only(void)
     CHECK_STR(s_read(s_out), "deep\n");
 }
 
+/* A spec without cwd runs in the launcher's own directory, which the template root does not
+ * have (ctest runs this from the build tree): its mount point must be made too. */
+static void test_run_without_cwd_uses_the_launchers_directory(void)
+{
+    if (!s_boxed)
+        return;
+    char *argv[] = {"/bin/true", NULL};
+    runner_spec_t s = s_spec(argv);
+    s.cwd = NULL;
+    runner_result_t r;
+    CHECK(runner_run(&s, &r) == 0 && r.status == RUN_OK);
+    if (r.status != RUN_OK)
+        fprintf(stderr, "  %s\n", r.message);
+}
+
 static void test_whole_tree_dies_at_the_end_of_a_run(void)
 {
     runner_result_t r;
@@ -263,6 +278,7 @@ int main(void)
     RUN(test_program_is_pid_2_of_its_own_namespace);
     RUN(test_no_network_but_a_loopback);
     RUN(test_seccomp_denies_with_eperm);
+    RUN(test_run_without_cwd_uses_the_launchers_directory);
     RUN(test_root_is_read_only_and_minimal);
     RUN(test_tmp_is_fresh_each_run_and_bounded);
     RUN(test_pids_limit_contains_forks);
