@@ -132,7 +132,8 @@ static int s_check_subtasks(const msgpack_object *a, char *why, size_t n)
         for (uint32_t j = 0; j < i; j++) {
             const msgpack_object *h = gv_obj_get(&a->via.array.ptr[j], "group");
             if (h->via.str.size == g->via.str.size &&
-                memcmp(h->via.str.ptr, g->via.str.ptr, g->via.str.size) == 0) {
+                (g->via.str.size == 0 ||
+                 memcmp(h->via.str.ptr, g->via.str.ptr, g->via.str.size) == 0)) {
                 snprintf(why, n, "field `subtasks[%u].group` repeats `%.*s`", i,
                          (int)g->via.str.size, g->via.str.ptr);
                 return -1;

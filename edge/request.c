@@ -254,7 +254,7 @@ const char *edge_reply_str(const msgpack_object *map, const char *key, char *buf
 {
     const msgpack_object *v = map ? gv_obj_get(map, key) : NULL;
     if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= len) return NULL;
-    memcpy(buf, v->via.str.ptr, v->via.str.size);
+    if (v->via.str.size) memcpy(buf, v->via.str.ptr, v->via.str.size);
     buf[v->via.str.size] = '\0';
     return buf;
 }

@@ -140,12 +140,19 @@ int gv_msg_prescan(const void *data, size_t len, char *err, size_t errlen)
 
 /* ---- decode ------------------------------------------------------------------------------- */
 
+bool gv_bytes_have_nul(const void *p, size_t n)
+{
+    return n > 0 && memchr(p, '\0', n) != NULL;
+}
+
+/* Empty strings come from msgpack-c with a NULL pointer: no mem* call may see it. */
 static int s_copy_str(const msgpack_object *o, char *dst, size_t cap)
 {
     if (o->type != MSGPACK_OBJECT_STR || o->via.str.size >= cap ||
-        memchr(o->via.str.ptr, '\0', o->via.str.size))
+        gv_bytes_have_nul(o->via.str.ptr, o->via.str.size))
         return -1;
-    memcpy(dst, o->via.str.ptr, o->via.str.size);
+    if (o->via.str.size)
+        memcpy(dst, o->via.str.ptr, o->via.str.size);
     dst[o->via.str.size] = '\0';
     return 0;
 }
@@ -277,7 +284,7 @@ const msgpack_object *gv_obj_get(const msgpack_object *map, const char *key)
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == kl &&
-            memcmp(k->via.str.ptr, key, kl) == 0) {
+            (kl == 0 || memcmp(k->via.str.ptr, key, kl) == 0)) {
             const msgpack_object *v = &map->via.map.ptr[i].val;
             return v->type == MSGPACK_OBJECT_NIL ? NULL : v;
         }
@@ -314,7 +321,8 @@ const char *gv_msg_str(const gv_msg_t *m, const char *name)
     struct strcopy *c = malloc(sizeof *c + n + 1);
     if (!c)
         return NULL;
-    memcpy(c->s, p, n);
+    if (n)
+        memcpy(c->s, p, n);
     c->s[n] = '\0';
     c->next = ((gv_msg_t *)m)->copies;
     ((gv_msg_t *)m)->copies = c;
@@ -387,7 +395,8 @@ char *gv_obj_strdup(const msgpack_object *o)
     char *s = malloc(o->via.str.size + 1);
     if (!s)
         return NULL;
-    memcpy(s, o->via.str.ptr, o->via.str.size);
+    if (o->via.str.size)
+        memcpy(s, o->via.str.ptr, o->via.str.size);
     s[o->via.str.size] = '\0';
     return s;
 }
@@ -396,7 +405,7 @@ bool gv_obj_str_eq(const msgpack_object *o, const char *s)
 {
     size_t n = strlen(s);
     return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == n &&
-           memcmp(o->via.str.ptr, s, n) == 0;
+           (n == 0 || memcmp(o->via.str.ptr, s, n) == 0);
 }
 
 /* ---- encode ------------------------------------------------------------------------------- */

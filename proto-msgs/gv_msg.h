@@ -75,6 +75,10 @@ char *gv_obj_strdup(const msgpack_object *o); /* caller frees; NULL if not a str
 bool gv_obj_str_eq(const msgpack_object *o, const char *s);
 int64_t gv_obj_int(const msgpack_object *o, int64_t dflt);
 
+/* True when n bytes at p contain a NUL. Safe for the NULL pointer msgpack-c hands out for
+ * empty strings (memchr on NULL is undefined even for 0 bytes). */
+bool gv_bytes_have_nul(const void *p, size_t n);
+
 /* ---- Encoding ------------------------------------------------------------------------- */
 
 typedef struct {

@@ -1,5 +1,6 @@
 /*  gv_types — message schemas (see gv_types.h and docs/INTERNALS.md). */
 #include "gv_types.h"
+#include "gv_msg.h"
 
 #include <msgpack.h>
 #include <stdio.h>
@@ -237,7 +238,7 @@ static int s_check_value(const gv_field_t *f, const msgpack_object *v, const cha
             goto wrong;
         if (v->via.str.size > (max ? max : GV_STR_ITEM_MAX))
             goto too_long;
-        if (memchr(v->via.str.ptr, '\0', v->via.str.size)) {
+        if (gv_bytes_have_nul(v->via.str.ptr, v->via.str.size)) {
             snprintf(err, errlen, "field `%s` contains a NUL byte", f->name);
             return -1;
         }
@@ -292,7 +293,7 @@ static int s_check_value(const gv_field_t *f, const msgpack_object *v, const cha
             const msgpack_object *e = &v->via.array.ptr[i];
             if (f->kind == GV_K_STR_ARRAY) {
                 if (e->type != MSGPACK_OBJECT_STR || e->via.str.size > GV_STR_ITEM_MAX ||
-                    memchr(e->via.str.ptr, '\0', e->via.str.size)) {
+                    gv_bytes_have_nul(e->via.str.ptr, e->via.str.size)) {
                     snprintf(err, errlen, "field `%s`[%u] must be a string of at most %u bytes",
                              f->name, i, GV_STR_ITEM_MAX);
                     return -1;
