@@ -15,6 +15,7 @@
  *  seconds) is the backstop, and the wall-clock deadline the one after that.
  */
 #include "launcher.h"
+#include "launch_child.h"
 #include "sandbox.h"
 
 #include <errno.h>
@@ -40,7 +41,6 @@
 /* rlimits mode: RLIMIT_AS gets this on top of the memory limit: interpreters map shared
  * libraries and reserve address space they never touch (python3 starts at ~14 MiB virtual /
  * 9 MiB resident). The verdict itself compares the kernel's peak RSS with the plain limit. */
-#define AS_HEADROOM_KB (64u * 1024u)
 
 typedef struct {
     bool used;
@@ -93,18 +93,7 @@ static void s_reply_failed(int fd, launch_stage_t stage, int err)
 
 /* ---- child side ------------------------------------------------------------------------- */
 
-static void s_child_fail(int errfd, launch_stage_t stage)
-{
-    int32_t msg[2] = {stage, errno};
-    (void)!write(errfd, msg, sizeof msg);
-    _exit(127);
-}
 
-static int s_limit(int res, rlim_t soft, rlim_t hard)
-{
-    struct rlimit rl = {soft, hard};
-    return setrlimit(res, &rl);
-}
 
 /* Never returns. fds: reply, stdin, stdout, stderr (reply is simply left to close_range). */
 static void s_child(const launch_req_t *rq, const char *cwd, char **argv, char **env,
@@ -119,57 +108,24 @@ static void s_child(const launch_req_t *rq, const char *cwd, char **argv, char *
     prctl(PR_SET_CHILD_SUBREAPER, 0);
 
     if (setpgid(0, 0) != 0)
-        s_child_fail(errfd, STAGE_SETPGID);
+        launch_child_fail(errfd, STAGE_SETPGID);
     /* fds[] and errfd are all >= 3 (the launcher keeps 0-2 open), so dup2 cannot clobber. */
-    for (int i = 0; i < 3; i++)
-        if (dup2(fds[i + 1], i) != i)
-            s_child_fail(errfd, STAGE_DUP2);
-    if (errfd != 3) {
-        if (dup3(errfd, 3, O_CLOEXEC) != 3)
-            s_child_fail(errfd, STAGE_DUP2);
-        errfd = 3;
-    }
-    syscall(SYS_close_range, 4u, ~0u, 0u);
-
+    errfd = launch_child_stdio(fds, errfd);
     if (cwd[0] && chdir(cwd) != 0)
-        s_child_fail(errfd, STAGE_CHDIR);
-
-    if (rq->cpu_limit_ms) {
-        rlim_t secs = (rq->cpu_limit_ms + 999u) / 1000u + 1u;
-        if (s_limit(RLIMIT_CPU, secs, secs + 1) != 0)
-            s_child_fail(errfd, STAGE_RLIMIT);
-    }
-    if (rq->memory_limit_kb) {
-        /* RLIMIT_AS carries headroom (set by the client) on top of the limit; STACK is the
-         * plain limit (the stack lives inside the address space anyway). */
-        rlim_t as = ((rlim_t)rq->memory_limit_kb + AS_HEADROOM_KB) * 1024u;
-        if (s_limit(RLIMIT_AS, as, as) != 0)
-            s_child_fail(errfd, STAGE_RLIMIT);
-    }
-    if (rq->output_limit_bytes && s_limit(RLIMIT_FSIZE, rq->output_limit_bytes,
-                                          rq->output_limit_bytes) != 0)
-        s_child_fail(errfd, STAGE_RLIMIT);
-    if (s_limit(RLIMIT_NOFILE, 64, 64) != 0 || s_limit(RLIMIT_CORE, 0, 0) != 0)
-        s_child_fail(errfd, STAGE_RLIMIT);
-    if (rq->max_processes && s_limit(RLIMIT_NPROC, rq->max_processes, rq->max_processes) != 0)
-        s_child_fail(errfd, STAGE_RLIMIT);
-
-    if (rq->drop) {
-        gid_t g = (gid_t)rq->gid;
-        if (setgroups(1, &g) != 0)
-            s_child_fail(errfd, STAGE_SETGROUPS);
-        if (setgid(g) != 0)
-            s_child_fail(errfd, STAGE_SETGID);
-        if (setuid((uid_t)rq->uid) != 0)
-            s_child_fail(errfd, STAGE_SETUID);
-    }
+        launch_child_fail(errfd, STAGE_CHDIR);
+    /* No cgroups here: the address space bounds memory (with headroom), RLIMIT_NPROC
+     * processes (per uid!). */
+    const launch_limits_t how = {.address_space = true, .stack = false, .nproc = true,
+                                 .nofile = 64};
+    launch_child_rlimits(rq, &how, errfd);
+    launch_child_drop(rq, errfd);
     /* After the uid change, which clears it. If the launcher is gone already, give up. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != launcher)
         _exit(127);
 
     execve(argv[0], argv, env);
-    s_child_fail(errfd, STAGE_EXECVE);
+    launch_child_fail(errfd, STAGE_EXECVE);
 }
 
 /* ---- launcher side ---------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /*  sandbox — template, per-run init and program setup (see sandbox.h). */
 #include "sandbox.h"
+#include "launch_child.h"
 #include "cgroup_slots.h"
 #include "sandbox_root.h"
 #include "seccomp_filter.h"
@@ -26,7 +27,6 @@
 #define SANDBOX_DEFAULT_PIDS 64       /* pids.max when the spec says 0 */
 #define SANDBOX_HOSTNAME "gavel"
 #define MAX_NET_SLOTS RUNNER_MAX_SLOTS
-#define AS_HEADROOM_KB (64u * 1024u)  /* RLIMIT_AS headroom when there is no memory cgroup */
 
 struct sandbox {
     bool on;
@@ -108,18 +108,7 @@ int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, ch
 
 /* ---- per run: init and program (child side) --------------------------------------------- */
 
-static void s_fail(int errfd, launch_stage_t stage)
-{
-    int32_t msg[2] = {stage, errno};
-    (void)!write(errfd, msg, sizeof msg);
-    _exit(127);
-}
 
-static int s_limit(int res, rlim_t soft, rlim_t hard)
-{
-    struct rlimit rl = {soft, hard};
-    return setrlimit(res, &rl);
-}
 
 /* mkdir -p inside the run's own tree (only succeeds under the per-run /tmp: the rest is
  * read-only, and there the template already has the mount point). */
@@ -144,54 +133,19 @@ static void s_program(sandbox_t *self, const launch_req_t *rq, const char *cwd,
 {
     if ((self->caps.memory || self->caps.pids || self->caps.cpu) &&
         cgroup_slots_attach(self->cg, s_cg_index(rq)) != 0)
-        s_fail(errfd, STAGE_CGROUP);
-    for (int i = 0; i < 3; i++)
-        if (dup2(fds[i + 1], i) != i)
-            s_fail(errfd, STAGE_DUP2);
-    if (errfd != 3) {
-        if (dup3(errfd, 3, O_CLOEXEC) != 3)
-            s_fail(errfd, STAGE_DUP2);
-        errfd = 3;
-    }
-    syscall(SYS_close_range, 4u, ~0u, 0u);
+        launch_child_fail(errfd, STAGE_CGROUP);
+    errfd = launch_child_stdio(fds, errfd);
     if (chdir(cwd[0] ? cwd : "/") != 0)
-        s_fail(errfd, STAGE_CHDIR);
-    rlim_t mem = (rlim_t)rq->memory_limit_kb * 1024u;
-    if (rq->cpu_limit_ms) {
-        rlim_t secs = (rq->cpu_limit_ms + 999u) / 1000u + 1u;
-        if (s_limit(RLIMIT_CPU, secs, secs + 1) != 0)
-            s_fail(errfd, STAGE_RLIMIT);
-    }
-    /* Stack: bounded by the memory limit only (deep recursion is legitimate). */
-    if (s_limit(RLIMIT_STACK, mem ? mem : RLIM_INFINITY, mem ? mem : RLIM_INFINITY) != 0)
-        s_fail(errfd, STAGE_RLIMIT);
-    if (mem && !self->caps.memory) { /* no cgroup: the address space is all we can bound */
-        rlim_t as = mem + (rlim_t)AS_HEADROOM_KB * 1024u;
-        if (s_limit(RLIMIT_AS, as, as) != 0)
-            s_fail(errfd, STAGE_RLIMIT);
-    }
-    if (rq->output_limit_bytes &&
-        s_limit(RLIMIT_FSIZE, rq->output_limit_bytes, rq->output_limit_bytes) != 0)
-        s_fail(errfd, STAGE_RLIMIT);
-    if (s_limit(RLIMIT_NOFILE, SANDBOX_NOFILE, SANDBOX_NOFILE) != 0 ||
-        s_limit(RLIMIT_CORE, 0, 0) != 0)
-        s_fail(errfd, STAGE_RLIMIT);
-    if (!self->caps.pids && rq->max_processes &&
-        s_limit(RLIMIT_NPROC, rq->max_processes, rq->max_processes) != 0)
-        s_fail(errfd, STAGE_RLIMIT);
-    if (rq->drop) {
-        gid_t g = (gid_t)rq->gid;
-        if (setgroups(1, &g) != 0)
-            s_fail(errfd, STAGE_SETGROUPS);
-        if (setgid(g) != 0)
-            s_fail(errfd, STAGE_SETGID);
-        if (setuid((uid_t)rq->uid) != 0)
-            s_fail(errfd, STAGE_SETUID);
-    }
+        launch_child_fail(errfd, STAGE_CHDIR);
+    /* The cgroups bound memory and processes; without them the rlimits do what they can. */
+    const launch_limits_t how = {.address_space = !self->caps.memory, .stack = true,
+                                 .nproc = !self->caps.pids, .nofile = SANDBOX_NOFILE};
+    launch_child_rlimits(rq, &how, errfd);
+    launch_child_drop(rq, errfd);
     if (self->seccomp && seccomp_filter_apply(&self->filter) != 0)
-        s_fail(errfd, STAGE_SECCOMP);
+        launch_child_fail(errfd, STAGE_SECCOMP);
     execve(argv[0], argv, env);
-    s_fail(errfd, STAGE_EXECVE);
+    launch_child_fail(errfd, STAGE_EXECVE);
 }
 
 static int s_attach(int tree, const char *path, unsigned attrs, bool rec)
@@ -234,18 +188,18 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         if (stat(p, &st) != 0 ||
             (trees[i] = open_tree(AT_FDCWD, p, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
                                                    (i < nb ? AT_RECURSIVE : 0))) < 0)
-            s_fail(errfd, STAGE_MOUNT);
+            launch_child_fail(errfd, STAGE_MOUNT);
         is_dir[i] = S_ISDIR(st.st_mode);
     }
     if (setns(self->net[rq->slot], CLONE_NEWNET) != 0 || setns(self->tmpl_mnt, CLONE_NEWNS) != 0 ||
         unshare(CLONE_NEWNS) != 0)
-        s_fail(errfd, STAGE_NAMESPACE);
+        launch_child_fail(errfd, STAGE_NAMESPACE);
     char opts[64];
     snprintf(opts, sizeof opts, "size=%lluk,mode=1777",
              (unsigned long long)(rq->tmp_size_kb ? rq->tmp_size_kb : RUNNER_TMP_DEFAULT_KB));
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0)
-        s_fail(errfd, STAGE_MOUNT);
+        launch_child_fail(errfd, STAGE_MOUNT);
     for (size_t i = 0; i <= nb; i++) {
         if (trees[i] < 0)
             continue;
@@ -253,15 +207,15 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         s_mkdirs(p, is_dir[i]);
         unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (i < nb ? MOUNT_ATTR_RDONLY : 0);
         if (s_attach(trees[i], p, attrs, i < nb) != 0)
-            s_fail(errfd, STAGE_MOUNT);
+            launch_child_fail(errfd, STAGE_MOUNT);
         close(trees[i]);
     }
     if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) != 0)
-        s_fail(errfd, STAGE_NAMESPACE);
+        launch_child_fail(errfd, STAGE_NAMESPACE);
 
     pid_t prog = vfork(); /* the child only makes system calls, then execs or _exits */
     if (prog < 0)
-        s_fail(errfd, STAGE_FORK);
+        launch_child_fail(errfd, STAGE_FORK);
     if (prog == 0)
         s_program(self, rq, cwd, argv, env, fds, errfd);
     /* Keep only the report pipe: the launcher must see EOF on errfd at the program's execve. */
