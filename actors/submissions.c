@@ -37,6 +37,27 @@ static void s_pk_opt_uint(msgpack_packer *pk, bool has, uint64_t v)
         msgpack_pack_nil(pk);
 }
 
+/* status, verdict, score, time_ms, memory_kb: five key/value pairs, the same in the stored
+ * record and in the API's submission object. */
+static void s_pk_outcome(msgpack_packer *pk, const subview_t *v)
+{
+    gv_pk_kv_str(pk, "status", v->status);
+    gv_pk_key(pk, "verdict");
+    if (v->verdict)
+        gv_pk_strn(pk, v->verdict, v->verdict_len);
+    else
+        msgpack_pack_nil(pk);
+    gv_pk_key(pk, "score");
+    if (v->has_score)
+        msgpack_pack_double(pk, v->score);
+    else
+        msgpack_pack_nil(pk);
+    gv_pk_key(pk, "time_ms");
+    s_pk_opt_uint(pk, v->has_result, v->time_ms);
+    gv_pk_key(pk, "memory_kb");
+    s_pk_opt_uint(pk, v->has_result, v->memory_kb);
+}
+
 /* Per-test results with only the API fields; unknown verdicts become JE. */
 void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
 {
@@ -97,21 +118,7 @@ static void s_pk_record(msgpack_packer *pk, const subview_t *v)
     gv_pk_key(pk, "language");
     gv_pk_strn(pk, v->language, v->language_len);
     gv_pk_kv_uint(pk, "submitted_at", v->submitted_at);
-    gv_pk_kv_str(pk, "status", v->status);
-    gv_pk_key(pk, "verdict");
-    if (v->verdict)
-        gv_pk_strn(pk, v->verdict, v->verdict_len);
-    else
-        msgpack_pack_nil(pk);
-    gv_pk_key(pk, "score");
-    if (v->has_score)
-        msgpack_pack_double(pk, v->score);
-    else
-        msgpack_pack_nil(pk);
-    gv_pk_key(pk, "time_ms");
-    s_pk_opt_uint(pk, v->has_result, v->time_ms);
-    gv_pk_key(pk, "memory_kb");
-    s_pk_opt_uint(pk, v->has_result, v->memory_kb);
+    s_pk_outcome(pk, v);
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
     gv_pk_key(pk, "tests");
@@ -251,21 +258,7 @@ static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MD
     gv_pk_strn(pk, v->language, v->language_len);
     gv_pk_key(pk, "submitted_at");
     actor_pk_time(pk, v->submitted_at);
-    gv_pk_kv_str(pk, "status", v->status);
-    gv_pk_key(pk, "verdict");
-    if (v->verdict)
-        gv_pk_strn(pk, v->verdict, v->verdict_len);
-    else
-        msgpack_pack_nil(pk);
-    gv_pk_key(pk, "score");
-    if (v->has_score)
-        msgpack_pack_double(pk, v->score);
-    else
-        msgpack_pack_nil(pk);
-    gv_pk_key(pk, "time_ms");
-    s_pk_opt_uint(pk, v->has_result, v->time_ms);
-    gv_pk_key(pk, "memory_kb");
-    s_pk_opt_uint(pk, v->has_result, v->memory_kb);
+    s_pk_outcome(pk, v);
     if (!full) return;
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
