@@ -38,7 +38,8 @@ constexpr size_t k_max_name_len = 63;        /* node names become file names and
 constexpr size_t k_max_ipc_path = 107;       /* sizeof(sockaddr_un.sun_path) - 1 */
 
 const std::vector<std::string> k_top_keys = {"cluster", "heartbeat", "limits",   "auth",
-                                             "judging", "node",      "languages"};
+                                             "judging", "contests", "node",  "languages"};
+const std::vector<std::string> k_contests_keys = {"submissions_per_minute"};
 const std::vector<std::string> k_cluster_keys = {"name"};
 const std::vector<std::string> k_heartbeat_keys = {"interval_ms", "liveness"};
 const std::vector<std::string> k_limits_keys = {"max_message_bytes", "max_body_bytes",
@@ -60,9 +61,10 @@ const std::vector<std::vector<std::string>> k_role_keys = {
 };
 
 /* Actor addresses an actors node may host by name; contests may also be pinned as
- * "contest/<id>". The first three must be placed somewhere. */
+ * "contest/<id>". The first three must be placed somewhere; the contest directory
+ * ("contests") goes with "problems" unless placed. */
 const std::vector<std::string> k_known_actors = {"accounts", "problems", "submissions",
-                                                 "judgequeue"};
+                                                 "judgequeue", "contests"};
 const std::vector<std::string> k_required_actors = {"accounts", "problems", "submissions"};
 const std::vector<std::string> k_placeholders = {"src", "exe", "dir"};
 
@@ -253,6 +255,7 @@ class Loader
     uint32_t request_timeout_ms = 5000, token_ttl_s = 86400, reoffer_interval_ms = 30000,
              judge_default_time_limit_ms = 2000;
     uint64_t judge_output_limit_kb = 65536, judge_cache_mb = 1024;
+    uint32_t contest_submissions_per_minute = 10;
     std::vector<NodeSpec> nodes;
     std::vector<LangSpec> langs;
 
@@ -296,6 +299,7 @@ class Loader
     void load_nodes();
     void load_node(const toml::table &t, size_t index);
     void check_cluster() const;
+    void place_directory();
 };
 
 void Loader::read_and_parse()
@@ -535,6 +539,11 @@ void Loader::load_globals()
     reoffer_interval_ms =
         static_cast<uint32_t>(integer(ju, "reoffer_interval_ms", "judging.reoffer_interval_ms",
                                       reoffer_interval_ms, 1000, 86400000));
+
+    const toml::table &co = section("contests", k_contests_keys);
+    contest_submissions_per_minute = static_cast<uint32_t>(
+        integer(co, "submissions_per_minute", "contests.submissions_per_minute",
+                contest_submissions_per_minute, 1, 100000));
 }
 
 void Loader::load_languages()
@@ -771,6 +780,20 @@ void Loader::load_nodes()
         load_node(*a->get(i)->as_table(), i);
 }
 
+/* The contest directory lives with "problems" unless cluster.toml places it. */
+void Loader::place_directory()
+{
+    for (const auto &nd : nodes)
+        for (const auto &a : nd.actors)
+            if (a.first == "contests") return;
+    for (auto &nd : nodes)
+        for (const auto &a : nd.actors)
+            if (a.first == "problems") {
+                nd.actors.emplace_back("contests", 0);
+                return;
+            }
+}
+
 void Loader::check_cluster() const
 {
     const NodeSpec *broker = nullptr;
@@ -807,6 +830,7 @@ void Loader::check_cluster() const
         if (!placed.count(req))
             fail("actor `" + req + "` is placed on no node: add \"" + req +
                  "\" to the `actors` list of an actors node");
+
     for (const auto &nd : nodes) {
         /* The broker routes "broker" and actor addresses before peer names. */
         if (nd.role != GV_ROLE_BROKER && nd.name == "broker")
@@ -839,6 +863,7 @@ void Loader::load()
     load_languages(); /* before nodes: judges refer to languages */
     load_nodes();
     check_cluster();
+    place_directory();
 }
 
 /* ---- copying into C memory ------------------------------------------------------- */
@@ -885,6 +910,7 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
     c->judge_default_time_limit_ms = ld.judge_default_time_limit_ms;
     c->judge_output_limit_kb = ld.judge_output_limit_kb;
     c->judge_cache_mb = ld.judge_cache_mb;
+    c->contest_submissions_per_minute = ld.contest_submissions_per_minute;
 
     c->nodes = static_cast<gv_node_cfg_t *>(calloc(ld.nodes.size(), sizeof(gv_node_cfg_t)));
     if (!c->nodes) throw std::bad_alloc();

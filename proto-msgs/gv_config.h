@@ -90,6 +90,7 @@ typedef struct {
     uint32_t judge_default_time_limit_ms; /* default 2000 */
     uint64_t judge_output_limit_kb;       /* default 65536 */
     uint64_t judge_cache_mb;              /* test data cache bound, default 1024 */
+    uint32_t contest_submissions_per_minute; /* per user and contest, default 10 */
 
     gv_node_cfg_t *nodes;
     size_t n_nodes;

@@ -29,8 +29,12 @@ static const gv_field_t f_reply[] = {F("status", GV_K_UINT, true), FN("code", GV
                                      F("data", GV_K_ANY, false)};
 SCHEMA(s_reply, "reply", f_reply);
 static const gv_field_t f_event[] = {FN("topic", GV_K_STR, true, 128), FN("kind", GV_K_STR, true, 64),
-                                     F("id", GV_K_UINT, false), F("data", GV_K_ANY, false)};
+                                     F("id", GV_K_UINT, false), F("data", GV_K_ANY, false),
+                                     FN("vis", GV_K_STR, false, 16), F("user_id", GV_K_UINT, false)};
 SCHEMA(s_event, "event", f_event);
+/* Acknowledges a durable notification (actor_send_durable): sent to its `from` address. */
+static const gv_field_t f_ack[] = {F("dseq", GV_K_UINT, true)};
+SCHEMA(s_ack, "ack", f_ack);
 
 /* ---- broker service ----------------------------------------------------------------------- */
 EMPTY_SCHEMA(s_broker_status, "broker.status");
@@ -63,8 +67,9 @@ SCHEMA(s_progress, "judge.progress", f_progress);
 
 static const gv_field_t f_test_result[] = {F("n", GV_K_UINT, true), FN("verdict", GV_K_STR, true, 8),
                                            F("time_ms", GV_K_UINT, true),
-                                           F("memory_kb", GV_K_UINT, true)};
-static const gv_schema_t s_test_result = {NULL, f_test_result, 4};
+                                           F("memory_kb", GV_K_UINT, true),
+                                           FN("group", GV_K_STR, false, 64)};
+static const gv_schema_t s_test_result = {NULL, f_test_result, 5};
 static const gv_field_t f_result[] = {
     F("sub_id", GV_K_UINT, true),       F("attempt", GV_K_UINT, true),
     FN("verdict", GV_K_STR, true, 8),   F("time_ms", GV_K_UINT, true),
@@ -149,12 +154,72 @@ static const gv_field_t f_srejudge[] = {FN("submission_ids", GV_K_UINT_ARRAY, fa
                                         CALLER};
 SCHEMA(s_srejudge, "submissions.rejudge", f_srejudge);
 
+
+/* ---- contests (docs/CONTESTS.md) ---------------------------------------------------------- */
+EMPTY_SCHEMA(s_cnext, "contests.next_id");
+static const gv_field_t f_cput[] = {F("id", GV_K_UINT, true), FN("title", GV_K_STR, true, 1024),
+                                    F("start_ms", GV_K_UINT, true), F("duration_s", GV_K_UINT, true),
+                                    F("freeze_s", GV_K_UINT, false), FN("scoring", GV_K_STR, true, 8),
+                                    F("finalized", GV_K_BOOL, false), CALLER};
+SCHEMA(s_cput, "contests.put", f_cput);
+static const gv_field_t f_clist[] = {F("page", GV_K_UINT, false), F("per_page", GV_K_UINT, false), CALLER};
+SCHEMA(s_clist, "contests.list", f_clist);
+static const gv_field_t f_cprob[] = {F("problem_id", GV_K_UINT, true), FN("label", GV_K_STR, true, 16),
+                                     F("points", GV_K_FLOAT, false),
+                                     FE("subtasks", GV_K_MAP_ARRAY, false, 64, &s_subtask)};
+static const gv_schema_t s_cprob = {NULL, f_cprob, 4};
+static const gv_field_t f_cdefine[] = {
+    F("create", GV_K_BOOL, true),      FN("title", GV_K_STR, true, 1024),
+    F("start_ms", GV_K_UINT, true),    F("duration_s", GV_K_UINT, true),
+    F("freeze_s", GV_K_UINT, false),   FN("scoring", GV_K_STR, true, 8),
+    F("penalty_min", GV_K_UINT, false), FE("problems", GV_K_MAP_ARRAY, true, 100, &s_cprob), CALLER};
+SCHEMA(s_cdefine, "contest.define", f_cdefine);
+static const gv_field_t f_conly[] = {CALLER};
+SCHEMA(s_cget, "contest.get", f_conly);
+SCHEMA(s_cthaw, "contest.thaw", f_conly);
+SCHEMA(s_cfinal, "contest.finalize", f_conly);
+SCHEMA(s_cusers, "contest.users", f_conly);
+SCHEMA(s_cclars, "contest.clarifications", f_conly);
+static const gv_field_t f_creg[] = {F("user_id", GV_K_UINT, true), FN("username", GV_K_STR, true, 256), CALLER};
+SCHEMA(s_creg, "contest.register", f_creg);
+static const gv_field_t f_cadmit[] = {F("user_id", GV_K_UINT, true), F("problem_id", GV_K_UINT, true), CALLER};
+SCHEMA(s_cadmit, "contest.admit", f_cadmit);
+static const gv_field_t f_csubtest[] = {F("n", GV_K_UINT, true), FN("verdict", GV_K_STR, true, 8),
+                                        F("time_ms", GV_K_UINT, false), FN("group", GV_K_STR, false, 64)};
+static const gv_schema_t s_csubtest = {NULL, f_csubtest, 4};
+static const gv_field_t f_csub[] = {
+    F("sub_id", GV_K_UINT, true),      F("user_id", GV_K_UINT, true),
+    F("problem_id", GV_K_UINT, true),  FN("language", GV_K_STR, true, 32),
+    F("submitted_at", GV_K_UINT, true), F("attempt", GV_K_UINT, true),
+    FN("status", GV_K_STR, true, 16),  FN("verdict", GV_K_STR, false, 8),
+    F("test", GV_K_UINT, false),       FE("tests", GV_K_MAP_ARRAY, false, 100000, &s_csubtest),
+    F("dseq", GV_K_UINT, false)};
+SCHEMA(s_csub, "contest.sub", f_csub);
+static const gv_field_t f_csb[] = {FN("view", GV_K_STR, false, 8), CALLER};
+SCHEMA(s_csb, "contest.scoreboard", f_csb);
+static const gv_field_t f_cevents[] = {F("since", GV_K_UINT, false), F("limit", GV_K_UINT, false), CALLER};
+SCHEMA(s_cevents, "contest.events", f_cevents);
+static const gv_field_t f_cask[] = {F("user_id", GV_K_UINT, true), FN("text", GV_K_STR, true, 4096),
+                                    F("problem_id", GV_K_UINT, false), CALLER};
+SCHEMA(s_cask, "contest.clar_ask", f_cask);
+static const gv_field_t f_canswer[] = {F("clar_id", GV_K_UINT, true), FN("text", GV_K_STR, true, 4096),
+                                       F("public", GV_K_BOOL, false), CALLER};
+SCHEMA(s_canswer, "contest.clar_answer", f_canswer);
+static const gv_field_t f_cannounce[] = {FN("text", GV_K_STR, true, 4096), FN("title", GV_K_STR, false, 256),
+                                         F("to_user_id", GV_K_UINT, false), CALLER};
+SCHEMA(s_cannounce, "contest.announce", f_cannounce);
+static const gv_field_t f_csubs[] = {F("page", GV_K_UINT, false), F("per_page", GV_K_UINT, false), CALLER};
+SCHEMA(s_csubs, "contest.subs", f_csubs);
+
 static const gv_schema_t *const s_all[] = {
     &s_hello,    &s_heartbeat, &s_who,      &s_reply,    &s_event,   &s_broker_status,
     &s_broker_judges, &s_offer, &s_job,     &s_ready,    &s_progress, &s_result,
     &s_manifest, &s_testdata,  &s_register, &s_login,    &s_uget,    &s_setrole,
     &s_pcreate,  &s_pupdate,   &s_pdelete,  &s_pget,     &s_plist,   &s_ptest,
     &s_screate,  &s_sget,      &s_slist,    &s_pimport,  &s_ppkgsubs, &s_srejudge, &s_pset,
+    &s_ack,      &s_cnext,     &s_cput,     &s_clist,    &s_cdefine, &s_cget,    &s_cthaw,
+    &s_cfinal,   &s_cusers,    &s_cclars,   &s_creg,     &s_cadmit,  &s_csub,    &s_csb,
+    &s_cevents,  &s_cask,      &s_canswer,  &s_cannounce, &s_csubs,
 };
 
 const gv_schema_t *const *gv_types_all(size_t *n)

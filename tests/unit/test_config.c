@@ -82,7 +82,9 @@ static void shipped_cluster_toml_loads(void)
         CHECK_STR(b->sub_endpoint, "ipc://" DATA "/run/events-out.sock");
     }
     const gv_node_cfg_t *a = gv_config_node(c, "actors-1");
-    CHECK(a != NULL && a->role == GV_ROLE_ACTORS && a->n_actors == 3 && a->contests);
+    CHECK(a != NULL && a->role == GV_ROLE_ACTORS && a->n_actors == 4 && a->contests);
+    CHECK_STR(gv_config_owner(c, "contests"), "actors-1");
+    CHECK(c->contest_submissions_per_minute == 10);
     const gv_node_cfg_t *e = gv_config_node(c, "edge-1");
     CHECK(e != NULL && e->role == GV_ROLE_EDGE && e->threads == 64);
     if (e) CHECK_STR(e->listen, "127.0.0.1:8080");
@@ -146,6 +148,9 @@ static void omitted_keys_take_documented_defaults(void)
     CHECK(c->reoffer_interval_ms == 30000);
     CHECK(c->judge_default_time_limit_ms == 2000);
     CHECK(c->judge_output_limit_kb == 65536);
+    CHECK(c->contest_submissions_per_minute == 10);
+    /* the contest directory goes with the problems when not placed */
+    CHECK_STR(gv_config_owner(c, "contests"), "actors-1");
     CHECK(c->judge_cache_mb == 1024);
 
     const gv_node_cfg_t *b = gv_config_broker(c);
