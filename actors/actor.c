@@ -106,6 +106,33 @@ int actor_send_end(actor_ctx_t *ctx, gv_writer_t **w_p)
     return actor_reply_end(ctx, w_p);
 }
 
+gv_writer_t *actor_durable_begin(actor_ctx_t *ctx, const char *type, const char *to,
+                                 uint32_t nfields)
+{
+    if (actor_next_id(ctx, "outq.seq", &ctx->dseq) != 0) return NULL;
+    gv_writer_t *w = gv_writer_new(type, 0, ctx->address, to, 0, nfields + 1);
+    if (w) gv_pk_kv_uint(gv_writer_pk(w), "dseq", ctx->dseq);
+    return w;
+}
+
+int actor_durable_end(actor_ctx_t *ctx, gv_writer_t **w_p)
+{
+    gv_buf_t buf;
+    if (!*w_p || gv_writer_finish(w_p, &buf) != 0) return -1;
+    /* value: [8 bytes: Unix ms when queued][the envelope] */
+    uint8_t key[8];
+    store_be64_put(key, ctx->dseq);
+    MDB_val k = {8, key}, v = {8 + buf.size, NULL};
+    int rc = mdb_put(ctx->txn, ctx->outq, &k, &v, MDB_RESERVE);
+    if (rc != 0) {
+        gv_buf_free(&buf);
+        return actor_fail(ctx, rc, "queue durable notification");
+    }
+    store_be64_put(v.mv_data, ctx->now_ms);
+    memcpy((uint8_t *)v.mv_data + 8, buf.data, buf.size);
+    return outbox_send(ctx->outbox, &buf);
+}
+
 gv_writer_t *actor_event_begin(actor_ctx_t *ctx, const char *topic, const char *kind)
 {
     gv_writer_t *w = gv_writer_new("event", 0, ctx->address, topic, 0, 3);
@@ -153,6 +180,14 @@ void actor_pk_time(msgpack_packer *pk, uint64_t unix_ms)
     char s[40];
     gv_rfc3339(unix_ms, s, sizeof s);
     gv_pk_str(pk, s);
+}
+
+void actor_pk_bool(msgpack_packer *pk, bool v)
+{
+    if (v)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
 }
 
 void actor_child_key(uint8_t k[ACTOR_CHILD_KEY_LEN], uint64_t owner, uint32_t n)

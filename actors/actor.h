@@ -41,11 +41,13 @@ typedef struct actor_ctx {
     const char *address; /* the actor's address, used as `from` of what it sends */
     MDB_txn *txn;
     MDB_dbi meta; /* shared `meta` database (id counters) */
+    MDB_dbi outq; /* the node's durable notifications awaiting their ack */
     outbox_t *outbox;
     void *state;      /* the actor's own state (its DB handles), made by init() */
     uint32_t tick_ms; /* init() sets it to ask for tick() every tick_ms; 0 = never */
     uint64_t now_ms;  /* Unix ms at the start of the batch */
     int mdb_rc;       /* first LMDB error seen by the helpers, 0 if none */
+    uint64_t dseq;    /* sequence number of the durable notification being built */
 } actor_ctx_t;
 
 typedef int (*actor_handler_fn)(actor_ctx_t *ctx, const gv_msg_t *msg);
@@ -56,7 +58,10 @@ typedef struct {
 } actor_route_t;
 
 typedef struct {
+    /* The address, or with `prefix` an address prefix ("contest/"): one kind then serves every
+     * address that starts with it, and handlers see the full address in ctx->address. */
     const char *address;
+    bool prefix;
     const actor_route_t *routes;
     size_t n_routes;
     int (*init)(actor_ctx_t *ctx);           /* required; sets ctx->state; 0 / -1 */
@@ -107,6 +112,14 @@ int actor_reply_empty(actor_ctx_t *ctx, const gv_msg_t *req, unsigned status);
 gv_writer_t *actor_send_begin(actor_ctx_t *ctx, const char *type, const char *to, uint32_t nfields);
 int actor_send_end(actor_ctx_t *ctx, gv_writer_t **w_p);
 
+/* A durable notification: stored in the node's `outq` with the handler's changes, sent after
+ * commit, and sent again every NODE_DURABLE_RETRY_MS until the receiving node acknowledges it
+ * (it does so after its handler succeeded and committed). Receivers must be idempotent. The
+ * body gets one extra field, `dseq`; the caller packs `nfields` more. */
+gv_writer_t *actor_durable_begin(actor_ctx_t *ctx, const char *type, const char *to,
+                                 uint32_t nfields);
+int actor_durable_end(actor_ctx_t *ctx, gv_writer_t **w_p);
+
 /* An event on `topic`: {topic, kind, data}; the caller packs exactly one value (data). */
 gv_writer_t *actor_event_begin(actor_ctx_t *ctx, const char *topic, const char *kind);
 int actor_event_end(actor_ctx_t *ctx, const char *topic, gv_writer_t **w_p);
@@ -120,5 +133,6 @@ bool actor_caller_is_staff(const gv_msg_t *msg); /* jury or admin */
 
 void actor_pk_id(msgpack_packer *pk, uint64_t id);        /* ids are strings in reply data */
 void actor_pk_time(msgpack_packer *pk, uint64_t unix_ms); /* RFC 3339 */
+void actor_pk_bool(msgpack_packer *pk, bool v);
 
 #endif

@@ -76,7 +76,7 @@ int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg)
         v.status = status;
         v.test = strcmp(status, "running") == 0 ? gv_msg_uint(msg, "test", 0) : 0;
         /* publish first: v points into the old record, which the write may move */
-        rc = submissions_publish(ctx, &v);
+        rc = submissions_publish(ctx, &v, attempt > job.attempt ? attempt : job.attempt);
         if (rc == 0) rc = submissions_store(ctx, &v);
     } else if (rc == 1) {
         gv_error("job without a submission record", "sub_id=%" PRIu64, job.sub_id);
@@ -126,7 +126,7 @@ int judging_result(actor_ctx_t *ctx, const gv_msg_t *msg)
     job.done = true;
     job.done_at = ctx->now_ms;
     /* publish first: v points into the old record, which the write may move */
-    if (submissions_publish(ctx, &v) != 0 || submissions_store(ctx, &v) != 0 ||
+    if (submissions_publish(ctx, &v, job.attempt) != 0 || submissions_store(ctx, &v) != 0 ||
         judgequeue_put(ctx, &st->queue, &job) != 0) {
         rc = -1;
         goto done;

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
         .name = me->name,
         .actors = (const char *const *)me->actors,
         .n_actors = me->n_actors,
+        .contests = me->contests,
         .map_size = (me->map_size_mb ? me->map_size_mb : NODE_DEFAULT_MAP_MB) << 20,
         .reoffer_interval_ms = cfg->reoffer_interval_ms,
         .max_source_bytes = cfg->max_source_bytes,

@@ -9,6 +9,7 @@
 
 #include "accounts.h"
 #include "actor.h"
+#include "contest.h"
 #include "gv_log.h"
 #include "problems.h"
 #include "submissions.h"
@@ -22,7 +23,8 @@
 #define NODE_MAX_ACTORS 16
 
 /* Every actor kind this build knows. */
-static const actor_kind_t *const s_kinds[] = {&accounts_actor, &problems_actor, &submissions_actor};
+static const actor_kind_t *const s_kinds[] = {&accounts_actor, &problems_actor, &submissions_actor,
+                                              &contests_actor, &contest_actor};
 
 typedef struct {
     const actor_kind_t *kind;
@@ -38,6 +40,9 @@ struct node {
     actor_env_t env;
     store_t *store;
     MDB_dbi meta;
+    MDB_dbi outq; /* durable notifications awaiting their ack (actor_send_durable) */
+    uint64_t outq_next_sweep; /* monotonic ms */
+    uint64_t outq_from;       /* the sweep resumes at this sequence number */
     outbox_t *outbox;
     instance_t inst[NODE_MAX_ACTORS];
     size_t n_inst;
@@ -46,18 +51,38 @@ struct node {
 
 enum { DISPATCH_OK = 0, DISPATCH_MAP_FULL = 1 };
 
+static bool s_kind_matches(const actor_kind_t *kind, const char *address)
+{
+    if (!kind->prefix) return strcmp(kind->address, address) == 0;
+    size_t n = strlen(kind->address);
+    return strncmp(kind->address, address, n) == 0 && address[n] != '\0';
+}
+
+/* The kind for a configured placement: an exact name, or a pinned address of a prefix kind. */
 static const actor_kind_t *s_kind_find(const char *address)
 {
     for (size_t i = 0; i < sizeof s_kinds / sizeof s_kinds[0]; i++)
-        if (strcmp(s_kinds[i]->address, address) == 0) return s_kinds[i];
+        if (s_kind_matches(s_kinds[i], address)) return s_kinds[i];
     return NULL;
 }
 
 static instance_t *s_instance(node_t *self, const char *address)
 {
     for (size_t i = 0; i < self->n_inst; i++)
-        if (strcmp(self->inst[i].kind->address, address) == 0) return &self->inst[i];
+        if (s_kind_matches(self->inst[i].kind, address)) return &self->inst[i];
     return NULL;
+}
+
+static int s_host(node_t *self, const actor_kind_t *kind)
+{
+    for (size_t i = 0; i < self->n_inst; i++)
+        if (self->inst[i].kind == kind) return 0;
+    if (self->n_inst == NODE_MAX_ACTORS) {
+        gv_error("too many actors on one node", "max=%d", NODE_MAX_ACTORS);
+        return -1;
+    }
+    self->inst[self->n_inst++].kind = kind;
+    return 0;
 }
 
 static void s_ctx_init(node_t *self, instance_t *in, actor_ctx_t *ctx, MDB_txn *txn, uint64_t now)
@@ -67,6 +92,7 @@ static void s_ctx_init(node_t *self, instance_t *in, actor_ctx_t *ctx, MDB_txn *
     ctx->address = in->kind->address;
     ctx->txn = txn;
     ctx->meta = self->meta;
+    ctx->outq = self->outq;
     ctx->outbox = self->outbox;
     ctx->state = in->state;
     ctx->tick_ms = in->tick_ms;
@@ -89,6 +115,7 @@ static int s_init_actors(node_t *self)
     MDB_txn *txn = NULL;
     int rc = mdb_txn_begin(store_env(self->store), NULL, 0, &txn);
     if (rc == 0) rc = store_dbi_open(txn, "meta", &self->meta);
+    if (rc == 0) rc = store_dbi_open(txn, "outq", &self->outq);
     uint64_t now = gv_now_ms();
     for (size_t i = 0; rc == 0 && i < self->n_inst; i++) {
         instance_t *in = &self->inst[i];
@@ -141,16 +168,13 @@ node_t *node_new(const node_opts_t *opts)
         }
         if (!kind) {
             gv_warn("cluster.toml places an actor this build does not have; ignoring it",
-                    "actor=%s known=\"accounts problems submissions\"", opts->actors[i]);
+                    "actor=%s known=\"accounts problems submissions contests contest/<id>\"",
+                    opts->actors[i]);
             continue;
         }
-        if (s_instance(self, kind->address)) continue;
-        if (self->n_inst == NODE_MAX_ACTORS) {
-            gv_error("too many actors on one node", "max=%d", NODE_MAX_ACTORS);
-            goto fail;
-        }
-        self->inst[self->n_inst++].kind = kind;
+        if (s_host(self, kind) != 0) goto fail;
     }
+    if (opts->contests && s_host(self, &contest_actor) != 0) goto fail;
 
     dir = zsys_sprintf("%s/%s/lmdb", opts->data_dir, opts->name);
     uint64_t map = opts->map_size ? opts->map_size : (uint64_t)NODE_DEFAULT_MAP_MB << 20;
@@ -231,7 +255,8 @@ static bool s_is_request(const char *type)
 {
     static const char *const oneway[] = {
         "reply",      "event",       "hello",     "heartbeat",      "broker.who",
-        "jobs.offer", "judge.ready", "judge.job", "judge.progress", "judge.result"};
+        "jobs.offer", "judge.ready", "judge.job", "judge.progress", "judge.result",
+        "ack",        "contest.sub"};
     for (size_t i = 0; i < sizeof oneway / sizeof oneway[0]; i++)
         if (strcmp(type, oneway[i]) == 0) return false;
     return true;
@@ -243,6 +268,67 @@ static void s_node_reply(node_t *self, const gv_msg_t *msg, unsigned status, con
     gv_buf_t buf;
     if (gv_reply_error(msg, gv_msg_to(msg), status, code, message, &buf) == 0)
         outbox_send(self->outbox, &buf);
+}
+
+/* Acknowledges a durable notification once its handler's changes are in the batch (the ack
+ * leaves with the batch, after commit). A lost ack only means one more delivery. */
+static void s_ack(node_t *self, const gv_msg_t *msg)
+{
+    gv_writer_t *w = gv_writer_new("ack", 0, gv_msg_to(msg), gv_msg_from(msg), 0, 1);
+    if (!w) return;
+    gv_pk_kv_uint(gv_writer_pk(w), "dseq", gv_msg_uint(msg, "dseq", 0));
+    gv_buf_t buf;
+    if (gv_writer_finish(&w, &buf) == 0) outbox_send(self->outbox, &buf);
+}
+
+/* An ack for one of this node's durable notifications: forget it. */
+static int s_on_ack(node_t *self, MDB_txn *txn, const gv_msg_t *msg)
+{
+    uint8_t key[8];
+    store_be64_put(key, gv_msg_uint(msg, "dseq", 0));
+    MDB_val k = {8, key};
+    int rc = mdb_del(txn, self->outq, &k, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        gv_error("cannot drop an acknowledged notification", "error=\"%s\"", mdb_strerror(rc));
+        return rc == MDB_MAP_FULL ? DISPATCH_MAP_FULL : DISPATCH_OK;
+    }
+    return DISPATCH_OK;
+}
+
+/* Sends again the durable notifications older than NODE_DURABLE_RETRY_MS, a slice at a time.
+ * Returns the sequence number to resume at (0 = the sweep is complete). */
+static uint64_t s_outq_resend(node_t *self, MDB_txn *txn, uint64_t now, uint64_t from)
+{
+    MDB_cursor *cur = NULL;
+    if (mdb_cursor_open(txn, self->outq, &cur) != 0) return 0;
+    uint8_t start[8];
+    store_be64_put(start, from);
+    MDB_val k = {8, start}, v;
+    size_t n = 0;
+    uint64_t next = 0;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 8 || v.mv_size <= 8) continue;
+        if (n == NODE_DURABLE_SLICE) {
+            next = store_be64_get(k.mv_data);
+            break;
+        }
+        uint64_t queued = store_be64_get(v.mv_data);
+        if (queued + NODE_DURABLE_RETRY_MS > now) continue;
+        gv_buf_t buf = {0};
+        buf.data = malloc(v.mv_size - 8);
+        if (!buf.data) break;
+        memcpy(buf.data, (const uint8_t *)v.mv_data + 8, v.mv_size - 8);
+        buf.size = buf.alloc = v.mv_size - 8;
+        if (outbox_send(self->outbox, &buf) == 0) n++;
+        if (queued + 60000 < now && n == 1)
+            gv_warn("a durable notification is still unacknowledged after a minute",
+                    "dseq=%" PRIu64 " queued_ms_ago=%" PRIu64, store_be64_get(k.mv_data),
+                    now - queued);
+    }
+    mdb_cursor_close(cur);
+    if (n) gv_debug("durable notifications sent again", "count=%zu", n);
+    return next;
 }
 
 static bool s_expired(const gv_msg_t *msg, uint64_t now)
@@ -266,10 +352,14 @@ static int s_run_nested(node_t *self, instance_t *in, MDB_txn *parent, uint64_t 
         goto failed;
     }
     s_ctx_init(self, in, &ctx, txn, now);
+    if (msg && in->kind->prefix) ctx.address = gv_msg_to(msg);
     int hrc = msg ? fn(&ctx, msg) : hook(&ctx);
     if (hrc == 0) {
         rc = mdb_txn_commit(txn);
-        if (rc == 0) return DISPATCH_OK;
+        if (rc == 0) {
+            if (msg && gv_msg_has(msg, "dseq")) s_ack(self, msg);
+            return DISPATCH_OK;
+        }
         ctx.mdb_rc = rc;
         gv_error("nested commit failed", "actor=%s error=\"%s\"", in->kind->address,
                  mdb_strerror(rc));
@@ -299,6 +389,7 @@ static int s_dispatch(node_t *self, MDB_txn *txn, const gv_msg_t *msg, uint64_t 
                  type, to, gv_msg_corr(msg), gv_msg_from(msg));
         return DISPATCH_OK;
     }
+    if (strcmp(type, "ack") == 0) return s_on_ack(self, txn, msg);
     instance_t *in = s_instance(self, to);
     if (!in) {
         if (request)
@@ -325,7 +416,8 @@ static int s_dispatch(node_t *self, MDB_txn *txn, const gv_msg_t *msg, uint64_t 
 }
 
 /* One attempt at the whole batch. 0 committed, DISPATCH_MAP_FULL, or -1 other failure. */
-static int s_attempt(node_t *self, gv_msg_t *const *msgs, size_t n, bool reintroduce)
+static int s_attempt(node_t *self, gv_msg_t *const *msgs, size_t n, bool reintroduce,
+                     bool sweep, uint64_t *sweep_next)
 {
     MDB_env *env = store_env(self->store);
     MDB_txn *txn = NULL;
@@ -347,6 +439,7 @@ static int s_attempt(node_t *self, gv_msg_t *const *msgs, size_t n, bool reintro
             s_run_nested(self, in, txn, now, NULL, NULL, in->kind->on_reintroduce) != 0)
             goto map_full;
     }
+    if (sweep) *sweep_next = s_outq_resend(self, txn, now, self->outq_from);
     rc = mdb_txn_commit(txn);
     if (rc == 0) return 0;
     gv_error("batch commit failed", "messages=%zu error=\"%s\"", n, mdb_strerror(rc));
@@ -365,13 +458,25 @@ int node_handle_batch(node_t *self, gv_msg_t *const *msgs, size_t n)
         in->due = in->kind->tick && in->tick_ms && in->next_tick <= mono;
         any_due |= in->due;
     }
-    if (n == 0 && !any_due && !reintroduce) return 0;
+    /* durable notifications: the whole queue is offered again at once after a reintroduction */
+    if (reintroduce) {
+        self->outq_next_sweep = 0;
+        self->outq_from = 0;
+    }
+    bool sweep = self->outq_next_sweep <= mono;
+    if (n == 0 && !any_due && !reintroduce && !sweep) return 0;
 
     size_t mark = outbox_mark(self->outbox);
-    int rc = s_attempt(self, msgs, n, reintroduce);
+    uint64_t sweep_next = 0;
+    int rc = s_attempt(self, msgs, n, reintroduce, sweep, &sweep_next);
     if (rc == DISPATCH_MAP_FULL) {
         outbox_rollback(self->outbox, mark);
-        if (store_grow(self->store) == 0) rc = s_attempt(self, msgs, n, reintroduce);
+        if (store_grow(self->store) == 0)
+            rc = s_attempt(self, msgs, n, reintroduce, sweep, &sweep_next);
+    }
+    if (rc == 0 && sweep) {
+        self->outq_from = sweep_next;
+        self->outq_next_sweep = sweep_next ? mono : mono + NODE_DURABLE_RETRY_MS;
     }
     if (rc == 0) {
         for (size_t i = 0; i < self->n_inst; i++)

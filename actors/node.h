@@ -25,6 +25,7 @@
 #include "outbox.h"
 #include "store.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,8 @@
 #define NODE_DEFAULT_MAP_MB 65536u
 #define NODE_DEFAULT_REOFFER_MS 30000u
 #define NODE_DEFAULT_MAX_SOURCE 65536u
+#define NODE_DURABLE_RETRY_MS 2000u /* unacknowledged durable notifications go again */
+#define NODE_DURABLE_SLICE 256      /* at most this many per sweep */
 
 typedef struct {
     const gv_config_t *cfg;    /* may be NULL (tests); then the fields below are used as given */
@@ -41,6 +44,7 @@ typedef struct {
     const char *name;          /* node name */
     const char *const *actors; /* addresses to host ("accounts", "problems", "submissions") */
     size_t n_actors;
+    bool contests;                /* host a share of the contest actors (contest/<id>) */
     uint64_t map_size;            /* bytes; 0 = NODE_DEFAULT_MAP_MB */
     uint32_t reoffer_interval_ms; /* 0 = NODE_DEFAULT_REOFFER_MS */
     uint64_t max_source_bytes;    /* 0 = NODE_DEFAULT_MAX_SOURCE */

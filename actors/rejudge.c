@@ -65,7 +65,7 @@ int rejudge_one(actor_ctx_t *ctx, uint64_t sub_id)
     v.test = 0;
     /* publish and pack first: v points into the old record, which the write may move */
     rc = -1;
-    if (submissions_publish(ctx, &v) != 0 || submissions_store(ctx, &v) != 0) goto done;
+    if (submissions_publish(ctx, &v, job.attempt) != 0 || submissions_store(ctx, &v) != 0) goto done;
     v.push = NULL;
     v.history = NULL;
     if (judgequeue_put(ctx, &st->queue, &job) != 0) goto done;

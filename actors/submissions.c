@@ -69,8 +69,14 @@ void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
         const char *verdict = record_obj_str(gv_obj_get(t, "verdict"), &vl);
         char vbuf[8];
         snprintf(vbuf, sizeof vbuf, "%.*s", (int)(vl < 7 ? vl : 7), verdict ? verdict : "");
-        msgpack_pack_map(pk, 4);
+        const msgpack_object *group = gv_obj_get(t, "group");
+        bool has_group = group && group->type == MSGPACK_OBJECT_STR;
+        msgpack_pack_map(pk, 4 + (has_group ? 1 : 0));
         gv_pk_kv_uint(pk, "n", record_obj_uint(gv_obj_get(t, "n"), i + 1));
+        if (has_group) {
+            gv_pk_key(pk, "group");
+            gv_pk_object(pk, group);
+        }
         gv_pk_kv_str(pk, "verdict", gv_verdict_valid(vbuf) ? vbuf : "JE");
         gv_pk_kv_uint(pk, "time_ms", record_obj_uint(gv_obj_get(t, "time_ms"), 0));
         gv_pk_kv_uint(pk, "memory_kb", record_obj_uint(gv_obj_get(t, "memory_kb"), 0));
@@ -196,13 +202,62 @@ int submissions_source(actor_ctx_t *ctx, uint64_t id, MDB_val *out)
     return actor_get(ctx, st->sources, key, 8, out);
 }
 
-int submissions_publish(actor_ctx_t *ctx, const subview_t *v)
+/* Per submission, event ids grow with (attempt, phase): queued 0, compiling 1, running test n
+ * 2 + n, done last. */
+uint64_t submissions_event_id(const subview_t *v, uint32_t attempt)
+{
+    uint64_t phase = 0;
+    if (strcmp(v->status, "done") == 0)
+        phase = UINT32_MAX;
+    else if (strcmp(v->status, "running") == 0)
+        phase = 2 + (v->test < UINT32_MAX - 3 ? v->test : UINT32_MAX - 3);
+    else if (strcmp(v->status, "compiling") == 0)
+        phase = 1;
+    return (uint64_t)attempt << 32 | phase;
+}
+
+/* Tells the contest of a contest submission: durably for creation, verdicts and rejudges, as a
+ * plain message for per-test progress (a lost one is harmless). */
+static int s_notify_contest(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
+{
+    char to[40];
+    snprintf(to, sizeof to, "contest/%" PRIu64, v->contest_id);
+    bool done = strcmp(v->status, "done") == 0;
+    bool progress = strcmp(v->status, "compiling") == 0 || strcmp(v->status, "running") == 0;
+    uint32_t n = 7 + (done ? 2 : 0) + (v->test ? 1 : 0);
+    gv_writer_t *w = progress ? actor_send_begin(ctx, "contest.sub", to, n)
+                              : actor_durable_begin(ctx, "contest.sub", to, n);
+    if (!w) return -1;
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "sub_id", v->id);
+    gv_pk_kv_uint(pk, "user_id", v->user_id);
+    gv_pk_kv_uint(pk, "problem_id", v->problem_id);
+    gv_pk_key(pk, "language");
+    gv_pk_strn(pk, v->language, v->language_len);
+    gv_pk_kv_uint(pk, "submitted_at", v->submitted_at);
+    gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_kv_str(pk, "status", v->status);
+    if (v->test) gv_pk_kv_uint(pk, "test", v->test);
+    if (done) {
+        gv_pk_key(pk, "verdict");
+        gv_pk_strn(pk, v->verdict ? v->verdict : "JE", v->verdict ? v->verdict_len : 2);
+        gv_pk_key(pk, "tests");
+        submissions_pk_tests(pk, v->tests);
+    }
+    return progress ? actor_send_end(ctx, &w) : actor_durable_end(ctx, &w);
+}
+
+int submissions_publish(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
 {
     char topic[40];
     snprintf(topic, sizeof topic, "submission/%" PRIu64, v->id);
-    gv_writer_t *w = actor_event_begin(ctx, topic, "submission");
+    gv_writer_t *w = gv_writer_new("event", 0, ctx->address, topic, 0, 4);
     if (!w) return -1;
     msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_str(pk, "topic", topic);
+    gv_pk_kv_str(pk, "kind", "submission");
+    gv_pk_kv_uint(pk, "id", submissions_event_id(v, attempt));
+    gv_pk_key(pk, "data");
     msgpack_pack_map(pk, 4);
     gv_pk_key(pk, "id");
     actor_pk_id(pk, v->id);
@@ -214,7 +269,8 @@ int submissions_publish(actor_ctx_t *ctx, const subview_t *v)
         msgpack_pack_nil(pk);
     gv_pk_key(pk, "test");
     s_pk_opt_uint(pk, v->test != 0, v->test);
-    return actor_event_end(ctx, topic, &w);
+    if (actor_event_end(ctx, topic, &w) != 0) return -1;
+    return v->contest_id ? s_notify_contest(ctx, v, attempt) : 0;
 }
 
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
@@ -242,7 +298,7 @@ int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
 static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MDB_val *source,
                      uint32_t attempt)
 {
-    msgpack_pack_map(pk, full ? 16 : 11);
+    msgpack_pack_map(pk, full ? 17 : 11);
     gv_pk_key(pk, "id");
     actor_pk_id(pk, v->id);
     gv_pk_key(pk, "problem_id");
@@ -267,6 +323,7 @@ static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MD
     gv_pk_key(pk, "source");
     gv_pk_strn(pk, source && source->mv_size ? source->mv_data : "", source ? source->mv_size : 0);
     gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_kv_uint(pk, "event_id", submissions_event_id(v, attempt ? attempt : 1));
     gv_pk_key(pk, "history");
     submissions_pk_history(pk, v->history);
 }
@@ -331,7 +388,7 @@ static int s_create(actor_ctx_t *ctx, const gv_msg_t *msg)
     actor_pk_id(pk, v.id);
     gv_pk_kv_str(pk, "status", "queued");
     if (actor_reply_end(ctx, &w) != 0 || submissions_offer(ctx, &v, 1) != 0 ||
-        submissions_publish(ctx, &v) != 0)
+        submissions_publish(ctx, &v, 1) != 0)
         return -1;
     gv_debug("submission accepted",
              "id=%" PRIu64 " user_id=%" PRIu64 " problem_id=%" PRIu64 " language=%s corr=%" PRIu64,

@@ -68,8 +68,10 @@ int submissions_load(actor_ctx_t *ctx, uint64_t id, record_t *r, subview_t *v);
 int submissions_store(actor_ctx_t *ctx, const subview_t *v);
 /* The submission's source: 0 found (points into the map until the next write), 1, -1. */
 int submissions_source(actor_ctx_t *ctx, uint64_t id, MDB_val *out);
-/* Event {id, status, verdict, test} on `submission/<id>`. 0 / -1. */
-int submissions_publish(actor_ctx_t *ctx, const subview_t *v);
+/* Event {id, status, verdict, test} on `submission/<id>` (event id: submissions_event_id), and
+ * for a contest submission the contest.sub notification. 0 / -1. */
+int submissions_publish(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
+uint64_t submissions_event_id(const subview_t *v, uint32_t attempt);
 /* A jobs.offer to the broker for the job of v. 0 / -1. */
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 

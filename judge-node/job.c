@@ -191,6 +191,7 @@ static void s_tests(const job_spec_t *spec, char **env, job_result_t *res)
         job_test_result_t *tr = &res->tests[res->n_tests];
         memset(tr, 0, sizeof *tr);
         tr->n = t->n;
+        memcpy(tr->group, t->group, sizeof tr->group);
         char why[400] = "";
         test_outcome_t o = spec->interactor ? s_interact(spec, &rs, t, tr, why, sizeof why)
                                             : s_plain(spec, &rs, t, out, tr, why, sizeof why);

@@ -36,9 +36,12 @@
 #define JOB_COMPILE_OUTPUT_KEEP COMPILE_OUTPUT_KEEP
 #define JOB_MESSAGE_MAX 256
 
+#define JOB_GROUP_MAX 64 /* a test group's name (subtask), as in the problem's manifest */
+
 typedef struct {
     uint32_t n;
     const char *input_path, *answer_path;
+    char group[JOB_GROUP_MAX + 1]; /* "" = none */
 } job_test_t;
 
 typedef void(job_test_fn)(void *arg, uint32_t n); /* called before test n runs */
@@ -73,6 +76,7 @@ typedef struct {
     uint32_t time_ms;
     uint64_t memory_kb;
     char message[JOB_MESSAGE_MAX]; /* checker's message / why it failed (for the judge's log) */
+    char group[JOB_GROUP_MAX + 1]; /* the test's group, copied from job_test_t */
 } job_test_result_t;
 
 typedef struct {

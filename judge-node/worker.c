@@ -176,9 +176,12 @@ static void s_result(worker_t *self, const job_result_t *r)
     gv_pk_key(pk, "tests");
     msgpack_pack_array(pk, (uint32_t)r->n_tests);
     for (size_t i = 0; i < r->n_tests; i++) {
-        msgpack_pack_map(pk, 4);
+        bool grouped = r->tests[i].group[0] != '\0';
+        msgpack_pack_map(pk, 4 + (grouped ? 1 : 0));
         gv_pk_kv_uint(pk, "n", r->tests[i].n);
         gv_pk_kv_str(pk, "verdict", r->tests[i].verdict);
+        if (grouped)
+            gv_pk_kv_str(pk, "group", r->tests[i].group);
         gv_pk_kv_uint(pk, "time_ms", r->tests[i].time_ms);
         gv_pk_kv_uint(pk, "memory_kb", r->tests[i].memory_kb);
     }
@@ -366,6 +369,9 @@ static int s_tests_from(const msgpack_object *arr, job_test_t **tests_out, size_
         const msgpack_object *t = &arr->via.array.ptr[i];
         int64_t num = gv_obj_int(gv_obj_get(t, "n"), 0);
         tests[i].n = num > 0 && num <= UINT32_MAX ? (uint32_t)num : (uint32_t)i + 1;
+        const msgpack_object *g = gv_obj_get(t, "group");
+        if (g && g->type == MSGPACK_OBJECT_STR && g->via.str.size <= JOB_GROUP_MAX)
+            memcpy(tests[i].group, g->via.str.ptr, g->via.str.size); /* calloc'd: terminated */
         for (int k = 0; k < 2; k++) {
             char *h = gv_obj_strdup(gv_obj_get(t, k ? "output_hash" : "input_hash"));
             if (!testcache_hash_valid(h)) {

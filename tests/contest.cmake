@@ -1,0 +1,1 @@
+gavel_actors_test(test_contest_score)
