@@ -52,6 +52,7 @@ int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d)
 {
     memset(d, 0, sizeof *d);
     record_parse(&d->rec, NULL, 0);
+    if (cid == 0) return 1; /* not a contest address */
     uint8_t key[8];
     ckey_cid(key, cid);
     MDB_val v;
@@ -269,7 +270,7 @@ static int s_not_found(actor_ctx_t *ctx, const gv_msg_t *msg)
 static int s_load_or_404(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
 {
     uint64_t cid = contest_id_of(ctx);
-    int rc = cid ? cdef_load(ctx, cid, d) : 1;
+    int rc = cdef_load(ctx, cid, d);
     if (rc == 1) {
         cdef_done(d);
         return s_not_found(ctx, msg) == 0 ? 1 : -1;

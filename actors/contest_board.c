@@ -24,7 +24,7 @@
 
 #define RANK_KEY_LEN (8 + 1 + SCORE_KEY_LEN)
 #define FTS_KEY_LEN (8 + 1 + 2 + 8 + 8)
-#define USUB_KEY_LEN (8 + 8 + 2 + 8)
+#define USUB_KEY_LEN (8 + 8 + 8 + 8)
 #define PHASE_DONE UINT32_MAX
 #define SUBS_PAGE_MAX 1000
 
@@ -376,7 +376,8 @@ static uint64_t s_subtasks_ok(const cdef_t *d, uint32_t pidx, const char *verdic
 static void s_pk_csub(msgpack_packer *pk, const cdef_t *d, const record_t *r, bool test_field)
 {
     uint64_t submitted = record_uint(r, "submitted_at", 0);
-    uint32_t pidx = (uint32_t)record_uint(r, "pidx", 0);
+    /* by problem id: a re-definition may move or drop the problem */
+    int pidx = cdef_problem_index(d, record_uint(r, "problem_id", 0));
     msgpack_pack_map(pk, 12 + (test_field ? 1 : 0));
     gv_pk_key(pk, "id");
     actor_pk_id(pk, record_uint(r, "sub_id", 0));
@@ -385,7 +386,10 @@ static void s_pk_csub(msgpack_packer *pk, const cdef_t *d, const record_t *r, bo
     gv_pk_key(pk, "problem_id");
     actor_pk_id(pk, record_uint(r, "problem_id", 0));
     gv_pk_key(pk, "label");
-    gv_pk_object(pk, gv_obj_get(cdef_problem(d, pidx), "label"));
+    if (pidx >= 0)
+        gv_pk_object(pk, gv_obj_get(cdef_problem(d, (uint32_t)pidx), "label"));
+    else
+        msgpack_pack_nil(pk);
     gv_pk_key(pk, "language");
     gv_pk_object(pk, record_get(r, "language"));
     gv_pk_key(pk, "submitted_at");
@@ -433,11 +437,10 @@ static int s_csub_store(actor_ctx_t *ctx, const cdef_t *d, const gv_msg_t *msg, 
     recbuf_t rb;
     recbuf_init(&rb);
     msgpack_packer *pk = &rb.pk;
-    msgpack_pack_map(pk, 14);
+    msgpack_pack_map(pk, 13);
     gv_pk_kv_uint(pk, "sub_id", gv_msg_uint(msg, "sub_id", 0));
     gv_pk_kv_uint(pk, "user_id", gv_msg_uint(msg, "user_id", 0));
     gv_pk_kv_uint(pk, "problem_id", gv_msg_uint(msg, "problem_id", 0));
-    gv_pk_kv_uint(pk, "pidx", pidx);
     gv_pk_key(pk, "language");
     gv_pk_object(pk, gv_msg_field(msg, "language"));
     gv_pk_kv_uint(pk, "submitted_at", gv_msg_uint(msg, "submitted_at", 0));
@@ -473,6 +476,17 @@ static int s_csub_store(actor_ctx_t *ctx, const cdef_t *d, const gv_msg_t *msg, 
 
 /* ---- cells --------------------------------------------------------------------------------------- */
 
+/* The key of one user's submission to one problem. By problem id, not index: a re-definition
+ * may reorder the problems, and the cells are then rebuilt from these keys. */
+static void s_usub_key(uint8_t k[USUB_KEY_LEN], uint64_t cid, uint64_t uid, uint64_t pid,
+                       uint64_t sid)
+{
+    store_be64_put(k, cid);
+    store_be64_put(k + 8, uid);
+    store_be64_put(k + 16, pid);
+    store_be64_put(k + 24, sid);
+}
+
 /* Recomputes cell pidx of uid in both views from uid's submissions to the problem. */
 static int s_compute_cells(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, uint32_t pidx,
                            score_cell_t *live, score_cell_t *pub)
@@ -483,17 +497,14 @@ static int s_compute_cells(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, uint
     int rc = -1;
     if (!subs || actor_cursor(ctx, contest_dbs(ctx)->usubs, &cur) != 0) goto done;
     uint8_t start[USUB_KEY_LEN];
-    store_be64_put(start, d->id);
-    store_be64_put(start + 8, uid);
-    start[16] = (uint8_t)(pidx >> 8);
-    start[17] = (uint8_t)pidx;
-    store_be64_put(start + 18, 0);
+    uint64_t pid = record_obj_uint(gv_obj_get(cdef_problem(d, pidx), "problem_id"), 0);
+    s_usub_key(start, d->id, uid, pid, 0);
     MDB_val k = {USUB_KEY_LEN, start}, v;
     int cr;
     for (cr = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); cr == 0;
          cr = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != USUB_KEY_LEN || memcmp(k.mv_data, start, 18) != 0) break;
-        uint64_t sid = store_be64_get((const uint8_t *)k.mv_data + 18);
+        if (k.mv_size != USUB_KEY_LEN || memcmp(k.mv_data, start, 24) != 0) break;
+        uint64_t sid = store_be64_get((const uint8_t *)k.mv_data + 24);
         uint8_t sk[16];
         ckey_2(sk, d->id, sid);
         MDB_val sv;
@@ -730,7 +741,7 @@ int contest_sub(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t cid = contest_id_of(ctx), sid = gv_msg_uint(msg, "sub_id", 0);
     uint64_t uid = gv_msg_uint(msg, "user_id", 0);
     cdef_t d;
-    int rc = cid ? cdef_load(ctx, cid, &d) : 1;
+    int rc = cdef_load(ctx, cid, &d);
     if (rc != 0) {
         cdef_done(&d);
         if (rc == 1)
@@ -765,11 +776,7 @@ int contest_sub(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (s_csub_store(ctx, &d, msg, (uint32_t)pidx, phase) != 0) goto done;
     if (!existed) {
         uint8_t k[USUB_KEY_LEN];
-        store_be64_put(k, cid);
-        store_be64_put(k + 8, uid);
-        k[16] = (uint8_t)(pidx >> 8);
-        k[17] = (uint8_t)pidx;
-        store_be64_put(k + 18, sid);
+        s_usub_key(k, cid, uid, gv_msg_uint(msg, "problem_id", 0), sid);
         if (actor_put(ctx, contest_dbs(ctx)->usubs, k, USUB_KEY_LEN, "", 0, 0) != 0) goto done;
     }
     csub_t now;
@@ -796,7 +803,7 @@ int contest_scoreboard(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cid ? cdef_load(ctx, cid, &d) : 1;
+    int rc = cdef_load(ctx, cid, &d);
     if (rc != 0) {
         cdef_done(&d);
         return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
@@ -863,7 +870,7 @@ int contest_subs(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cid ? cdef_load(ctx, cid, &d) : 1;
+    int rc = cdef_load(ctx, cid, &d);
     if (rc != 0) {
         cdef_done(&d);
         return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");

@@ -141,7 +141,7 @@ static int s_store_and_log(actor_ctx_t *ctx, const cdef_t *d, uint64_t id, recbu
 static int s_load_def(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
 {
     uint64_t cid = contest_id_of(ctx);
-    int rc = cid ? cdef_load(ctx, cid, d) : 1;
+    int rc = cdef_load(ctx, cid, d);
     if (rc == 1) {
         cdef_done(d);
         return actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id") == 0 ? 1 : -1;
@@ -250,13 +250,15 @@ int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
         gv_pk_kv_uint(&rb.pk, "answered_at", ctx->now_ms);
         gv_pk_kv_bool(&rb.pk, "public", public_ || s_bool(&c.rec, "public"));
         rc = s_store_and_log(ctx, &d, id, &rb, "clarification");
-        clar_t now;
-        if (rc == 0 && (rc = s_load(ctx, d.id, id, &now)) == 0) {
-            gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
-            if (w) s_pk_api(gv_writer_pk(w), ctx, &d, &now.rec);
-            rc = w ? actor_reply_end(ctx, &w) : -1;
+        if (rc == 0) {
+            clar_t now;
+            if ((rc = s_load(ctx, d.id, id, &now)) == 0) {
+                gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
+                if (w) s_pk_api(gv_writer_pk(w), ctx, &d, &now.rec);
+                rc = w ? actor_reply_end(ctx, &w) : -1;
+            }
+            s_done(&now);
         }
-        s_done(&now);
     }
     recbuf_done(&rb);
     s_done(&c);

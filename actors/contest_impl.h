@@ -1,15 +1,15 @@
 /*  contest_impl — what the contest actor's files share. Private to actors/contest*.c.
  *
  *  Databases (keys start with the contest id, 8 bytes big-endian, so one contest's records
- *  are adjacent; "uid" is a user id, "sid" a submission id, "pidx" a problem's index in the
- *  definition, 2 bytes):
+ *  are adjacent; "uid" is a user id, "sid" a submission id, "pid" a problem id, "pidx" a
+ *  problem's index in the definition, 2 bytes):
  *    contest.defs      cid                    → definition {id, title, start_ms, duration_s,
  *                                                freeze_s, scoring, penalty_min, problems,
  *                                                thawed, finalized, created_at, users}
  *    contest.users     cid uid                → {username, registered_at}
  *    contest.rate      cid uid                → recent admission times (8-byte ms, oldest first)
  *    contest.subs      cid sid                → csub record (see contest_board.c)
- *    contest.usubs     cid uid pidx sid       → "" (one user's submissions to one problem)
+ *    contest.usubs     cid uid pid sid        → "" (one user's submissions to one problem)
  *    contest.rows      cid uid                → row record {username, live, pub}
  *    contest.rank      cid view key(24)       → "" (view 0 live, 1 public; key: contest_score.h)
  *    contest.fts       cid view pidx ms uid   → "" (first AC per problem; the first key wins)
@@ -32,6 +32,8 @@ typedef struct {
 
 #define CONTEST_MAX_PROBLEMS 100
 #define CONTEST_EVENTS_PAGE_MAX 1000
+/* A reply must stay decodable (gv_msg.h); the rest is left for the envelope. */
+#define CONTEST_REPLY_MAX_OBJECTS (GV_MSG_MAX_OBJECTS - 1024)
 #define CONTEST_TICK_MS 250
 
 enum { VIEW_LIVE = 0, VIEW_PUBLIC = 1 };
@@ -52,7 +54,8 @@ typedef struct {
 
 /* The contest id of ctx->address ("contest/42" → 42), 0 when malformed. */
 uint64_t contest_id_of(const actor_ctx_t *ctx);
-/* 0 loaded, 1 absent, -1 error; cdef_done() after 0. */
+/* 0 loaded, 1 absent (cid 0 included), -1 error; d is always initialised, so cdef_done() is
+ * safe after any return. */
 int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d);
 void cdef_done(cdef_t *d);
 /* Writes d's record with the given flags/counters changed. 0 / -1. */

@@ -99,12 +99,28 @@ done:
     return rc;
 }
 
-/* contest.events {since, limit}: the caller's visible events after `since`, oldest first. */
+/* Number of msgpack objects in o, counted as gv_msg_prescan() counts them (map keys too). */
+static size_t s_objects(const msgpack_object *o)
+{
+    size_t n = 1;
+    if (!o) return 0;
+    if (o->type == MSGPACK_OBJECT_ARRAY)
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            n += s_objects(&o->via.array.ptr[i]);
+    else if (o->type == MSGPACK_OBJECT_MAP)
+        for (uint32_t i = 0; i < o->via.map.size; i++)
+            n += s_objects(&o->via.map.ptr[i].key) + s_objects(&o->via.map.ptr[i].val);
+    return n;
+}
+
+/* contest.events {since, limit}: the caller's visible events after `since`, oldest first. A
+ * page also ends before it would exceed what one message may hold (GV_MSG_MAX_OBJECTS): events
+ * with rows of many problems are large. */
 int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cid ? cdef_load(ctx, cid, &d) : 1;
+    int rc = cdef_load(ctx, cid, &d);
     cdef_done(&d);
     if (rc != 0)
         return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
@@ -123,7 +139,7 @@ int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint32_t n = 0;
     uint64_t last = since;
     bool more = false;
-    size_t bytes = 0;
+    size_t bytes = 0, objects = 0;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 16 || store_be64_get(k.mv_data) != cid) break;
@@ -136,8 +152,15 @@ int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
         size_t vl;
         const char *vis = record_str(&r, "vis", &vl);
         if (contest_visible(role, caller, vis, vis ? vl : 0, record_uint(&r, "user_id", 0))) {
+            size_t o = s_objects(r.root);
+            if (n > 0 && objects + o > CONTEST_REPLY_MAX_OBJECTS) {
+                record_done(&r);
+                more = true;
+                break;
+            }
             n++;
             bytes += v.mv_size;
+            objects += o;
         }
         last = store_be64_get((const uint8_t *)k.mv_data + 8);
         record_done(&r);

@@ -30,6 +30,7 @@ typedef struct edge {
     edge_ratelimit_t *logins; /* failed logins per client address */
     edge_pcache_t *problems;  /* problems known to exist */
     edge_control_t *control;  /* NULL in unit tests */
+    struct edge_live *live;   /* the /api/v1/live hub (live.h); NULL in unit tests */
     atomic_uint worker_seq;   /* numbers worker identities "<name>.w<N>" */
 } edge_t;
 

@@ -23,6 +23,7 @@
 #include "gv_config.h"
 #include "gv_log.h"
 #include "gv_token.h"
+#include "live.h"
 #include "routes.h"
 #include "server.h"
 
@@ -160,6 +161,11 @@ int main(int argc, char **argv)
     mg_init_library(0);
     mg_ready = true;
     unsigned threads = node->threads ? node->threads : 64;
+    edge.live = edge_live_new(&edge, threads);
+    if (!edge.live) {
+        gv_error("live feed did not start", "node=%s", name);
+        goto cleanup;
+    }
     server = edge_server_new(&edge, listen, threads, err, sizeof err);
     if (!server) {
         fprintf(stderr, "gavel-edge: %s\n", err);
@@ -178,18 +184,20 @@ int main(int argc, char **argv)
     rc = 0;
 
 cleanup:
+    edge_live_goodbye(edge.live); /* close 1001 to live clients while civetweb still runs */
     if (server) {
         edge_server_destroy(&server); /* joins workers: their links close in exit_thread */
         gv_info("http stopped", "node=%s", name);
     }
+    edge_live_destroy(&edge.live); /* after civetweb: every close handler has run */
     edge_control_destroy(&edge.control);
     if (mg_ready) mg_exit_library();
     edge_pcache_destroy(&edge.problems);
     edge_ratelimit_destroy(&edge.logins);
     edge_metrics_destroy(&edge.metrics);
     sodium_memzero(edge.token_key, sizeof edge.token_key);
-    gv_config_destroy(&cfg);
     if (rc == 0) gv_info("edge stopped", "node=%s", name);
+    gv_config_destroy(&cfg); /* `name` points into it */
     zsys_shutdown();
     return rc;
 }

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define EDGE_METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-#define EDGE_METRICS_MAX_ROUTES 48
+#define EDGE_METRICS_MAX_ROUTES 128
 
 typedef struct edge_metrics edge_metrics_t;
 

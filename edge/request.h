@@ -58,6 +58,7 @@ typedef struct edge_req {
     char headers[EDGE_EXTRA_HEADERS];
     size_t headers_len;
     bool close;                /* ask for Connection: close */
+    bool streamed;             /* the handler wrote the whole response itself (event feed) */
     char calling[GV_ADDR_MAX]; /* address of the actor being called (for 503 messages) */
 } edge_req_t;
 

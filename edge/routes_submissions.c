@@ -2,8 +2,9 @@
  *
  *  POST checks the body, the language (against cluster.toml's languages, when it lists any)
  *  and that the problem exists (a short-lived positive cache saves the round trip for
- *  popular problems), then asks the submissions actor, which answers 202 only after the
- *  record is committed — that answer is what the client gets.
+ *  popular problems) and, with a contest_id, that the contest admits it (contest.admit: 403,
+ *  404 or 429 with Retry-After are passed on), then asks the submissions actor, which answers
+ *  202 only after the record is committed — that answer is what the client gets.
  *  Contestants see their own submissions only; jury and admin see all. The actor enforces
  *  this too; the edge refuses early and never shows a contestant someone else's record.
  */
@@ -72,6 +73,8 @@ void edge_route_submissions_create(edge_req_t *r)
         return;
     }
     if (s_check_language(r, s.language) != 0 || s_problem_exists(r, s.problem_id) != 0) return;
+    /* In a contest the contest decides first: running, registered, problem in it, rate. */
+    if (s.has_contest && edge_contest_admit(r, s.contest_id, s.problem_id) != 0) return;
     gv_writer_t *w = edge_req_begin(r, TO, "submissions.create", 4 + s.has_contest);
     if (!w) return;
     msgpack_packer *pk = gv_writer_pk(w);

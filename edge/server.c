@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include "gv_log.h"
+#include "live.h"
 #include "request.h"
 #include "routes.h"
 
@@ -237,7 +238,7 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     /* A body we would refuse anyway is not worth reading just to reuse the connection. */
     if (ri->content_length > 0 && (uint64_t)ri->content_length > edge->max_body_bytes)
         r.close = true;
-    s_send(&r);
+    if (!r.streamed) s_send(&r);
     edge_metrics_observe(edge->metrics, m.label, method, r.status, gv_mono_us() - t0);
     return r.status;
 }
@@ -252,12 +253,13 @@ edge_server_t *edge_server_new(edge_t *edge, const char *listen, unsigned thread
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    char n_threads[16], req_timeout[16], ka_timeout[16], queue[16], backlog[16];
+    char n_threads[16], req_timeout[16], ka_timeout[16], queue[16], backlog[16], ws_ping[16];
     snprintf(n_threads, sizeof n_threads, "%u", threads ? threads : 64);
     snprintf(req_timeout, sizeof req_timeout, "%d", EDGE_HTTP_REQUEST_TIMEOUT_MS);
     snprintf(ka_timeout, sizeof ka_timeout, "%d", EDGE_HTTP_KEEP_ALIVE_MS);
     snprintf(queue, sizeof queue, "%d", EDGE_HTTP_CONNECTION_QUEUE);
     snprintf(backlog, sizeof backlog, "%d", EDGE_HTTP_BACKLOG);
+    snprintf(ws_ping, sizeof ws_ping, "%d", LIVE_PING_INTERVAL_MS);
     const char *options[] = {"listening_ports",
                              listen,
                              "num_threads",
@@ -276,6 +278,12 @@ edge_server_t *edge_server_new(edge_t *edge, const char *listen, unsigned thread
                              backlog,
                              "enable_auth_domain_check",
                              "no",
+                             /* live.h: civetweb answers pings and pings idle WebSockets, so a
+                                vanished client frees its worker thread */
+                             "enable_websocket_ping_pong",
+                             "yes",
+                             "websocket_timeout_ms",
+                             ws_ping,
                              NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -295,6 +303,7 @@ edge_server_t *edge_server_new(edge_t *edge, const char *listen, unsigned thread
         return NULL;
     }
     mg_set_request_handler(self->ctx, "/", s_handle, edge);
+    if (edge->live) edge_live_attach(edge->live, self->ctx);
     /* Remember the address for s_waker: "ip:port", 0.0.0.0 reached through loopback. */
     char ip[64] = "127.0.0.1";
     const char *colon = strrchr(listen, ':');
@@ -333,6 +342,7 @@ void edge_server_destroy(edge_server_t **self_p)
         pthread_t waker;
         atomic_store(&self->stopped, false);
         bool waking = pthread_create(&waker, NULL, s_waker, self) == 0;
+        edge_route_streams_stop(); /* a streaming handler would hold mg_stop up */
         mg_stop(self->ctx);
         atomic_store(&self->stopped, true);
         if (waking) pthread_join(waker, NULL);

@@ -126,4 +126,88 @@ int edge_v_string(const json_t *obj, const char *name, bool required, size_t max
 int edge_v_uint(const json_t *obj, const char *name, bool required, uint64_t min, uint64_t max,
                 uint64_t *out, edge_err_t *err);
 
+/* ---- contests (validate_contest.c) ----------------------------------------------------- */
+
+#define EDGE_CONTEST_PROBLEMS_MAX 100
+#define EDGE_LABEL_MAX 16
+#define EDGE_CONTEST_DURATION_MAX_S (365u * 86400u) /* one year */
+#define EDGE_PENALTY_MAX_MIN 1440u
+#define EDGE_PENALTY_DEFAULT_MIN 20u
+#define EDGE_POINTS_MAX 1000000.0
+#define EDGE_POINTS_DEFAULT_ICPC 1.0
+#define EDGE_POINTS_DEFAULT_IOI 100.0
+#define EDGE_POINTS_DEFAULT_CF 500.0
+#define EDGE_CLAR_TEXT_MAX 4096u      /* contest.clar_ask / clar_answer / announce bound */
+#define EDGE_ANNOUNCE_TITLE_MAX 256u
+#define EDGE_CONTEST_SUBTASKS_MAX 64 /* per problem in a contest definition */
+
+/* Parses an RFC 3339 date-time ("2026-05-01T10:00:00Z", "...T12:00:00.250+02:00") of exactly
+ * n bytes into Unix milliseconds (fractions beyond ms are cut). Years 1970 to 9999. 0 / -1. */
+int edge_rfc3339_parse(const char *s, size_t n, uint64_t *unix_ms);
+
+/* POST and PUT /api/v1/contests: the whole definition (PUT replaces it). Optional fields get
+ * their defaults here: freeze_s 0 means no freeze; penalty_min 20; a problem's points 1
+ * (icpc), 100 (ioi) or 500 (cf). */
+typedef struct {
+    uint64_t problem_id;
+    const char *label; /* borrows from the body */
+    double points;
+} edge_contest_problem_t;
+
+typedef struct {
+    const char *title;
+    uint64_t start_ms;
+    uint64_t duration_s;
+    bool has_freeze;
+    uint64_t freeze_s;
+    const char *scoring; /* "icpc" | "ioi" | "cf" */
+    uint64_t penalty_min;
+    size_t n_problems;
+    edge_contest_problem_t problems[EDGE_CONTEST_PROBLEMS_MAX];
+} edge_contest_t;
+int edge_v_contest(const json_t *body, edge_contest_t *out, edge_err_t *err);
+
+/* A contestant's question: {text, problem_id?}. */
+typedef struct {
+    const char *text;
+    size_t text_len;
+    bool has_problem;
+    uint64_t problem_id;
+} edge_clar_ask_t;
+int edge_v_clar_ask(const json_t *body, edge_clar_ask_t *out, edge_err_t *err);
+
+/* Jury and admin on .../clarifications: an answer {reply_to, text, public?} or, without
+ * reply_to, an announcement {text, to_user_id?}. */
+typedef struct {
+    bool has_reply_to;
+    uint64_t reply_to;
+    const char *text;
+    size_t text_len;
+    bool is_public;
+    bool has_to_user;
+    uint64_t to_user_id;
+} edge_clar_staff_t;
+int edge_v_clar_staff(const json_t *body, edge_clar_staff_t *out, edge_err_t *err);
+
+/* POST .../announcements: {text, title?, to_user_id?}. */
+typedef struct {
+    const char *text;
+    size_t text_len;
+    const char *title; /* NULL when absent */
+    bool has_to_user;
+    uint64_t to_user_id;
+} edge_announce_t;
+int edge_v_announce(const json_t *body, edge_announce_t *out, edge_err_t *err);
+
+/* ?page=&per_page= (lists of contests and contest submissions). */
+typedef struct {
+    bool has_page, has_per_page;
+    uint64_t page, per_page;
+} edge_page_query_t;
+int edge_v_page_query(const char *query, edge_page_query_t *out, edge_err_t *err);
+
+/* ?view=public|jury on the scoreboard: EDGE_VIEW_ABSENT, _PUBLIC, _JURY, or -1 (bad value). */
+enum { EDGE_VIEW_ABSENT = 0, EDGE_VIEW_PUBLIC = 1, EDGE_VIEW_JURY = 2 };
+int edge_v_view_query(const char *query, edge_err_t *err);
+
 #endif

@@ -724,7 +724,7 @@ void Loader::load_node(const toml::table &t, size_t index)
         nd.listen_line = v ? v->source().begin.line : line;
         check_listen(nd.listen, nd.listen_line, q + "listen");
         nd.threads =
-            static_cast<uint32_t>(integer(t, "threads", q + "threads", nd.threads, 1, 4096));
+            static_cast<uint32_t>(integer(t, "threads", q + "threads", nd.threads, 1, 65536));
         break;
     }
     case GV_ROLE_JUDGE: {

@@ -254,7 +254,7 @@ static void insecure_must_be_a_boolean(void)
 static void out_of_range_value_names_the_range(void)
 {
     s_expect_error(FIXTURE("bad_out_of_range.toml"), "line 9", "threads",
-                   "out of range: expected an integer from 1 to 4096");
+                   "out of range: expected an integer from 1 to 65536");
 }
 
 static void duplicate_node_name_is_refused(void)

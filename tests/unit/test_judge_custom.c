@@ -294,7 +294,8 @@ int main(void)
         snprintf(s_paths[2 * i + 1], sizeof s_paths[0], "%s/%d.ans", s_dir, i + 1);
         s_write(s_paths[2 * i], secrets[i]);
         s_write(s_paths[2 * i + 1], secrets[i]);
-        s_tests[i] = (job_test_t){(uint32_t)i + 1, s_paths[2 * i], s_paths[2 * i + 1]};
+        s_tests[i] = (job_test_t){.n = (uint32_t)i + 1, .input_path = s_paths[2 * i],
+                                  .answer_path = s_paths[2 * i + 1]};
     }
     RUN(test_testlib_exit_0_accepts_and_1_rejects);
     RUN(test_testlib_presentation_error_is_wa);

@@ -297,7 +297,8 @@ int main(void)
         s_write(s_paths[2 * i], text);
         snprintf(text, sizeof text, "%ld\n", a + b);
         s_write(s_paths[2 * i + 1], text);
-        s_tests[i] = (job_test_t){(uint32_t)i + 1, s_paths[2 * i], s_paths[2 * i + 1]};
+        s_tests[i] = (job_test_t){.n = (uint32_t)i + 1, .input_path = s_paths[2 * i],
+                                  .answer_path = s_paths[2 * i + 1]};
     }
     RUN(test_c_accepted);
     RUN(test_c_wrong_answer_stops);

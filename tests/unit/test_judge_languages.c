@@ -179,7 +179,8 @@ static void test_shipped_languages_judge_ab(void)
     f = fopen(ans, "w");
     fputs("999999999993\n", f);
     fclose(f);
-    job_test_t tests[2] = {{1, in, ans}, {2, in, ans}};
+    job_test_t tests[2] = {{.n = 1, .input_path = in, .answer_path = ans},
+                           {.n = 2, .input_path = in, .answer_path = ans}};
     checker_t checker = {.kind = CHECKER_TOKENS};
     for (size_t i = 0; i < sizeof AB / sizeof AB[0]; i++) {
         const language_t *lang = languages_find(l, AB[i].lang);
