@@ -819,29 +819,40 @@ int contest_scoreboard(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (!holders || !row || s_fts_holders(ctx, &d, view, holders) != 0 ||
         actor_cursor(ctx, contest_dbs(ctx)->rank, &cur) != 0)
         goto done;
+    /* A page of rows from `offset`, as many as fit in one message (each cell is 15 msgpack
+     * objects, a row 17 more); the edge asks for the next page until it has `total`. */
+    uint64_t offset = gv_msg_uint(msg, "offset", 0), total = d.users;
+    uint64_t per_row = 17 + 15 * (uint64_t)d.n_problems, fit = (CONTEST_REPLY_MAX_OBJECTS - 64) / per_row;
+    uint64_t limit = gv_msg_uint(msg, "limit", fit);
+    if (limit == 0 || limit > fit) limit = fit;
+    uint64_t n = offset >= total ? 0 : (total - offset < limit ? total - offset : limit);
     if (!(w = actor_reply_begin(ctx, msg, 200, true))) goto done;
     msgpack_packer *pk = gv_writer_pk(w);
-    msgpack_pack_map(pk, 5);
+    msgpack_pack_map(pk, 7);
     gv_pk_key(pk, "contest_id");
     actor_pk_id(pk, cid);
     gv_pk_kv_bool(pk, "frozen", view == VIEW_PUBLIC && s_public_frozen(&d, ctx->now_ms));
     gv_pk_kv_str(pk, "scoring", scoring_name(d.scoring));
     gv_pk_kv_str(pk, "view", view == VIEW_LIVE ? "jury" : "public");
+    gv_pk_kv_uint(pk, "total", total);
+    gv_pk_kv_uint(pk, "offset", offset);
     gv_pk_key(pk, "rows");
-    msgpack_pack_array(pk, (uint32_t)d.users);
+    msgpack_pack_array(pk, (uint32_t)n);
     uint8_t start[RANK_KEY_LEN] = {0}, prev[SCORE_KEY_LEN];
     store_be64_put(start, cid);
     start[8] = (uint8_t)view;
     MDB_val k = {9, start}, v;
-    uint64_t packed = 0, rank = 0;
+    uint64_t seen = 0, packed = 0, rank = 0;
     int cr;
-    for (cr = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); cr == 0 && packed < d.users;
+    /* rows before the page are walked by key only, to number the ranks */
+    for (cr = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); cr == 0 && packed < n;
          cr = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != RANK_KEY_LEN || memcmp(k.mv_data, start, 9) != 0) break;
         const uint8_t *key = (const uint8_t *)k.mv_data + 9;
         uint64_t uid = score_key_user(key);
-        if (packed == 0 || !score_key_tie(prev, key)) rank = packed + 1;
+        if (seen == 0 || !score_key_tie(prev, key)) rank = seen + 1;
         memcpy(prev, key, SCORE_KEY_LEN);
+        if (seen++ < offset) continue;
         if (s_row_load(ctx, &d, uid, row) != 0) {
             gv_error("rank index names a user without a row",
                      "contest_id=%" PRIu64 " user_id=%" PRIu64, cid, uid);
@@ -850,9 +861,9 @@ int contest_scoreboard(actor_ctx_t *ctx, const gv_msg_t *msg)
         s_pk_row(pk, &d, uid, row, view, holders, rank);
         packed++;
     }
-    if (packed != d.users) {
+    if (packed != n) {
         gv_error("rank index and contestant count disagree",
-                 "contest_id=%" PRIu64 " rows=%" PRIu64 " users=%" PRIu64, cid, packed, d.users);
+                 "contest_id=%" PRIu64 " rows=%" PRIu64 " users=%" PRIu64, cid, seen, d.users);
         goto done;
     }
     rc = actor_reply_end(ctx, &w);

@@ -695,17 +695,46 @@ void edge_route_clics_scoreboard(edge_req_t *r)
         return;
     }
     bool jury = x.staff && asked != EDGE_VIEW_PUBLIC;
-    gv_writer_t *w = edge_contest_begin(r, r->id, "contest.scoreboard", 1);
-    gv_msg_t *reply = NULL;
-    if (w) {
-        gv_pk_kv_str(gv_writer_pk(w), "view", jury ? "jury" : "public");
-        reply = edge_req_call(r, &w);
-    }
-    if (reply && gv_reply_status(reply) != 200) {
-        edge_req_reply_consume(r, &reply);
-    } else if (reply) {
-        s_send_json(r, clics_scoreboard_json(gv_reply_data(reply), x.contest, &x.c, gv_now_ms()));
+    /* the actor answers a page of rows at a time: join the pages' rows */
+    json_t *board = NULL;
+    uint64_t offset = 0, total = 0;
+    do {
+        gv_writer_t *w = edge_contest_begin(r, r->id, "contest.scoreboard", 2);
+        gv_msg_t *reply = NULL;
+        if (w) {
+            gv_pk_kv_str(gv_writer_pk(w), "view", jury ? "jury" : "public");
+            gv_pk_kv_uint(gv_writer_pk(w), "offset", offset);
+            reply = edge_req_call(r, &w);
+        }
+        if (!reply) break;
+        if (gv_reply_status(reply) != 200) {
+            edge_req_reply_consume(r, &reply);
+            json_decref(board);
+            board = NULL;
+            break;
+        }
+        const msgpack_object *data = gv_reply_data(reply);
+        int64_t t = gv_obj_int(gv_obj_get(data, "total"), 0);
+        total = t > 0 ? (uint64_t)t : 0;
+        const msgpack_object *rows = gv_obj_get(data, "rows");
+        uint32_t n = rows && rows->type == MSGPACK_OBJECT_ARRAY ? rows->via.array.size : 0;
+        json_t *page = clics_scoreboard_json(data, x.contest, &x.c, gv_now_ms());
         gv_msg_destroy(&reply);
-    }
+        if (!page) { /* out of memory */
+            json_decref(board);
+            board = NULL;
+            clics_oom(r);
+            break;
+        }
+        if (!board) {
+            board = page;
+        } else {
+            json_array_extend(json_object_get(board, "rows"), json_object_get(page, "rows"));
+            json_decref(page);
+        }
+        offset += n;
+        if (n == 0) break;
+    } while (offset < total);
+    if (board) s_send_json(r, board);
     clics_ctx_done(&x);
 }

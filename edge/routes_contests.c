@@ -375,6 +375,63 @@ void edge_route_contest_submissions(edge_req_t *r)
 
 /* ---- scoreboard ------------------------------------------------------------------------ */
 
+/* Fetches every page of the board into the response body as one JSON object. 0, or -1 with
+ * the error response in place. */
+static int s_scoreboard_pages(edge_req_t *r, sbcache_view_t view)
+{
+    edge_buf_t *out = edge_req_out(r);
+    edge_buf_reset(out, EDGE_BUF_KEEP);
+    uint64_t offset = 0, total = 0;
+    do {
+        gv_writer_t *w = edge_contest_begin(r, r->id, "contest.scoreboard", 2);
+        if (!w) return -1;
+        gv_pk_kv_str(gv_writer_pk(w), "view", view == SBCACHE_JURY ? "jury" : "public");
+        gv_pk_kv_uint(gv_writer_pk(w), "offset", offset);
+        gv_msg_t *reply = edge_req_call(r, &w);
+        if (!reply) return -1;
+        const msgpack_object *data = gv_reply_data(reply);
+        if (gv_reply_status(reply) != 200 || !data || data->type != MSGPACK_OBJECT_MAP) {
+            edge_req_reply_consume(r, &reply);
+            return -1;
+        }
+        const msgpack_object *rows = gv_obj_get(data, "rows");
+        uint32_t n = rows && rows->type == MSGPACK_OBJECT_ARRAY ? rows->via.array.size : 0;
+        if (offset == 0) { /* the board's own fields, then the rows */
+            int64_t t = gv_obj_int(gv_obj_get(data, "total"), 0);
+            total = t > 0 ? (uint64_t)t : 0;
+            edge_buf_addc(out, '{');
+            for (uint32_t i = 0; i < data->via.map.size; i++) {
+                const msgpack_object_kv *kv = &data->via.map.ptr[i];
+                if (gv_obj_str_eq(&kv->key, "rows") || gv_obj_str_eq(&kv->key, "total") ||
+                    gv_obj_str_eq(&kv->key, "offset"))
+                    continue;
+                edge_mp_to_json(out, &kv->key);
+                edge_buf_addc(out, ':');
+                edge_mp_to_json(out, &kv->val);
+                edge_buf_addc(out, ',');
+            }
+            edge_buf_adds(out, "\"rows\":[");
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            if (offset + i > 0) edge_buf_addc(out, ',');
+            edge_mp_to_json(out, &rows->via.array.ptr[i]);
+        }
+        gv_msg_destroy(&reply);
+        if (n == 0 && offset < total) { /* the board shrank under us: end here */
+            break;
+        }
+        offset += n;
+    } while (offset < total);
+    edge_buf_adds(out, "]}");
+    if (edge_buf_failed(out)) {
+        edge_req_error(r, 503, "unavailable", "the edge is out of memory; retry later");
+        return -1;
+    }
+    r->status = 200;
+    r->content_type = NULL;
+    return 0;
+}
+
 void edge_route_contest_scoreboard(edge_req_t *r)
 {
     /* No Authorization header: no token work at all. */
@@ -397,24 +454,18 @@ void edge_route_contest_scoreboard(edge_req_t *r)
         return;
     }
 
-    uint64_t generation = sbcache_generation(r->id);
-    gv_writer_t *w = edge_contest_begin(r, r->id, "contest.scoreboard", 1);
-    if (!w) return;
-    gv_pk_kv_str(gv_writer_pk(w), "view", view == SBCACHE_JURY ? "jury" : "public");
-    gv_msg_t *reply = edge_req_call(r, &w);
-    if (!reply) return;
-    const msgpack_object *data = gv_reply_data(reply);
-    if (gv_reply_status(reply) == 200 && data) {
-        edge_buf_reset(out, EDGE_BUF_KEEP);
-        edge_mp_to_json(out, data);
-        if (!edge_buf_failed(out))
+    /* The actor answers a page of rows at a time (a message holds a bounded number of
+     * objects); the pages are joined here. A board that changed while the pages were read is
+     * read again (a few times at most) and only a consistent one is cached. */
+    for (int tries = 0; tries < 3; tries++) {
+        uint64_t generation = sbcache_generation(r->id);
+        int rc = s_scoreboard_pages(r, view);
+        if (rc != 0) return; /* the error response is in place */
+        if (sbcache_generation(r->id) == generation) {
             sbcache_put(r->id, view, generation, edge_buf_body(out), edge_buf_body_len(out));
-        r->status = 200;
-        r->content_type = NULL;
-        gv_msg_destroy(&reply);
-        return;
+            return;
+        }
     }
-    edge_req_reply_consume(r, &reply);
 }
 
 /* ---- clarifications and announcements -------------------------------------------------- */

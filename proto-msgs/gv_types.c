@@ -195,7 +195,8 @@ static const gv_field_t f_csub[] = {
     F("test", GV_K_UINT, false),       FE("tests", GV_K_MAP_ARRAY, false, 100000, &s_csubtest),
     F("dseq", GV_K_UINT, false)};
 SCHEMA(s_csub, "contest.sub", f_csub);
-static const gv_field_t f_csb[] = {FN("view", GV_K_STR, false, 8), CALLER};
+static const gv_field_t f_csb[] = {FN("view", GV_K_STR, false, 8), F("offset", GV_K_UINT, false),
+                                   F("limit", GV_K_UINT, false), CALLER};
 SCHEMA(s_csb, "contest.scoreboard", f_csb);
 static const gv_field_t f_cevents[] = {F("since", GV_K_UINT, false), F("limit", GV_K_UINT, false), CALLER};
 SCHEMA(s_cevents, "contest.events", f_cevents);

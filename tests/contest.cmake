@@ -1,1 +1,2 @@
 gavel_actors_test(test_contest_score)
+gavel_actors_test(test_actors_contest)

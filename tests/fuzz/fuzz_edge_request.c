@@ -4,11 +4,15 @@
  *    1  a query string, through both query parsers
  *    2  msgpack reply data -> JSON text, which must then parse as JSON
  *    3  a decimal id as found in a path
+ *    4  a live-feed (WebSocket) client message
+ *  Case 0 also runs the contest, clarification and announcement validators; case 1 the page
+ *  and view query parsers.
  *  Nothing may crash, leak, or produce output the next layer would refuse. */
 #include "buf.h"
 #include "errors.h"
 #include "gv_msg.h"
 #include "json_mp.h"
+#include "live.h"
 #include "router.h"
 #include "validate.h"
 
@@ -35,6 +39,15 @@ static void s_json_body(const uint8_t *p, size_t n)
         (void)edge_v_login(j, &login, &err);
         (void)edge_v_submission(j, 65536, &sub, &err);
         (void)edge_v_test(j, &test, &err);
+        static edge_contest_t contest; /* large: not on the fuzzer's stack */
+        edge_clar_ask_t ask;
+        edge_clar_staff_t staff;
+        edge_announce_t ann;
+        if (edge_v_contest(j, &contest, &err) == 0 && contest.n_problems > EDGE_CONTEST_PROBLEMS_MAX)
+            abort();
+        (void)edge_v_clar_ask(j, &ask, &err);
+        (void)edge_v_clar_staff(j, &staff, &err);
+        (void)edge_v_announce(j, &ann, &err);
         static edge_rejudge_t rej; /* 8 KiB: not on the fuzzer's stack */
         if (edge_v_rejudge(j, &rej, &err) == 0 && rej.n_ids > EDGE_REJUDGE_IDS_MAX) abort();
         for (int create = 0; create < 2; create++) {
@@ -66,6 +79,9 @@ static void s_query(const uint8_t *p, size_t n)
     edge_submission_query_t sq;
     (void)edge_v_problem_query(q, &pq, &err);
     (void)edge_v_submission_query(q, &sq, &err);
+    edge_page_query_t pg;
+    (void)edge_v_page_query(q, &pg, &err);
+    (void)edge_v_view_query(q, &err);
     free(q);
 }
 
@@ -101,10 +117,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const uint8_t *p = data + 1;
     size_t n = size - 1;
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0: s_json_body(p, n); break;
     case 1: s_query(p, n); break;
     case 2: s_mp_to_json(p, n); break;
+    case 4: {
+        live_cmd_t cmd;
+        edge_err_t err;
+        if (live_cmd_parse((const char *)p, n, &cmd, &err) == 0) live_cmd_clear(&cmd);
+        break;
+    }
     default: {
         uint64_t id;
         (void)edge_parse_u64((const char *)p, n, &id);

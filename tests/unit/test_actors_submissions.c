@@ -120,7 +120,8 @@ static void test_create_commits_record_and_pending_job(void)
 
     r = kit_expect(node, s_get(1, 5, "contestant"), 200);
     const msgpack_object *d = kit_data(r, NULL);
-    CHECK(d->via.map.size == 16 && kit_uint(kit_data(r, "attempt")) == 1 && kit_data(r, "history")->via.array.size == 0);
+    CHECK(d->via.map.size == 17 && kit_uint(kit_data(r, "attempt")) == 1 &&
+          kit_uint(kit_data(r, "event_id")) == (1ull << 32) && kit_data(r, "history")->via.array.size == 0);
     CHECK(kit_str_is(kit_data(r, "problem_id"), "3") && kit_str_is(kit_data(r, "user_id"), "5"));
     CHECK(kit_data(r, "contest_id") == NULL && kit_data(r, "score") == NULL);
     CHECK(kit_data(r, "time_ms") == NULL && kit_data(r, "memory_kb") == NULL);
