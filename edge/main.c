@@ -100,6 +100,9 @@ int main(int argc, char **argv)
 
     /* Before any thread exists: take SIGINT/SIGTERM synchronously (see top of file). */
     zsys_handler_set(NULL);
+    /* Every civetweb worker has its own broker link: CZMQ's default of 1024 sockets would
+     * abort the start of an edge with more threads. */
+    zsys_set_max_sockets(cli.node->threads + 256);
     zsys_init(); /* CZMQ's lazy init is not safe when threads race to their first socket */
     sigset_t stop_signals;
     sigemptyset(&stop_signals);

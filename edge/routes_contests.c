@@ -25,6 +25,7 @@
 #include "validate.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,6 +376,10 @@ void edge_route_contest_submissions(edge_req_t *r)
 
 /* ---- scoreboard ------------------------------------------------------------------------ */
 
+#define FILL_STRIPES 64
+static pthread_mutex_t s_fill_locks[FILL_STRIPES] = {[0 ... FILL_STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER};
+static void s_fill_board(edge_req_t *r, sbcache_view_t view);
+
 /* Fetches every page of the board into the response body as one JSON object. 0, or -1 with
  * the error response in place. */
 static int s_scoreboard_pages(edge_req_t *r, sbcache_view_t view)
@@ -454,9 +459,26 @@ void edge_route_contest_scoreboard(edge_req_t *r)
         return;
     }
 
+    /* One fill per board at a time: requests that miss together wait for the first one's
+     * fill and answer from the cache, instead of each asking the actor for the whole board
+     * (a stampede at every expiry). Striped locks, so different boards fill in parallel. */
+    pthread_mutex_t *fill = &s_fill_locks[(r->id * 2 + (uint64_t)view) % FILL_STRIPES];
+    pthread_mutex_lock(fill);
+    if (sbcache_get_into(r->id, view, out)) {
+        pthread_mutex_unlock(fill);
+        r->status = 200;
+        return;
+    }
     /* The actor answers a page of rows at a time (a message holds a bounded number of
      * objects); the pages are joined here. A board that changed while the pages were read is
      * read again (a few times at most) and only a consistent one is cached. */
+    s_fill_board(r, view);
+    pthread_mutex_unlock(fill);
+}
+
+static void s_fill_board(edge_req_t *r, sbcache_view_t view)
+{
+    edge_buf_t *out = edge_req_out(r);
     for (int tries = 0; tries < 3; tries++) {
         uint64_t generation = sbcache_generation(r->id);
         int rc = s_scoreboard_pages(r, view);
