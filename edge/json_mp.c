@@ -322,3 +322,27 @@ int edge_json_to_mp(msgpack_packer *pk, const json_t *j, int max_depth)
     s_pack(pk, j);
     return 0;
 }
+
+bool edge_json_text_depth_ok(const char *p, size_t n, int max_depth)
+{
+    int depth = 0;
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (ch == '\\')
+                esc = true;
+            else if (ch == '"')
+                in_str = false;
+        } else if (ch == '"') {
+            in_str = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > max_depth) return false;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return true;
+}

@@ -45,6 +45,9 @@ int edge_mp_to_json(edge_buf_t *b, const msgpack_object *o);
 
 /* True when j nests at most max_depth levels (a scalar is 1, [1] is 2). */
 bool edge_json_depth_ok(const json_t *j, int max_depth);
+/* Scans JSON text (before parsing: jansson recurses, and civetweb workers have small stacks)
+ * and tells whether brackets outside strings nest at most max_depth deep. */
+bool edge_json_text_depth_ok(const char *p, size_t n, int max_depth);
 /* Packs a jansson value as msgpack. Returns 0, or -1 when nesting exceeds max_depth. */
 int edge_json_to_mp(msgpack_packer *pk, const json_t *j, int max_depth);
 

@@ -1,102 +1,33 @@
-/*  edge_live — the hub: the event subscriber, the clients, the writer threads and the civetweb
- *  WebSocket handlers (see live.h; the parts without sockets are in live_core.c).
+/*  edge_live — the hub: the event subscriber, the clients' queues, the writer threads and the
+ *  life cycle (see live.h; the civetweb handlers are in live_ws.c, the parts without sockets
+ *  in live_core.c).
  */
-#include "live.h"
+#include "live_impl.h"
 
-#include "auth.h"
 #include "gv_link.h"
 #include "gv_log.h"
 #include "gv_msg.h"
-#include "json_mp.h"
-#include "request.h"
-#include "rpc.h"
 #include "sbcache.h"
 
 #include <civetweb.h>
 #include <czmq.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
-#define SUB_POLL_MS 200       /* the subscriber checks for shutdown this often */
-#define SUB_RETRY_MS 2000     /* between attempts to make the SUB socket */
-#define SUB_DRAIN_MAX 256     /* events handled per poll wake-up */
-#define GOODBYE_WAIT_MS 300   /* edge_live_goodbye waits this long for the close frames */
-#define RETRY_AFTER_S 5       /* Retry-After on a refused handshake */
-#define REASON_MAX 64
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define ANON_ROLE "anonymous" /* caller_role for anonymous viewers: actors treat a request
-                                 without caller_role as node-internal (sees everything) */
-
-typedef struct live_client live_client_t;
-
-typedef struct {
-    edge_live_t *hub;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    live_client_t *head, *tail; /* clients with frames or a close frame to send */
-    bool stop;
-    bool started;
-    pthread_t thread;
-} live_writer_t;
-
-struct live_client {
-    atomic_uint refs;
-    edge_live_t *hub;
-    live_writer_t *writer;
-    char addr[48];
-
-    pthread_mutex_t lock; /* guards everything down to next_ready */
-    pthread_cond_t room;  /* the writer took frames: a replay may go on */
-    live_queue_t queue;
-    live_sub_t subs[LIVE_MAX_SUBS];
-    size_t n_subs;
-    bool scheduled;      /* on the writer's list, which then holds a reference */
-    bool gone;           /* civetweb closed the connection */
-    uint16_t close_code; /* != 0: send this close frame and nothing else */
-    bool close_taken;    /* the close frame has been sent or taken for sending */
-    char close_reason[REASON_MAX];
-    live_client_t *next_ready;
-
-    live_client_t *prev, *next; /* the hub's list, under hub->lock */
-
-    pthread_mutex_t wlock; /* conn and close_sent, held around every write */
-    struct mg_connection *conn;
-    bool close_sent; /* a close frame went out or the stream broke: write nothing more */
-
-    /* the connection's worker thread only */
-    char *hs_token; /* token from the handshake; "" when one was given but unusable */
-    char *msg;      /* a fragmented message being put together */
-    size_t msg_len;
-    bool in_msg;
-    int msg_op;
-};
-
-struct edge_live {
-    edge_t *edge;
-    unsigned max_clients;
-    atomic_bool stop;
-    atomic_bool closing; /* goodbye sent: refuse new clients */
-    pthread_mutex_t lock;
-    live_client_t *clients;
-    atomic_uint n_clients;
-    atomic_uint_fast64_t dropped_slow;
-    atomic_uint_fast64_t serial;
-    bool sub_started;
-    pthread_t sub_thread;
-    live_writer_t writers[LIVE_WRITERS];
-};
+#define SUB_POLL_MS 200        /* the subscriber checks for shutdown this often */
+#define SUB_RETRY_MS 1000      /* first wait between attempts to make the SUB socket... */
+#define SUB_RETRY_MAX_MS 32000 /* ...doubling up to this */
+#define SUB_DRAIN_MAX 256      /* events handled per poll wake-up */
+#define GOODBYE_WAIT_MS 300    /* edge_live_goodbye waits this long for the close frames */
 
 /* ---- clients -------------------------------------------------------------------------- */
 
-static live_client_t *s_client_new(edge_live_t *hub, struct mg_connection *conn)
+live_client_t *live_client_new(edge_live_t *hub, struct mg_connection *conn)
 {
     live_client_t *c = calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -134,7 +65,7 @@ static live_client_t *s_client_new(edge_live_t *hub, struct mg_connection *conn)
     return c;
 }
 
-static void s_client_unref(live_client_t *c)
+void live_client_unref(live_client_t *c)
 {
     if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1) return;
     live_queue_clear(&c->queue);
@@ -149,7 +80,7 @@ static void s_client_unref(live_client_t *c)
 }
 
 /* Puts c on its writer's list (c->lock held). */
-static void s_schedule_locked(live_client_t *c)
+void live_schedule_locked(live_client_t *c)
 {
     if (c->scheduled) return;
     c->scheduled = true;
@@ -167,7 +98,7 @@ static void s_schedule_locked(live_client_t *c)
 }
 
 /* Drops what is queued and has the writer send a close frame (c->lock held). */
-static void s_close_locked(live_client_t *c, uint16_t code, const char *reason)
+void live_close_locked(live_client_t *c, uint16_t code, const char *reason)
 {
     if (c->close_code || c->gone) return;
     c->close_code = code;
@@ -176,72 +107,32 @@ static void s_close_locked(live_client_t *c, uint16_t code, const char *reason)
     for (size_t i = 0; i < c->n_subs; i++)
         live_queue_clear(&c->subs[i].pending);
     pthread_cond_broadcast(&c->room);
-    s_schedule_locked(c);
+    live_schedule_locked(c);
 }
 
-static void s_too_slow_locked(live_client_t *c)
+void live_too_slow_locked(live_client_t *c)
 {
     if (c->close_code || c->gone) return;
     atomic_fetch_add_explicit(&c->hub->dropped_slow, 1, memory_order_relaxed);
     gv_warn("live client too slow", "client=%s queued=%zu bytes=%zu", c->addr, c->queue.n,
             c->queue.bytes);
-    s_close_locked(c, LIVE_CLOSE_TOO_SLOW, LIVE_TOO_SLOW_REASON);
+    live_close_locked(c, LIVE_CLOSE_TOO_SLOW, LIVE_TOO_SLOW_REASON);
 }
 
 /* Queues one frame for c (c->lock held); a full queue closes the client. */
-static void s_send_locked(live_client_t *c, live_frame_t *f)
+void live_send_locked(live_client_t *c, live_frame_t *f)
 {
     if (c->close_code || c->gone) return;
     if (live_queue_push(&c->queue, f) != 0) {
-        s_too_slow_locked(c);
+        live_too_slow_locked(c);
         return;
     }
-    s_schedule_locked(c);
-}
-
-static void s_send_text(live_client_t *c, const edge_buf_t *b)
-{
-    if (edge_buf_failed(b) || !b->data) return;
-    live_frame_t *f = live_frame_new(0, edge_buf_body(b), edge_buf_body_len(b));
-    if (!f) return;
-    pthread_mutex_lock(&c->lock);
-    s_send_locked(c, f);
-    pthread_mutex_unlock(&c->lock);
-    live_frame_unref(&f);
-}
-
-/* {"error":{"code":..,"message":..},"topic":..} */
-static void s_send_error(live_client_t *c, const char *topic, const char *code, const char *msg)
-{
-    edge_buf_t b;
-    edge_buf_init(&b, 0);
-    edge_buf_adds(&b, "{\"error\":{\"code\":");
-    edge_json_cstr(&b, code);
-    edge_buf_adds(&b, ",\"message\":");
-    edge_json_cstr(&b, msg);
-    edge_buf_addc(&b, '}');
-    if (topic) {
-        edge_buf_adds(&b, ",\"topic\":");
-        edge_json_cstr(&b, topic);
-    }
-    edge_buf_addc(&b, '}');
-    s_send_text(c, &b);
-    edge_buf_release(&b);
-}
-
-/* {"<word>":"<topic>"}: "subscribed" (replay done, live from here) or "unsubscribed". */
-static live_frame_t *s_ack_frame(const char *word, const char *topic)
-{
-    char text[96];
-    int n = snprintf(text, sizeof text, "{\"%s\":\"%s\"}", word, topic);
-    return n > 0 && (size_t)n < sizeof text ? live_frame_new(0, text, (size_t)n) : NULL;
+    live_schedule_locked(c);
 }
 
 /* ---- writing -------------------------------------------------------------------------- */
 
-/* One frame to the client. 0 written; -1 not written (connection closed, close frame already
- * sent, or a failed/short write, which breaks the stream for good). *took_ms: duration. */
-static int s_write(live_client_t *c, int opcode, const char *data, size_t len, uint64_t *took_ms)
+int live_write(live_client_t *c, int opcode, const char *data, size_t len, uint64_t *took_ms)
 {
     int rc = -1;
     *took_ms = 0;
@@ -260,7 +151,7 @@ static int s_write(live_client_t *c, int opcode, const char *data, size_t len, u
     return rc;
 }
 
-static void s_write_close(live_client_t *c, uint16_t code, const char *reason)
+void live_write_close(live_client_t *c, uint16_t code, const char *reason)
 {
     char payload[2 + REASON_MAX];
     size_t n = strlen(reason);
@@ -269,21 +160,7 @@ static void s_write_close(live_client_t *c, uint16_t code, const char *reason)
     payload[1] = (char)(code & 0xff);
     memcpy(payload + 2, reason, n);
     uint64_t took;
-    (void)s_write(c, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, payload, 2 + n, &took);
-}
-
-/* Closes from the connection's own thread, at once (the data handler then returns 0). */
-static void s_close_now(live_client_t *c, uint16_t code, const char *reason)
-{
-    char why[REASON_MAX];
-    pthread_mutex_lock(&c->lock);
-    s_close_locked(c, code, reason); /* keeps a code set earlier (4001 wins over an echo) */
-    bool send = !c->close_taken;
-    c->close_taken = true;
-    code = c->close_code;
-    memcpy(why, c->close_reason, sizeof why);
-    pthread_mutex_unlock(&c->lock);
-    if (send) s_write_close(c, code, why);
+    (void)live_write(c, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, payload, 2 + n, &took);
 }
 
 /* Takes a batch from c's queue and writes it; re-queues c if more is left. */
@@ -308,26 +185,26 @@ static void s_flush(live_writer_t *w, live_client_t *c)
     for (size_t i = 0; i < n; i++) {
         uint64_t took = 0;
         if (!failed && !slow) {
-            if (s_write(c, MG_WEBSOCKET_OPCODE_TEXT, batch[i]->data, batch[i]->len, &took) != 0)
+            if (live_write(c, MG_WEBSOCKET_OPCODE_TEXT, batch[i]->data, batch[i]->len, &took) != 0)
                 failed = true;
             if (took > LIVE_SLOW_WRITE_MS) slow = true;
         }
         live_frame_unref(&batch[i]);
     }
-    if (code) s_write_close(c, code, reason);
+    if (code) live_write_close(c, code, reason);
 
     pthread_mutex_lock(&c->lock);
     if (slow)
-        s_too_slow_locked(c); /* the close frame goes out unless the stream broke */
+        live_too_slow_locked(c); /* the close frame goes out unless the stream broke */
     else if (failed) {
-        s_close_locked(c, 1006, "write failed");
+        live_close_locked(c, 1006, "write failed");
         c->close_taken = true; /* the stream is broken: no close frame either */
     }
     bool again = c->queue.n > 0 || (c->close_code && !c->close_taken);
     if (!again) c->scheduled = false;
     pthread_mutex_unlock(&c->lock);
     if (!again) {
-        s_client_unref(c);
+        live_client_unref(c);
         return;
     }
     pthread_mutex_lock(&w->lock); /* to the back of the line, with the list's reference */
@@ -375,9 +252,9 @@ static void s_fanout(edge_live_t *hub, const live_topic_t *t, live_vis_t vis, ui
             if (live_visible(vis, user_id, &s->viewer)) {
                 live_offer_t o = live_sub_offer(s, f, &c->queue);
                 if (o == LIVE_OFFER_OVERFLOW)
-                    s_too_slow_locked(c);
+                    live_too_slow_locked(c);
                 else if (o == LIVE_OFFER_QUEUED)
-                    s_schedule_locked(c);
+                    live_schedule_locked(c);
             }
             break; /* a client subscribes to a topic once */
         }
@@ -399,7 +276,8 @@ static void s_on_event(edge_live_t *hub, const void *data, size_t len, edge_buf_
     if (strcmp(gv_msg_type(m), "event") != 0 || !topic || !kind ||
         live_topic_parse(topic, strlen(topic), &t) != 0)
         goto done;
-    if (t.kind == LIVE_TOPIC_CONTEST && (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
+    if (t.kind == LIVE_TOPIC_CONTEST &&
+        (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
         sbcache_invalidate(t.id);
     const char *vis = gv_msg_str(m, "vis");
     live_frame_t *f = live_frame_event(scratch, gv_msg_uint(m, "id", 0), topic, kind, strlen(kind),
@@ -458,8 +336,10 @@ static int s_recv_event(edge_live_t *hub, void *h, edge_buf_t *scratch)
     while (more) { /* extra parts: not part of the format, dropped */
         zmq_msg_t extra;
         zmq_msg_init(&extra);
-        if (zmq_msg_recv(&extra, h, 0) < 0) more = false;
-        else more = zmq_msg_more(&extra);
+        if (zmq_msg_recv(&extra, h, 0) < 0)
+            more = false;
+        else
+            more = zmq_msg_more(&extra);
         zmq_msg_close(&extra);
     }
     return 0;
@@ -471,7 +351,7 @@ static void *s_subscriber_main(void *arg)
     edge_buf_t scratch;
     edge_buf_init(&scratch, 0);
     zsock_t *sub = NULL;
-    uint64_t next_try = 0;
+    uint64_t next_try = 0, wait_ms = SUB_RETRY_MS;
     while (!atomic_load(&hub->stop)) {
         if (!sub) {
             if (gv_mono_ms() < next_try) {
@@ -480,10 +360,13 @@ static void *s_subscriber_main(void *arg)
             }
             sub = s_sub_new(hub);
             if (!sub) {
-                next_try = gv_mono_ms() + SUB_RETRY_MS;
+                next_try = gv_mono_ms() + wait_ms;
+                wait_ms = wait_ms * 2 > SUB_RETRY_MAX_MS ? SUB_RETRY_MAX_MS : wait_ms * 2;
                 continue;
             }
-            gv_info("live feed subscribed", "endpoint=%s", gv_config_broker(hub->edge->cfg)->sub_endpoint);
+            wait_ms = SUB_RETRY_MS;
+            gv_info("live feed subscribed", "endpoint=%s",
+                    gv_config_broker(hub->edge->cfg)->sub_endpoint);
         }
         zmq_pollitem_t item = {zsock_resolve(sub), 0, ZMQ_POLLIN, 0};
         int rc = zmq_poll(&item, 1, SUB_POLL_MS);
@@ -491,7 +374,7 @@ static void *s_subscriber_main(void *arg)
             if (zmq_errno() == EINTR) continue;
             gv_error("live feed poll failed", "error=\"%s\"", zmq_strerror(zmq_errno()));
             zsock_destroy(&sub);
-            next_try = gv_mono_ms() + SUB_RETRY_MS;
+            next_try = gv_mono_ms() + wait_ms;
             continue;
         }
         for (int i = 0; rc > 0 && i < SUB_DRAIN_MAX; i++)
@@ -500,530 +383,6 @@ static void *s_subscriber_main(void *arg)
     zsock_destroy(&sub);
     edge_buf_release(&scratch);
     return NULL;
-}
-
-/* ---- subscribing ---------------------------------------------------------------------- */
-
-typedef struct {
-    live_viewer_t v;
-    char role[16]; /* caller_role for actors */
-} viewer_t;
-
-static int s_find_locked(const live_client_t *c, const live_topic_t *t)
-{
-    for (size_t i = 0; i < c->n_subs; i++)
-        if (c->subs[i].topic.kind == t->kind && c->subs[i].topic.id == t->id) return (int)i;
-    return -1;
-}
-
-static void s_remove_locked(live_client_t *c, size_t i)
-{
-    live_sub_clear(&c->subs[i]);
-    c->subs[i] = c->subs[--c->n_subs];
-}
-
-static int s_rpc_error(edge_err_t *err, edge_rpc_rc_t rc, const char *service)
-{
-    if (rc == EDGE_RPC_TIMEOUT)
-        return edge_err_set(err, 503, "unavailable", "the %s service did not answer in time; "
-                                                     "subscribe again", service);
-    return edge_err_set(err, 503, "unavailable", "the %s service cannot be reached from this "
-                                                 "edge; subscribe again later", service);
-}
-
-static int s_reply_error(edge_err_t *err, const gv_msg_t *reply, unsigned status)
-{
-    const char *msg = gv_msg_str(reply, "message");
-    return edge_err_set(err, (int)status, edge_error_code_for((int)status), "%s",
-                        msg ? msg : edge_error_message_for((int)status));
-}
-
-/* A uint, or a string of digits (ids are strings in replies). */
-static uint64_t s_obj_u64(const msgpack_object *o)
-{
-    if (!o) return 0;
-    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) return o->via.u64;
-    if (o->type != MSGPACK_OBJECT_STR || o->via.str.size == 0 || o->via.str.size > 20) return 0;
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < o->via.str.size; i++) {
-        char ch = o->via.str.ptr[i];
-        if (ch < '0' || ch > '9') return 0;
-        unsigned d = (unsigned)(ch - '0');
-        if (v > (UINT64_MAX - d) / 10) return 0;
-        v = v * 10 + d;
-    }
-    return v;
-}
-
-/* Queues a frame of the replay (or the submission's state) on subscription idx, waiting for
- * room in the queue. 0 queued or dropped as old; 1 the client is closing (stop). */
-static int s_queue_replayed(live_client_t *c, size_t idx, live_frame_t *f)
-{
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += LIVE_REPLAY_WAIT_MS / 1000;
-    deadline.tv_nsec += (long)(LIVE_REPLAY_WAIT_MS % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&c->lock);
-    while (!c->close_code && !c->gone && !live_queue_fits(&c->queue, f->len))
-        if (pthread_cond_timedwait(&c->room, &c->lock, &deadline) == ETIMEDOUT) s_too_slow_locked(c);
-    int rc = 1;
-    if (!c->close_code && !c->gone) {
-        live_offer_t o = live_sub_replayed(&c->subs[idx], f, &c->queue);
-        if (o == LIVE_OFFER_QUEUED) s_schedule_locked(c);
-        if (o == LIVE_OFFER_OVERFLOW) s_too_slow_locked(c);
-        rc = o == LIVE_OFFER_OVERFLOW;
-    }
-    pthread_mutex_unlock(&c->lock);
-    return rc;
-}
-
-static gv_writer_t *s_begin(edge_rpc_t *rpc, const char *to, const char *type, uint32_t fields,
-                            const viewer_t *vw)
-{
-    gv_writer_t *w = edge_rpc_begin(rpc, to, type, fields + 2);
-    if (w) {
-        gv_pk_kv_uint(gv_writer_pk(w), "caller_id", vw->v.user_id);
-        gv_pk_kv_str(gv_writer_pk(w), "caller_role", vw->role);
-    }
-    return w;
-}
-
-/* Pages through contest.events after `since` and queues what the viewer may see. */
-static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_topic_t *t,
-                    uint64_t since, const viewer_t *vw, const char *topic, edge_err_t *err)
-{
-    edge_buf_t scratch;
-    edge_buf_init(&scratch, 0);
-    uint64_t cursor = since;
-    int rc = -1;
-    for (;;) {
-        gv_writer_t *w = s_begin(rpc, topic, "contest.events", 2, vw);
-        if (!w) {
-            edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
-            break;
-        }
-        gv_pk_kv_uint(gv_writer_pk(w), "since", cursor);
-        gv_pk_kv_uint(gv_writer_pk(w), "limit", LIVE_REPLAY_PAGE);
-        gv_msg_t *reply = NULL;
-        edge_rpc_rc_t rrc = edge_rpc_call(rpc, &w, &reply);
-        if (rrc != EDGE_RPC_OK) {
-            s_rpc_error(err, rrc, topic);
-            break;
-        }
-        unsigned status = gv_reply_status(reply);
-        if (status != 200) {
-            if (status == 404)
-                edge_err_set(err, 404, "not_found", "no contest %llu", (unsigned long long)t->id);
-            else
-                s_reply_error(err, reply, status);
-            gv_msg_destroy(&reply);
-            break;
-        }
-        const msgpack_object *data = gv_reply_data(reply);
-        const msgpack_object *events = data ? gv_obj_get(data, "events") : NULL;
-        const msgpack_object *more = data ? gv_obj_get(data, "more") : NULL;
-        uint64_t last = data ? s_obj_u64(gv_obj_get(data, "last_id")) : 0;
-        bool stop = false, oom = false;
-        for (uint32_t i = 0; events && events->type == MSGPACK_OBJECT_ARRAY &&
-                             i < events->via.array.size && !stop && !oom;
-             i++) {
-            const msgpack_object *e = &events->via.array.ptr[i];
-            if (e->type != MSGPACK_OBJECT_MAP) continue;
-            const msgpack_object *type = gv_obj_get(e, "type"), *vis = gv_obj_get(e, "vis");
-            if (!type || type->type != MSGPACK_OBJECT_STR) continue;
-            /* the actor filtered already; this catches a reply that says more than it should */
-            if (vis && vis->type == MSGPACK_OBJECT_STR &&
-                !live_visible(live_vis_parse(vis->via.str.ptr, vis->via.str.size),
-                              s_obj_u64(gv_obj_get(e, "user_id")), &vw->v))
-                continue;
-            live_frame_t *f = live_frame_event(&scratch, s_obj_u64(gv_obj_get(e, "id")), topic,
-                                               type->via.str.ptr, type->via.str.size,
-                                               gv_obj_get(e, "data"), NULL);
-            if (!f) {
-                oom = true;
-                break;
-            }
-            stop = s_queue_replayed(c, idx, f) != 0;
-            live_frame_unref(&f);
-        }
-        bool has_more = more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean;
-        gv_msg_destroy(&reply);
-        if (oom) {
-            edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
-            break;
-        }
-        if (stop || !has_more || last <= cursor) {
-            rc = 0;
-            break;
-        }
-        cursor = last;
-    }
-    edge_buf_release(&scratch);
-    return rc;
-}
-
-/* The submission's current state as the topic's first event. */
-static int s_submission_state(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_topic_t *t,
-                              const viewer_t *vw, const char *topic, edge_err_t *err)
-{
-    gv_writer_t *w = s_begin(rpc, "submissions", "submissions.get", 1, vw);
-    if (!w) return edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
-    gv_pk_kv_uint(gv_writer_pk(w), "id", t->id);
-    gv_msg_t *reply = NULL;
-    edge_rpc_rc_t rrc = edge_rpc_call(rpc, &w, &reply);
-    if (rrc != EDGE_RPC_OK) return s_rpc_error(err, rrc, "submissions");
-    unsigned status = gv_reply_status(reply);
-    int rc = -1;
-    if (status == 404 || status == 403) {
-        edge_err_set(err, 404, "not_found", "no submission %llu that you may follow",
-                     (unsigned long long)t->id);
-    } else if (status != 200) {
-        s_reply_error(err, reply, status);
-    } else {
-        const msgpack_object *data = gv_reply_data(reply);
-        edge_buf_t scratch;
-        edge_buf_init(&scratch, 0);
-        live_frame_t *f =
-            live_frame_event(&scratch, data ? s_obj_u64(gv_obj_get(data, "event_id")) : 0, topic,
-                             "submission", 10, data, "source");
-        edge_buf_release(&scratch);
-        if (!f) {
-            edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
-        } else {
-            s_queue_replayed(c, idx, f);
-            live_frame_unref(&f);
-            rc = 0;
-        }
-    }
-    gv_msg_destroy(&reply);
-    return rc;
-}
-
-/* 0 with the viewer filled (anonymous when there is no token), -1 when the token is bad. */
-static int s_viewer(edge_live_t *hub, const char *token, viewer_t *out)
-{
-    memset(out, 0, sizeof *out);
-    snprintf(out->role, sizeof out->role, "%s", ANON_ROLE);
-    if (!token) return 0;
-    gv_claims_t claims;
-    memset(&claims, 0, sizeof claims);
-    if (!*token || gv_token_verify(hub->edge->token_key, token, gv_now_ms() / 1000, &claims) != 0)
-        return -1;
-    claims.role[sizeof claims.role - 1] = '\0';
-    if (!edge_role_valid(claims.role)) return -1;
-    static const char *const staff[] = {"jury", "admin", NULL};
-    out->v.signed_in = true;
-    out->v.staff = edge_role_in(claims.role, staff);
-    out->v.user_id = claims.user_id;
-    snprintf(out->role, sizeof out->role, "%s", claims.role);
-    return 0;
-}
-
-static void s_subscribe(edge_live_t *hub, live_client_t *c, struct mg_connection *conn,
-                        const live_cmd_t *cmd)
-{
-    char topic[LIVE_TOPIC_MAX];
-    live_topic_text(&cmd->topic, topic);
-    viewer_t vw;
-    if (s_viewer(hub, cmd->token ? cmd->token : c->hs_token, &vw) != 0) {
-        s_send_error(c, topic, "unauthorized",
-                     "the session token is invalid or has expired; sign in again");
-        return;
-    }
-    bool contest = cmd->topic.kind == LIVE_TOPIC_CONTEST;
-    if (!contest && !vw.v.signed_in) {
-        s_send_error(c, topic, "unauthorized",
-                     "sign in to follow a submission: send \"token\" with the subscribe message");
-        return;
-    }
-    bool replay = !contest || cmd->has_since;
-    pthread_mutex_lock(&c->lock);
-    const char *refusal = NULL, *code = NULL;
-    if (s_find_locked(c, &cmd->topic) >= 0) {
-        code = "conflict";
-        refusal = "already subscribed to this topic; unsubscribe first";
-    } else if (c->n_subs == LIVE_MAX_SUBS) {
-        code = "too_many_subscriptions";
-        refusal = "a connection may follow at most " STR(LIVE_MAX_SUBS) " topics; unsubscribe "
-                  "from one first";
-    }
-    size_t idx = c->n_subs;
-    if (!refusal)
-        live_sub_init(&c->subs[c->n_subs++], &cmd->topic, &vw.v,
-                      contest && cmd->has_since ? cmd->since : 0, replay);
-    pthread_mutex_unlock(&c->lock);
-    if (refusal) {
-        s_send_error(c, topic, code, refusal);
-        return;
-    }
-
-    edge_err_t err;
-    memset(&err, 0, sizeof err);
-    int rc = 0;
-    if (replay) {
-        edge_worker_t *w = mg_get_thread_pointer(conn);
-        if (!w || !w->rpc)
-            rc = edge_err_set(&err, 503, "unavailable", "this edge worker has no link; retry later");
-        else if (contest)
-            rc = s_replay(c, w->rpc, idx, &cmd->topic, cmd->since, &vw, topic, &err);
-        else
-            rc = s_submission_state(c, w->rpc, idx, &cmd->topic, &vw, topic, &err);
-    }
-    live_frame_t *ack = rc == 0 ? s_ack_frame("subscribed", topic) : NULL;
-    bool oom = rc == 0 && !ack;
-    pthread_mutex_lock(&c->lock);
-    if (rc != 0 || oom) {
-        s_remove_locked(c, idx); /* only this thread adds or removes subscriptions */
-    } else if (!c->close_code && !c->gone) {
-        s_send_locked(c, ack);
-        if (live_sub_finish(&c->subs[idx], &c->queue) != 0) s_too_slow_locked(c);
-        if (c->queue.n) s_schedule_locked(c);
-    }
-    pthread_mutex_unlock(&c->lock);
-    live_frame_unref(&ack);
-    if (rc != 0)
-        s_send_error(c, topic, err.code, err.message);
-    else if (oom) /* the subscription was removed */
-        s_send_error(c, topic, "unavailable", "the edge is out of memory; retry later");
-}
-
-static void s_unsubscribe(live_client_t *c, const live_topic_t *t)
-{
-    char topic[LIVE_TOPIC_MAX];
-    live_topic_text(t, topic);
-    pthread_mutex_lock(&c->lock);
-    int i = s_find_locked(c, t);
-    if (i >= 0) s_remove_locked(c, (size_t)i);
-    pthread_mutex_unlock(&c->lock);
-    if (i < 0) {
-        s_send_error(c, topic, "not_found", "not subscribed to this topic");
-        return;
-    }
-    live_frame_t *f = s_ack_frame("unsubscribed", topic);
-    if (!f) return;
-    pthread_mutex_lock(&c->lock);
-    s_send_locked(c, f);
-    pthread_mutex_unlock(&c->lock);
-    live_frame_unref(&f);
-}
-
-/* One complete client message. */
-static void s_on_message(edge_live_t *hub, live_client_t *c, struct mg_connection *conn, int op,
-                         const char *data, size_t len)
-{
-    if (op != MG_WEBSOCKET_OPCODE_TEXT) {
-        s_send_error(c, NULL, "bad_json", "send text messages with JSON, e.g. "
-                                          "{\"subscribe\":\"contest/<id>\"}");
-        return;
-    }
-    live_cmd_t cmd;
-    edge_err_t err;
-    if (live_cmd_parse(data, len, &cmd, &err) != 0) {
-        s_send_error(c, NULL, err.code, err.message);
-        return;
-    }
-    if (cmd.kind == LIVE_CMD_SUBSCRIBE)
-        s_subscribe(hub, c, conn, &cmd);
-    else
-        s_unsubscribe(c, &cmd.topic);
-    live_cmd_clear(&cmd);
-}
-
-/* ---- civetweb handlers ---------------------------------------------------------------- */
-
-/* Refuses the handshake with a plain HTTP answer (no WebSocket is made). */
-static int s_refuse(const struct mg_connection *cconn, int status, const char *code,
-                    const char *message)
-{
-    struct mg_connection *conn = (struct mg_connection *)cconn; /* civetweb passes it const */
-    char body[320], head[256];
-    int bl = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code,
-                      message);
-    if (bl < 0 || (size_t)bl >= sizeof body) return 1;
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                      "Retry-After: %d\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                      status, mg_get_response_code_text(conn, status), bl, RETRY_AFTER_S);
-    if (hl > 0 && (size_t)hl < sizeof head) {
-        mg_write(conn, head, (size_t)hl);
-        mg_write(conn, body, (size_t)bl);
-    }
-    return 1;
-}
-
-static int s_on_connect(const struct mg_connection *conn, void *cbdata)
-{
-    edge_live_t *hub = cbdata;
-    if (atomic_load(&hub->closing))
-        return s_refuse(conn, 503, "unavailable", "this edge is shutting down; connect again");
-    if (atomic_load(&hub->n_clients) >= hub->max_clients)
-        return s_refuse(conn, 503, "unavailable",
-                        "this edge has as many live clients as it can hold; retry later");
-    return 0;
-}
-
-/* The token given at the handshake: Authorization: Bearer, else ?token= or ?access_token=.
- * NULL when none; "" when one was given but cannot be used. */
-static char *s_handshake_token(struct mg_connection *conn)
-{
-    const char *h = mg_get_header(conn, "Authorization");
-    if (h) {
-        while (*h == ' ')
-            h++;
-        if (strncasecmp(h, "Bearer ", 7) != 0) return strdup("");
-        h += 7;
-        while (*h == ' ')
-            h++;
-        size_t n = strlen(h);
-        while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
-            n--;
-        return n && n <= EDGE_TOKEN_MAX ? strndup(h, n) : strdup("");
-    }
-    const struct mg_request_info *ri = mg_get_request_info(conn);
-    const char *qs = ri ? ri->query_string : NULL;
-    if (!qs) return NULL;
-    char *buf = malloc(EDGE_TOKEN_MAX + 1);
-    if (!buf) return strdup("");
-    int n = mg_get_var(qs, strlen(qs), "token", buf, EDGE_TOKEN_MAX + 1);
-    if (n == -1) n = mg_get_var(qs, strlen(qs), "access_token", buf, EDGE_TOKEN_MAX + 1);
-    if (n == -1) {
-        free(buf);
-        return NULL;
-    }
-    if (n <= 0) buf[0] = '\0'; /* empty or too long */
-    return buf;
-}
-
-static void s_on_ready(struct mg_connection *conn, void *cbdata)
-{
-    edge_live_t *hub = cbdata;
-    live_client_t *c = s_client_new(hub, conn);
-    if (c) c->hs_token = s_handshake_token(conn);
-    if (!c) {
-        static const char oom[] = "\x03\xf3out of memory"; /* 1011 */
-        mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, oom, sizeof oom - 1);
-        gv_error("live client refused: out of memory", "%s", "");
-        return;
-    }
-    mg_set_user_connection_data(conn, c);
-    pthread_mutex_lock(&hub->lock);
-    c->next = hub->clients;
-    if (hub->clients) hub->clients->prev = c;
-    hub->clients = c;
-    pthread_mutex_unlock(&hub->lock);
-    atomic_fetch_add(&hub->n_clients, 1);
-    gv_debug("live client connected", "client=%s", c->addr);
-}
-
-/* Appends to the message being put together; -1 when it would pass LIVE_MAX_INBOUND. */
-static int s_msg_append(live_client_t *c, const char *data, size_t len)
-{
-    if (len > LIVE_MAX_INBOUND - c->msg_len) return -1;
-    if (!c->msg && !(c->msg = malloc(LIVE_MAX_INBOUND))) return -1;
-    if (len) memcpy(c->msg + c->msg_len, data, len);
-    c->msg_len += len;
-    return 0;
-}
-
-static int s_on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbdata)
-{
-    edge_live_t *hub = cbdata;
-    live_client_t *c = mg_get_user_connection_data(conn);
-    if (!c) return 0;
-    int op = bits & 0x0f;
-    bool fin = (bits & 0x80) != 0;
-    switch (op) {
-    case MG_WEBSOCKET_OPCODE_PING: {
-        uint64_t took;
-        (void)s_write(c, MG_WEBSOCKET_OPCODE_PONG, data, len > 125 ? 125 : len, &took);
-        return 1;
-    }
-    case MG_WEBSOCKET_OPCODE_PONG:
-        return 1;
-    case MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE: {
-        uint16_t code = len >= 2 ? (uint16_t)(((uint8_t)data[0] << 8) | (uint8_t)data[1]) : 1000;
-        /* echo the client's code (RFC 6455 5.5.1); codes that may not be sent become 1000 */
-        if (code < 1000 || code == 1005 || code == 1006 || code == 1015 || code >= 5000) code = 1000;
-        s_close_now(c, code, "");
-        return 0;
-    }
-    case MG_WEBSOCKET_OPCODE_TEXT:
-    case MG_WEBSOCKET_OPCODE_BINARY:
-        if (c->in_msg) {
-            s_close_now(c, 1002, "a new message began inside a fragmented one");
-            return 0;
-        }
-        if (len > LIVE_MAX_INBOUND) {
-            s_close_now(c, LIVE_CLOSE_TOO_BIG, "message too big: at most 4096 bytes");
-            return 0;
-        }
-        if (fin) {
-            s_on_message(hub, c, conn, op, data, len);
-            return 1;
-        }
-        c->in_msg = true;
-        c->msg_op = op;
-        c->msg_len = 0;
-        if (s_msg_append(c, data, len) != 0) {
-            s_close_now(c, LIVE_CLOSE_TOO_BIG, "message too big: at most 4096 bytes");
-            return 0;
-        }
-        return 1;
-    case MG_WEBSOCKET_OPCODE_CONTINUATION:
-        if (!c->in_msg) {
-            s_close_now(c, 1002, "a continuation frame without a message");
-            return 0;
-        }
-        if (s_msg_append(c, data, len) != 0) {
-            s_close_now(c, LIVE_CLOSE_TOO_BIG, "message too big: at most 4096 bytes");
-            return 0;
-        }
-        if (fin) {
-            c->in_msg = false;
-            s_on_message(hub, c, conn, c->msg_op, c->msg, c->msg_len);
-            c->msg_len = 0;
-        }
-        return 1;
-    default:
-        s_close_now(c, 1002, "unknown opcode");
-        return 0;
-    }
-}
-
-static void s_on_close(const struct mg_connection *conn, void *cbdata)
-{
-    edge_live_t *hub = cbdata;
-    live_client_t *c = mg_get_user_connection_data(conn);
-    if (!c) return;
-    pthread_mutex_lock(&c->wlock); /* waits for a write in progress; none starts after this */
-    c->conn = NULL;
-    pthread_mutex_unlock(&c->wlock);
-    pthread_mutex_lock(&hub->lock);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        hub->clients = c->next;
-    if (c->next) c->next->prev = c->prev;
-    c->prev = c->next = NULL;
-    pthread_mutex_unlock(&hub->lock);
-    atomic_fetch_sub(&hub->n_clients, 1);
-    pthread_mutex_lock(&c->lock);
-    c->gone = true;
-    size_t subs = c->n_subs;
-    live_queue_clear(&c->queue);
-    for (size_t i = 0; i < c->n_subs; i++)
-        live_sub_clear(&c->subs[i]);
-    c->n_subs = 0;
-    pthread_cond_broadcast(&c->room);
-    pthread_mutex_unlock(&c->lock);
-    gv_debug("live client closed", "client=%s subscriptions=%zu code=%u", c->addr, subs,
-             (unsigned)c->close_code);
-    mg_set_user_connection_data(conn, NULL);
-    s_client_unref(c);
 }
 
 /* ---- life cycle ----------------------------------------------------------------------- */
@@ -1070,11 +429,6 @@ fail:
     return NULL;
 }
 
-void edge_live_attach(edge_live_t *self, struct mg_context *ctx)
-{
-    mg_set_websocket_handler(ctx, LIVE_PATH, s_on_connect, s_on_ready, s_on_data, s_on_close, self);
-}
-
 static bool s_writers_idle(edge_live_t *self)
 {
     bool idle = true;
@@ -1095,7 +449,8 @@ void edge_live_goodbye(edge_live_t *self)
     pthread_mutex_lock(&self->lock);
     for (live_client_t *c = self->clients; c; c = c->next) {
         pthread_mutex_lock(&c->lock);
-        s_close_locked(c, LIVE_CLOSE_GOING_AWAY, "the edge is shutting down; reconnect with since");
+        live_close_locked(c, LIVE_CLOSE_GOING_AWAY,
+                          "the edge is shutting down; reconnect with since");
         pthread_mutex_unlock(&c->lock);
     }
     pthread_mutex_unlock(&self->lock);

@@ -15,6 +15,14 @@
  *      shard, take frames from the clients' queues and call mg_websocket_write.
  *  Nobody who produces frames ever writes to a socket, so a slow client costs the producers
  *  nothing: the subscriber only appends to bounded per-client queues.
+ *  Files: live.c (bus, queues, writers, life cycle), live_ws.c (civetweb handlers, client
+ *  messages, replay), live_core.c (the parts without sockets), live_impl.h (shared structs).
+ *
+ *  Messages. Client: {"subscribe":"contest/<id>"|"submission/<id>","since"?:N,"token"?:S},
+ *  {"unsubscribe":T}. Server: events {"id","topic","type","data"}; {"subscribed":T} once a
+ *  subscription is live (after its replay: what follows is live), {"unsubscribed":T}; errors
+ *  {"error":{"code","message"},"topic"?:T} with codes bad_json, invalid_field, too_large,
+ *  unauthorized, not_found, conflict, too_many_subscriptions, unavailable.
  *
  *  Queues and close codes. A client's queue holds at most LIVE_QUEUE_MAX_FRAMES frames or
  *  LIVE_QUEUE_MAX_BYTES bytes. When a live event does not fit, or one write takes longer than
@@ -51,8 +59,13 @@
  *  short count, after which the stream is broken and nothing more is written). Such a client
  *  is closed at once (4001), but its one blocked write delays the other clients of the same
  *  writer shard by that much; many such clients at once could stall all shards for a while.
- *  A client that ignores our close frame keeps its worker thread until civetweb's own pings
- *  (websocket_timeout_ms, set in server.c) go unanswered or fail.
+ *  A client that ignores our close frame keeps its worker thread until it sends anything
+ *  (then it is dropped) or civetweb's own pings (websocket_timeout_ms, set in server.c) go
+ *  unanswered or fail: civetweb 1.15 has no safe way to end a server WebSocket from another
+ *  thread (mg_close_connection closes it for real if the read loop has just ended).
+ *  civetweb reads a whole inbound frame (it allows up to ~2 GiB) before the data handler can
+ *  refuse it with 1009. Events published while this edge was cut off from the broker are not
+ *  replayed by themselves: clients resume with `since` when they reconnect.
  *
  *  civetweb 1.15 facts this relies on (measured on Debian's 1.15+dfsg-4):
  *    - num_threads above 65536 (its MAX_WORKER_THREADS) makes mg_start2 fail with "Invalid
@@ -84,19 +97,19 @@
 #include <stdint.h>
 
 #define LIVE_PATH "/api/v1/live"
-#define LIVE_MAX_SUBS 16                  /* subscriptions per client */
-#define LIVE_MAX_INBOUND 4096             /* bytes in one client message; beyond: close 1009 */
-#define LIVE_QUEUE_MAX_FRAMES 4096        /* frames waiting for one client */
-#define LIVE_QUEUE_MAX_BYTES (8u << 20)   /* bytes waiting for one client */
-#define LIVE_REPLAY_PAGE 500              /* events per contest.events call */
-#define LIVE_REPLAY_WAIT_MS 10000         /* replay waits this long for queue room, then 4001 */
-#define LIVE_WRITERS 8                    /* writer threads (client shards) */
-#define LIVE_WRITE_BATCH 64               /* frames a writer takes from a client at once */
-#define LIVE_SLOW_WRITE_MS 1000           /* one write this slow: the client does not keep up */
-#define LIVE_PING_INTERVAL_MS 10000       /* civetweb's websocket_timeout_ms: idle pings */
-#define LIVE_SUB_HWM 100000               /* events the SUB socket may hold before dropping */
-#define LIVE_JSON_MAX_DEPTH 4             /* nesting allowed in a client message */
-#define LIVE_RESERVE_MAX 64               /* worker threads kept for plain requests, at most */
+#define LIVE_MAX_SUBS 16                /* subscriptions per client */
+#define LIVE_MAX_INBOUND 4096           /* bytes in one client message; beyond: close 1009 */
+#define LIVE_QUEUE_MAX_FRAMES 4096      /* frames waiting for one client */
+#define LIVE_QUEUE_MAX_BYTES (8u << 20) /* bytes waiting for one client */
+#define LIVE_REPLAY_PAGE 500            /* events per contest.events call */
+#define LIVE_REPLAY_WAIT_MS 10000       /* replay waits this long for queue room, then 4001 */
+#define LIVE_WRITERS 8                  /* writer threads (client shards) */
+#define LIVE_WRITE_BATCH 64             /* frames a writer takes from a client at once */
+#define LIVE_SLOW_WRITE_MS 1000         /* one write this slow: the client does not keep up */
+#define LIVE_PING_INTERVAL_MS 10000     /* civetweb's websocket_timeout_ms: idle pings */
+#define LIVE_SUB_HWM 100000             /* events the SUB socket may hold before dropping */
+#define LIVE_JSON_MAX_DEPTH 4           /* nesting allowed in a client message */
+#define LIVE_RESERVE_MAX 64             /* worker threads kept for plain requests, at most */
 
 #define LIVE_CLOSE_GOING_AWAY 1001
 #define LIVE_CLOSE_TOO_BIG 1009
@@ -129,7 +142,13 @@ unsigned live_max_clients(unsigned threads);
 
 /* ---- the parts without sockets (tests/unit/test_edge_live.c) -------------------------- */
 
-typedef enum { LIVE_VIS_ALL, LIVE_VIS_PUBLIC, LIVE_VIS_JURY, LIVE_VIS_USER, LIVE_VIS_OTHER } live_vis_t;
+typedef enum {
+    LIVE_VIS_ALL,
+    LIVE_VIS_PUBLIC,
+    LIVE_VIS_JURY,
+    LIVE_VIS_USER,
+    LIVE_VIS_OTHER
+} live_vis_t;
 /* NULL (no vis) is LIVE_VIS_ALL; a word we do not know is LIVE_VIS_OTHER. */
 live_vis_t live_vis_parse(const char *s, size_t n);
 
@@ -203,7 +222,7 @@ void live_queue_clear(live_queue_t *q);
 typedef struct {
     live_topic_t topic;
     live_viewer_t viewer;
-    uint64_t last_id;  /* highest event id queued on this topic */
+    uint64_t last_id; /* highest event id queued on this topic */
     bool replaying;
     live_queue_t pending;
 } live_sub_t;

@@ -95,30 +95,6 @@ const char *live_topic_text(const live_topic_t *t, char buf[LIVE_TOPIC_MAX])
 
 /* jansson's parser recurses once per nesting level and civetweb's worker stack is 100 KiB,
  * so nesting is counted before parsing. */
-static bool s_depth_ok(const char *p, size_t n, int max)
-{
-    int depth = 0;
-    bool in_str = false, esc = false;
-    for (size_t i = 0; i < n; i++) {
-        char ch = p[i];
-        if (in_str) {
-            if (esc)
-                esc = false;
-            else if (ch == '\\')
-                esc = true;
-            else if (ch == '"')
-                in_str = false;
-        } else if (ch == '"') {
-            in_str = true;
-        } else if (ch == '[' || ch == '{') {
-            if (++depth > max) return false;
-        } else if (ch == ']' || ch == '}') {
-            depth--;
-        }
-    }
-    return true;
-}
-
 /* A non-negative JSON integer, or a string of decimal digits (ids are strings in the API). */
 static int s_json_u64(const json_t *j, uint64_t *out)
 {
@@ -146,7 +122,7 @@ int live_cmd_parse(const char *data, size_t len, live_cmd_t *out, edge_err_t *er
     if (len > LIVE_MAX_INBOUND)
         return edge_err_set(err, 413, "too_large", "a message may have at most %d bytes",
                             LIVE_MAX_INBOUND);
-    if (!s_depth_ok(data, len, LIVE_JSON_MAX_DEPTH))
+    if (!edge_json_text_depth_ok(data, len, LIVE_JSON_MAX_DEPTH))
         return edge_err_set(err, 400, "bad_json",
                             "the message nests too deeply; send {\"subscribe\":\"contest/<id>\"}");
     json_error_t jerr;

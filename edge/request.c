@@ -117,6 +117,7 @@ static int s_read_body(edge_req_t *r)
     return 0;
 }
 
+
 int edge_req_json(edge_req_t *r)
 {
     if (s_read_body(r) != 0) return -1;
@@ -124,6 +125,12 @@ int edge_req_json(edge_req_t *r)
     size_t len = edge_buf_body_len(in);
     if (len == 0) {
         edge_req_error(r, 400, "bad_json", "the request body is empty; send a JSON object");
+        return -1;
+    }
+    /* jansson parses recursively and a worker's stack is small: refuse deep nesting first */
+    if (!edge_json_text_depth_ok(edge_buf_body(in), len, EDGE_JSON_MAX_DEPTH)) {
+        edge_req_error(r, 400, "bad_json",
+                       "the request body nests deeper than %d levels", EDGE_JSON_MAX_DEPTH);
         return -1;
     }
     json_error_t jerr;

@@ -161,7 +161,8 @@ static void bad_messages_get_a_code_and_a_sentence(void)
         }
         CHECK_STR(err.code, cases[i].code);
         CHECK_CONTAINS(err.message, cases[i].mentions);
-        if (!err.code || strcmp(err.code, cases[i].code) != 0 || !strstr(err.message, cases[i].mentions))
+        if (!err.code || strcmp(err.code, cases[i].code) != 0 ||
+            !strstr(err.message, cases[i].mentions))
             fprintf(stderr, "  %s -> %s: %s\n", cases[i].text, err.code, err.message);
         CHECK(cmd.token == NULL);
     }
@@ -308,16 +309,15 @@ static void event_frames_are_json(void)
     live_frame_t *f = live_frame_event(&b, 12, "contest/3", "scoreboard", 10, &up.data, NULL);
     CHECK(f && f->id == 12);
     CHECK_STR(text(f), "{\"id\":12,\"topic\":\"contest/3\",\"type\":\"scoreboard\","
-                                  "\"data\":{\"id\":\"9001\",\"source\":\"int main(){}\","
-                                  "\"verdict\":null}}");
+                       "\"data\":{\"id\":\"9001\",\"source\":\"int main(){}\","
+                       "\"verdict\":null}}");
     live_frame_unref(&f);
     f = live_frame_event(&b, 0, "submission/9001", "submission", 10, &up.data, "source");
     CHECK_STR(text(f), "{\"id\":0,\"topic\":\"submission/9001\",\"type\":"
-                                  "\"submission\",\"data\":{\"id\":\"9001\",\"verdict\":null}}");
+                       "\"submission\",\"data\":{\"id\":\"9001\",\"verdict\":null}}");
     live_frame_unref(&f);
     f = live_frame_event(&b, 1, "contest/3", "contest", 7, NULL, NULL);
-    CHECK_STR(text(f),
-              "{\"id\":1,\"topic\":\"contest/3\",\"type\":\"contest\",\"data\":null}");
+    CHECK_STR(text(f), "{\"id\":1,\"topic\":\"contest/3\",\"type\":\"contest\",\"data\":null}");
     live_frame_unref(&f);
     f = live_frame_event(&b, 2, "contest/3", "we\"ird", 6, NULL, NULL);
     CHECK_CONTAINS(text(f), "\"type\":\"we\\\"ird\"");
@@ -369,8 +369,8 @@ static void live_without_since_drops_only_old_ids(void)
     live_queue_t out;
     live_queue_init(&out, 100, 1 << 20);
     CHECK(offer(&s, 5, &out) == LIVE_OFFER_QUEUED);
-    CHECK(offer(&s, 5, &out) == LIVE_OFFER_DUP); /* the bus delivered it twice */
-    CHECK(offer(&s, 3, &out) == LIVE_OFFER_DUP); /* older than what was sent */
+    CHECK(offer(&s, 5, &out) == LIVE_OFFER_DUP);    /* the bus delivered it twice */
+    CHECK(offer(&s, 3, &out) == LIVE_OFFER_DUP);    /* older than what was sent */
     CHECK(offer(&s, 0, &out) == LIVE_OFFER_QUEUED); /* no id: cannot tell, always sent */
     CHECK(offer(&s, 6, &out) == LIVE_OFFER_QUEUED);
     CHECK(s.last_id == 6);
