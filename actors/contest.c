@@ -48,43 +48,58 @@ uint64_t contest_id_of(const actor_ctx_t *ctx)
     return v;
 }
 
+int crec_load(actor_ctx_t *ctx, MDB_dbi dbi, const void *key, size_t klen, crec_t *out)
+{
+    out->bytes = NULL;
+    record_parse(&out->rec, NULL, 0);
+    MDB_val v;
+    int rc = actor_get(ctx, dbi, key, klen, &v);
+    if (rc != 0) return rc;
+    if (!(out->bytes = malloc(v.mv_size))) return -1;
+    memcpy(out->bytes, v.mv_data, v.mv_size);
+    if (record_parse(&out->rec, out->bytes, v.mv_size) != 0) {
+        gv_error("corrupt contest record", "actor=%s bytes=%zu", ctx->address, v.mv_size);
+        return -1;
+    }
+    return 0;
+}
+
+void crec_done(crec_t *c)
+{
+    record_done(&c->rec);
+    free(c->bytes);
+    c->bytes = NULL;
+}
+
 int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d)
 {
     memset(d, 0, sizeof *d);
-    record_parse(&d->rec, NULL, 0);
+    record_parse(&d->own.rec, NULL, 0);
     if (cid == 0) return 1; /* not a contest address */
     uint8_t key[8];
     ckey_cid(key, cid);
-    MDB_val v;
-    int rc = actor_get(ctx, contest_dbs(ctx)->defs, key, 8, &v);
+    int rc = crec_load(ctx, contest_dbs(ctx)->defs, key, 8, &d->own);
     if (rc != 0) return rc;
-    d->bytes = malloc(v.mv_size);
-    if (!d->bytes) return -1;
-    memcpy(d->bytes, v.mv_data, v.mv_size);
-    if (record_parse(&d->rec, d->bytes, v.mv_size) != 0) {
-        gv_error("corrupt contest definition", "contest_id=%" PRIu64, cid);
-        cdef_done(d);
-        return -1;
-    }
+    const record_t *r = &d->own.rec;
     d->id = cid;
-    d->title = record_str(&d->rec, "title", &d->title_len);
+    d->title = record_str(r, "title", &d->title_len);
     if (!d->title) d->title = "";
-    d->start_ms = record_uint(&d->rec, "start_ms", 0);
-    d->duration_s = record_uint(&d->rec, "duration_s", 1);
-    d->freeze_s = record_uint(&d->rec, "freeze_s", 0);
-    d->penalty_min = record_uint(&d->rec, "penalty_min", 20);
-    d->created_at = record_uint(&d->rec, "created_at", 0);
-    d->users = record_uint(&d->rec, "users", 0);
-    const msgpack_object *t = record_get(&d->rec, "thawed");
+    d->start_ms = record_uint(r, "start_ms", 0);
+    d->duration_s = record_uint(r, "duration_s", 1);
+    d->freeze_s = record_uint(r, "freeze_s", 0);
+    d->penalty_min = record_uint(r, "penalty_min", 20);
+    d->created_at = record_uint(r, "created_at", 0);
+    d->users = record_uint(r, "users", 0);
+    const msgpack_object *t = record_get(r, "thawed");
     d->thawed = t && t->type == MSGPACK_OBJECT_BOOLEAN && t->via.boolean;
-    t = record_get(&d->rec, "finalized");
+    t = record_get(r, "finalized");
     d->finalized = t && t->type == MSGPACK_OBJECT_BOOLEAN && t->via.boolean;
     size_t sl;
-    const char *s = record_str(&d->rec, "scoring", &sl);
+    const char *s = record_str(r, "scoring", &sl);
     char sbuf[8];
     snprintf(sbuf, sizeof sbuf, "%.*s", (int)(s && sl < 8 ? sl : 0), s ? s : "");
     if (scoring_parse(sbuf, &d->scoring) != 0) d->scoring = SCORING_ICPC;
-    d->problems = record_get(&d->rec, "problems");
+    d->problems = record_get(r, "problems");
     d->n_problems = d->problems && d->problems->type == MSGPACK_OBJECT_ARRAY
                         ? d->problems->via.array.size
                         : 0;
@@ -93,9 +108,7 @@ int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d)
 
 void cdef_done(cdef_t *d)
 {
-    record_done(&d->rec);
-    free(d->bytes);
-    d->bytes = NULL;
+    crec_done(&d->own);
 }
 
 uint64_t cdef_end_ms(const cdef_t *d)
@@ -266,8 +279,7 @@ static int s_not_found(actor_ctx_t *ctx, const gv_msg_t *msg)
     return actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
 }
 
-/* Loads the contest of the request's address; answers 404 itself. 0 loaded, 1 answered, -1. */
-static int s_load_or_404(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
+int contest_load_or_404(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
 {
     uint64_t cid = contest_id_of(ctx);
     int rc = cdef_load(ctx, cid, d);
@@ -482,7 +494,7 @@ static int s_is_registered(actor_ctx_t *ctx, uint64_t cid, uint64_t uid)
 static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     int reg = s_is_registered(ctx, d.id, gv_msg_uint(msg, "caller_id", 0));
     gv_writer_t *w = reg < 0 ? NULL : actor_reply_begin(ctx, msg, 200, true);
@@ -499,7 +511,7 @@ static int s_register(actor_ctx_t *ctx, const gv_msg_t *msg)
         gv_msg_uint(msg, "caller_id", 0) != uid)
         return actor_reply_error(ctx, msg, 403, "forbidden", "you may register only yourself");
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     if (ctx->now_ms >= cdef_end_ms(&d) || d.finalized) {
         cdef_done(&d);
@@ -532,7 +544,7 @@ static int s_register(actor_ctx_t *ctx, const gv_msg_t *msg)
 static int s_users(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t cid = d.id, n = d.users;
     cdef_done(&d);
@@ -582,7 +594,7 @@ static int s_users(actor_ctx_t *ctx, const gv_msg_t *msg)
 int cdef_store_flags(actor_ctx_t *ctx, const cdef_t *d, bool thawed, bool finalized,
                      uint64_t users)
 {
-    const msgpack_object *root = d->rec.root;
+    const msgpack_object *root = d->own.rec.root;
     recbuf_t rb;
     recbuf_init(&rb);
     uint32_t n = root->via.map.size;
@@ -646,7 +658,7 @@ static int s_rate(actor_ctx_t *ctx, uint64_t cid, uint64_t uid, uint32_t limit, 
 static int s_admit(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t uid = gv_msg_uint(msg, "user_id", 0);
     int pidx = cdef_problem_index(&d, gv_msg_uint(msg, "problem_id", 0));
@@ -710,7 +722,7 @@ static int s_thaw(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_caller_role(msg) && !actor_caller_is(msg, "admin"))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only an admin may thaw the board");
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     if (!d.freeze_s) {
         rc = actor_reply_error(ctx, msg, 409, "conflict", "this contest has no freeze");
@@ -736,7 +748,7 @@ static int s_finalize(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_caller_role(msg) && !actor_caller_is(msg, "admin"))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only an admin may finalize a contest");
     cdef_t d;
-    int rc = s_load_or_404(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     if (d.finalized) {
         rc = actor_reply_empty(ctx, msg, 204);

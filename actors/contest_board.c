@@ -307,30 +307,11 @@ done:
 
 /* ---- submissions of a contest ---------------------------------------------------------------------- */
 
-typedef struct {
-    void *bytes;
-    record_t rec;
-} csub_t;
-
-static int s_csub_load(actor_ctx_t *ctx, uint64_t cid, uint64_t sid, csub_t *s)
+static int s_csub_load(actor_ctx_t *ctx, uint64_t cid, uint64_t sid, crec_t *s)
 {
-    s->bytes = NULL;
-    record_parse(&s->rec, NULL, 0);
     uint8_t key[16];
     ckey_2(key, cid, sid);
-    MDB_val v;
-    int rc = actor_get(ctx, contest_dbs(ctx)->subs, key, 16, &v);
-    if (rc != 0) return rc;
-    if (!(s->bytes = malloc(v.mv_size))) return -1;
-    memcpy(s->bytes, v.mv_data, v.mv_size);
-    return record_parse(&s->rec, s->bytes, v.mv_size) == 0 ? 0 : -1;
-}
-
-static void s_csub_done(csub_t *s)
-{
-    record_done(&s->rec);
-    free(s->bytes);
-    s->bytes = NULL;
+    return crec_load(ctx, contest_dbs(ctx)->subs, key, 16, s);
 }
 
 static uint32_t s_phase(const char *status, uint64_t test)
@@ -759,7 +740,7 @@ int contest_sub(actor_ctx_t *ctx, const gv_msg_t *msg)
     const char *status = gv_msg_str(msg, "status");
     uint32_t phase = s_phase(status, gv_msg_uint(msg, "test", 0));
     uint64_t attempt = gv_msg_uint(msg, "attempt", 1);
-    csub_t old;
+    crec_t old;
     rc = s_csub_load(ctx, cid, sid, &old);
     bool existed = rc == 0, relevant = true;
     if (rc < 0) goto done;
@@ -779,20 +760,20 @@ int contest_sub(actor_ctx_t *ctx, const gv_msg_t *msg)
         s_usub_key(k, cid, uid, gv_msg_uint(msg, "problem_id", 0), sid);
         if (actor_put(ctx, contest_dbs(ctx)->usubs, k, USUB_KEY_LEN, "", 0, 0) != 0) goto done;
     }
-    csub_t now;
+    crec_t now;
     if (s_csub_load(ctx, cid, sid, &now) != 0) {
-        s_csub_done(&now);
+        crec_done(&now);
         goto done;
     }
     cevent_t e;
     msgpack_packer *pk = contest_event_begin(&e, "submission", "user", uid);
     s_pk_csub(pk, &d, &now.rec, true);
-    s_csub_done(&now);
+    crec_done(&now);
     if (contest_event_end(ctx, cid, &e) != 0) goto done;
     if (relevant && s_board_update(ctx, &d, uid, (uint32_t)pidx) != 0) goto done;
     rc = 0;
 done:
-    s_csub_done(&old);
+    crec_done(&old);
     cdef_done(&d);
     return rc;
 }
@@ -801,13 +782,10 @@ done:
 
 int contest_scoreboard(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
-    uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cdef_load(ctx, cid, &d);
-    if (rc != 0) {
-        cdef_done(&d);
-        return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
-    }
+    int rc = contest_load_or_404(ctx, msg, &d);
+    if (rc != 0) return rc < 0 ? -1 : 0;
+    uint64_t cid = d.id;
     bool staff = actor_caller_is_staff(msg) || !actor_caller_role(msg);
     const char *want = gv_msg_str(msg, "view");
     int view = staff && !(want && strcmp(want, "public") == 0) ? VIEW_LIVE : VIEW_PUBLIC;
@@ -879,13 +857,10 @@ done:
 /* contest.subs: the contest's submissions, oldest first (staff: all; others: their own). */
 int contest_subs(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
-    uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cdef_load(ctx, cid, &d);
-    if (rc != 0) {
-        cdef_done(&d);
-        return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
-    }
+    int rc = contest_load_or_404(ctx, msg, &d);
+    if (rc != 0) return rc < 0 ? -1 : 0;
+    uint64_t cid = d.id;
     bool staff = actor_caller_is_staff(msg) || !actor_caller_role(msg);
     uint64_t me = gv_msg_uint(msg, "caller_id", 0);
     uint64_t page = gv_msg_uint(msg, "page", 1), per = gv_msg_uint(msg, "per_page", 100);

@@ -18,30 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    void *bytes;
-    record_t rec;
-} clar_t;
-
-static int s_load(actor_ctx_t *ctx, uint64_t cid, uint64_t id, clar_t *c)
+static int s_load(actor_ctx_t *ctx, uint64_t cid, uint64_t id, crec_t *c)
 {
-    c->bytes = NULL;
-    record_parse(&c->rec, NULL, 0);
     uint8_t key[16];
     ckey_2(key, cid, id);
-    MDB_val v;
-    int rc = actor_get(ctx, contest_dbs(ctx)->clars, key, 16, &v);
-    if (rc != 0) return rc;
-    if (!(c->bytes = malloc(v.mv_size))) return -1;
-    memcpy(c->bytes, v.mv_data, v.mv_size);
-    return record_parse(&c->rec, c->bytes, v.mv_size) == 0 ? 0 : -1;
-}
-
-static void s_done(clar_t *c)
-{
-    record_done(&c->rec);
-    free(c->bytes);
-    c->bytes = NULL;
+    return crec_load(ctx, contest_dbs(ctx)->clars, key, 16, c);
 }
 
 static bool s_bool(const record_t *r, const char *k)
@@ -124,7 +105,7 @@ static int s_store_and_log(actor_ctx_t *ctx, const cdef_t *d, uint64_t id, recbu
     if (!recbuf_ok(rb) ||
         actor_put(ctx, contest_dbs(ctx)->clars, key, 16, rb->sb.data, rb->sb.size, 0) != 0)
         return -1;
-    clar_t c;
+    crec_t c;
     int rc = s_load(ctx, d->id, id, &c);
     if (rc == 0) {
         const char *vis;
@@ -134,20 +115,8 @@ static int s_store_and_log(actor_ctx_t *ctx, const cdef_t *d, uint64_t id, recbu
         s_pk_api(contest_event_begin(&e, type, vis, user), ctx, d, &c.rec);
         rc = contest_event_end(ctx, d->id, &e);
     }
-    s_done(&c);
+    crec_done(&c);
     return rc == 0 ? 0 : -1;
-}
-
-static int s_load_def(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
-{
-    uint64_t cid = contest_id_of(ctx);
-    int rc = cdef_load(ctx, cid, d);
-    if (rc == 1) {
-        cdef_done(d);
-        return actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id") == 0 ? 1 : -1;
-    }
-    if (rc != 0) cdef_done(d);
-    return rc;
 }
 
 static int s_reply_id(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t id)
@@ -173,7 +142,7 @@ int contest_clar_ask(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_caller_role(msg) && gv_msg_uint(msg, "caller_id", 0) != uid)
         return actor_reply_error(ctx, msg, 403, "forbidden", "you may ask only as yourself");
     cdef_t d;
-    int rc = s_load_def(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     char name[257] = "";
     int reg = contest_username(ctx, d.id, uid, name, sizeof name);
@@ -215,12 +184,12 @@ int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_caller_role(msg) && !actor_caller_is_staff(msg))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only the jury answers clarifications");
     cdef_t d;
-    int rc = s_load_def(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t id = gv_msg_uint(msg, "clar_id", 0);
     const msgpack_object *pub = gv_msg_field(msg, "public");
     bool public_ = pub && pub->type == MSGPACK_OBJECT_BOOLEAN && pub->via.boolean;
-    clar_t c;
+    crec_t c;
     rc = s_load(ctx, d.id, id, &c);
     recbuf_t rb;
     recbuf_init(&rb);
@@ -251,17 +220,17 @@ int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
         gv_pk_kv_bool(&rb.pk, "public", public_ || s_bool(&c.rec, "public"));
         rc = s_store_and_log(ctx, &d, id, &rb, "clarification");
         if (rc == 0) {
-            clar_t now;
+            crec_t now;
             if ((rc = s_load(ctx, d.id, id, &now)) == 0) {
                 gv_writer_t *w = actor_reply_begin(ctx, msg, 200, true);
                 if (w) s_pk_api(gv_writer_pk(w), ctx, &d, &now.rec);
                 rc = w ? actor_reply_end(ctx, &w) : -1;
             }
-            s_done(&now);
+            crec_done(&now);
         }
     }
     recbuf_done(&rb);
-    s_done(&c);
+    crec_done(&c);
     cdef_done(&d);
     return rc;
 }
@@ -271,7 +240,7 @@ int contest_announce(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_caller_role(msg) && !actor_caller_is_staff(msg))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only the jury makes announcements");
     cdef_t d;
-    int rc = s_load_def(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t to = gv_msg_uint(msg, "to_user_id", 0), id;
     const char *title = gv_msg_str(msg, "title");
@@ -313,7 +282,7 @@ int contest_announce(actor_ctx_t *ctx, const gv_msg_t *msg)
 int contest_clarifications(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     cdef_t d;
-    int rc = s_load_def(ctx, msg, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     const char *role = actor_caller_role(msg);
     if (!role) role = "admin";

@@ -38,11 +38,20 @@ typedef struct {
 
 enum { VIEW_LIVE = 0, VIEW_PUBLIC = 1 };
 
+/* A record copied out of the map, so it stays valid across later writes. */
+typedef struct {
+    void *bytes;
+    record_t rec;
+} crec_t;
+/* 0 loaded, 1 absent, -1 error (a value that is not a map is logged as corrupt); call
+ * crec_done() whatever it returns. */
+int crec_load(actor_ctx_t *ctx, MDB_dbi dbi, const void *key, size_t klen, crec_t *out);
+void crec_done(crec_t *c);
+
 /* A parsed definition; owns a copy of the stored bytes. */
 typedef struct {
     uint64_t id;
-    void *bytes;
-    record_t rec;
+    crec_t own;
     const char *title;
     size_t title_len;
     uint64_t start_ms, duration_s, freeze_s, penalty_min, created_at, users;
@@ -58,6 +67,9 @@ uint64_t contest_id_of(const actor_ctx_t *ctx);
  * safe after any return. */
 int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d);
 void cdef_done(cdef_t *d);
+/* The contest of the request's address; answers 404 itself when there is none. 0 loaded, 1
+ * answered, -1 error; after a non-zero return d needs no cdef_done(). */
+int contest_load_or_404(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d);
 /* Writes d's record with the given flags/counters changed. 0 / -1. */
 int cdef_store_flags(actor_ctx_t *ctx, const cdef_t *d, bool thawed, bool finalized,
                      uint64_t users);

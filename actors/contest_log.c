@@ -118,12 +118,11 @@ static size_t s_objects(const msgpack_object *o)
  * with rows of many problems are large. */
 int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
-    uint64_t cid = contest_id_of(ctx);
     cdef_t d;
-    int rc = cdef_load(ctx, cid, &d);
+    int rc = contest_load_or_404(ctx, msg, &d);
+    if (rc != 0) return rc < 0 ? -1 : 0;
+    uint64_t cid = d.id;
     cdef_done(&d);
-    if (rc != 0)
-        return rc < 0 ? -1 : actor_reply_error(ctx, msg, 404, "not_found", "no contest with this id");
     uint64_t since = gv_msg_uint(msg, "since", 0), limit = gv_msg_uint(msg, "limit", 500);
     if (limit == 0 || limit > CONTEST_EVENTS_PAGE_MAX) limit = CONTEST_EVENTS_PAGE_MAX;
     const char *role = actor_caller_role(msg);
