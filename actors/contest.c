@@ -90,10 +90,8 @@ int cdef_load(actor_ctx_t *ctx, uint64_t cid, cdef_t *d)
     d->penalty_min = record_uint(r, "penalty_min", 20);
     d->created_at = record_uint(r, "created_at", 0);
     d->users = record_uint(r, "users", 0);
-    const msgpack_object *t = record_get(r, "thawed");
-    d->thawed = t && t->type == MSGPACK_OBJECT_BOOLEAN && t->via.boolean;
-    t = record_get(r, "finalized");
-    d->finalized = t && t->type == MSGPACK_OBJECT_BOOLEAN && t->via.boolean;
+    d->thawed = gv_obj_bool(record_get(r, "thawed"), false);
+    d->finalized = gv_obj_bool(record_get(r, "finalized"), false);
     size_t sl;
     const char *s = record_str(r, "scoring", &sl);
     char sbuf[8];
@@ -148,22 +146,6 @@ int cdef_problem_index(const cdef_t *d, uint64_t problem_id)
     return -1;
 }
 
-static double s_obj_num(const msgpack_object *o, double dflt)
-{
-    if (!o) return dflt;
-    switch (o->type) {
-    case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64:
-        return o->via.f64;
-    case MSGPACK_OBJECT_POSITIVE_INTEGER:
-        return (double)o->via.u64;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-        return (double)o->via.i64;
-    default:
-        return dflt;
-    }
-}
-
 void cdef_score_problem(const cdef_t *d, uint32_t pidx, uint64_t cutoff, double *pts,
                         score_problem_t *p)
 {
@@ -173,13 +155,13 @@ void cdef_score_problem(const cdef_t *d, uint32_t pidx, uint64_t cutoff, double 
     p->start_ms = d->start_ms;
     p->duration_min = (uint32_t)(d->duration_s / 60 ? d->duration_s / 60 : 1);
     p->penalty_min = (uint32_t)d->penalty_min;
-    p->points = s_obj_num(gv_obj_get(pr, "points"), 1);
+    p->points = gv_obj_float(gv_obj_get(pr, "points"), 1);
     p->cutoff_ms = cutoff;
     const msgpack_object *st = gv_obj_get(pr, "subtasks");
     uint32_t n = st && st->type == MSGPACK_OBJECT_ARRAY ? st->via.array.size : 0;
     if (n > SCORE_MAX_SUBTASKS) n = SCORE_MAX_SUBTASKS;
     for (uint32_t i = 0; i < n; i++)
-        pts[i] = s_obj_num(gv_obj_get(&st->via.array.ptr[i], "points"), 0);
+        pts[i] = gv_obj_float(gv_obj_get(&st->via.array.ptr[i], "points"), 0);
     p->n_subtasks = d->scoring == SCORING_IOI ? n : 0;
     p->subtask_points = p->n_subtasks ? pts : NULL;
 }
@@ -196,7 +178,7 @@ static void s_pk_problems(msgpack_packer *pk, const cdef_t *d)
         gv_pk_key(pk, "label");
         gv_pk_object(pk, gv_obj_get(pr, "label"));
         gv_pk_key(pk, "points");
-        msgpack_pack_double(pk, s_obj_num(gv_obj_get(pr, "points"), 1));
+        msgpack_pack_double(pk, gv_obj_float(gv_obj_get(pr, "points"), 1));
         gv_pk_key(pk, "subtasks");
         if (st && st->type == MSGPACK_OBJECT_ARRAY)
             gv_pk_object(pk, st);
@@ -340,7 +322,7 @@ static bool s_problems_ok(const msgpack_object *a, char *why, size_t n)
                      LABEL_MAX);
             return false;
         }
-        double pts = s_obj_num(gv_obj_get(p, "points"), 1);
+        double pts = gv_obj_float(gv_obj_get(p, "points"), 1);
         if (!(pts >= 0) || pts > 1e9) {
             snprintf(why, n, "field `problems[%u].points` must be between 0 and 1e9", i);
             return false;
@@ -379,7 +361,7 @@ static void s_pk_def_problems(msgpack_packer *pk, const msgpack_object *a, scori
         gv_pk_key(pk, "label");
         gv_pk_object(pk, gv_obj_get(p, "label"));
         gv_pk_key(pk, "points");
-        msgpack_pack_double(pk, s_obj_num(gv_obj_get(p, "points"), s_default_points(s)));
+        msgpack_pack_double(pk, gv_obj_float(gv_obj_get(p, "points"), s_default_points(s)));
         gv_pk_key(pk, "subtasks");
         if (st && st->type == MSGPACK_OBJECT_ARRAY)
             gv_pk_object(pk, st);
@@ -394,8 +376,7 @@ static int s_define(actor_ctx_t *ctx, const gv_msg_t *msg)
         return actor_reply_error(ctx, msg, 403, "forbidden", "only an admin may define contests");
     uint64_t cid = contest_id_of(ctx);
     if (!cid) return s_not_found(ctx, msg);
-    const msgpack_object *cr = gv_msg_field(msg, "create");
-    bool create = cr && cr->type == MSGPACK_OBJECT_BOOLEAN && cr->via.boolean;
+    bool create = gv_msg_bool(msg, "create", false);
     scoring_t scoring;
     const char *sc = gv_msg_str(msg, "scoring");
     uint64_t duration = gv_msg_uint(msg, "duration_s", 0), freeze = gv_msg_uint(msg, "freeze_s", 0);

@@ -96,14 +96,12 @@ static void s_parse_cells(const msgpack_object *a, view_t *v, uint32_t n)
         if (c->type != MSGPACK_OBJECT_ARRAY || c->via.array.size != 8) continue;
         const msgpack_object *f = c->via.array.ptr;
         score_cell_t *o = &v->cells[i];
-        o->solved = f[0].type == MSGPACK_OBJECT_BOOLEAN && f[0].via.boolean;
+        o->solved = gv_obj_bool(&f[0], false);
         o->attempts = (uint32_t)record_obj_uint(&f[1], 0);
         o->pending = (uint32_t)record_obj_uint(&f[2], 0);
-        o->has_time = f[3].type == MSGPACK_OBJECT_BOOLEAN && f[3].via.boolean;
+        o->has_time = gv_obj_bool(&f[3], false);
         o->time_min = (uint32_t)record_obj_uint(&f[4], 0);
-        o->score = f[5].type == MSGPACK_OBJECT_FLOAT64 || f[5].type == MSGPACK_OBJECT_FLOAT32
-                       ? f[5].via.f64
-                       : 0;
+        o->score = gv_obj_float(&f[5], 0); /* stored as a double */
         o->penalty = record_obj_uint(&f[6], 0);
         o->first_ac_ms = record_obj_uint(&f[7], 0);
     }

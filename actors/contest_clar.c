@@ -27,8 +27,7 @@ static int s_load(actor_ctx_t *ctx, uint64_t cid, uint64_t id, crec_t *c)
 
 static bool s_bool(const record_t *r, const char *k)
 {
-    const msgpack_object *o = record_get(r, k);
-    return o && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
+    return gv_obj_bool(record_get(r, k), false);
 }
 
 /* Who may see a clarification record: (vis, user_id) as for events. */
@@ -187,8 +186,7 @@ int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
     int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t id = gv_msg_uint(msg, "clar_id", 0);
-    const msgpack_object *pub = gv_msg_field(msg, "public");
-    bool public_ = pub && pub->type == MSGPACK_OBJECT_BOOLEAN && pub->via.boolean;
+    bool public_ = gv_msg_bool(msg, "public", false);
     crec_t c;
     rc = s_load(ctx, d.id, id, &c);
     recbuf_t rb;

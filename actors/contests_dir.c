@@ -48,7 +48,6 @@ static int s_put(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (!s_admin(msg))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only an admin may change contests");
     dir_t *st = ctx->state;
-    const msgpack_object *fin = gv_msg_field(msg, "finalized");
     recbuf_t rb;
     recbuf_init(&rb);
     msgpack_pack_map(&rb.pk, 7);
@@ -58,7 +57,7 @@ static int s_put(actor_ctx_t *ctx, const gv_msg_t *msg)
     gv_pk_kv_uint(&rb.pk, "duration_s", gv_msg_uint(msg, "duration_s", 0));
     gv_pk_kv_uint(&rb.pk, "freeze_s", gv_msg_uint(msg, "freeze_s", 0));
     gv_pk_kv_str(&rb.pk, "scoring", gv_msg_str(msg, "scoring"));
-    gv_pk_kv_bool(&rb.pk, "finalized", fin && fin->type == MSGPACK_OBJECT_BOOLEAN && fin->via.boolean);
+    gv_pk_kv_bool(&rb.pk, "finalized", gv_msg_bool(msg, "finalized", false));
     uint8_t key[8];
     store_be64_put(key, gv_msg_uint(msg, "id", 0));
     int rc = recbuf_ok(&rb) ? actor_put(ctx, st->items, key, 8, rb.sb.data, rb.sb.size, 0) : -1;
@@ -70,8 +69,7 @@ static const char *s_state(const record_t *r, uint64_t now)
 {
     uint64_t start = record_uint(r, "start_ms", 0), end = start + record_uint(r, "duration_s", 0) * 1000;
     uint64_t freeze = record_uint(r, "freeze_s", 0);
-    const msgpack_object *fin = record_get(r, "finalized");
-    if (fin && fin->type == MSGPACK_OBJECT_BOOLEAN && fin->via.boolean) return "finalized";
+    if (gv_obj_bool(record_get(r, "finalized"), false)) return "finalized";
     if (now < start) return "scheduled";
     if (now >= end) return "ended";
     if (freeze && now >= end - freeze * 1000) return "frozen";

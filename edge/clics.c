@@ -127,8 +127,7 @@ static bool s_uint(const msgpack_object *map, const char *key, uint64_t *out)
 
 static bool s_true(const msgpack_object *map, const char *key)
 {
-    const msgpack_object *o = gv_obj_get(map, key);
-    return o && o->type == MSGPACK_OBJECT_BOOLEAN && o->via.boolean;
+    return gv_obj_bool(gv_obj_get(map, key), false);
 }
 
 bool clics_obj_id(const msgpack_object *map, const char *key, uint64_t *out)

@@ -234,7 +234,7 @@ static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_to
             stop = s_queue_replayed(c, idx, f) != 0;
             live_frame_unref(&f);
         }
-        bool has_more = more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean;
+        bool has_more = gv_obj_bool(more, false);
         gv_msg_destroy(&reply);
         if (oom) {
             edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");

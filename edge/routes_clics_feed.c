@@ -327,8 +327,7 @@ static int s_page(feed_t *f, bool *more)
     const msgpack_object *last = gv_obj_get(data, "last_id");
     if (rc == 0 && last && last->type == MSGPACK_OBJECT_POSITIVE_INTEGER && last->via.u64 > f->cursor)
         f->cursor = last->via.u64;
-    const msgpack_object *m = gv_obj_get(data, "more");
-    *more = rc == 0 && m && m->type == MSGPACK_OBJECT_BOOLEAN && m->via.boolean;
+    *more = rc == 0 && gv_obj_bool(gv_obj_get(data, "more"), false);
     gv_msg_destroy(&reply);
     if (rc != 0 && f->r->status == 0) clics_oom(f->r);
     return rc;

@@ -370,7 +370,11 @@ uint64_t gv_msg_uint(const gv_msg_t *m, const char *name, uint64_t dflt)
 
 double gv_msg_float(const gv_msg_t *m, const char *name, double dflt)
 {
-    const msgpack_object *o = gv_msg_field(m, name);
+    return gv_obj_float(gv_msg_field(m, name), dflt);
+}
+
+double gv_obj_float(const msgpack_object *o, double dflt)
+{
     if (!o)
         return dflt;
     switch (o->type) {
@@ -384,7 +388,11 @@ double gv_msg_float(const gv_msg_t *m, const char *name, double dflt)
 
 bool gv_msg_bool(const gv_msg_t *m, const char *name, bool dflt)
 {
-    const msgpack_object *o = gv_msg_field(m, name);
+    return gv_obj_bool(gv_msg_field(m, name), dflt);
+}
+
+bool gv_obj_bool(const msgpack_object *o, bool dflt)
+{
     return o && o->type == MSGPACK_OBJECT_BOOLEAN ? o->via.boolean : dflt;
 }
 

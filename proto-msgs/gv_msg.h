@@ -74,6 +74,8 @@ const msgpack_object *gv_obj_get(const msgpack_object *map, const char *key);
 char *gv_obj_strdup(const msgpack_object *o); /* caller frees; NULL if not a str */
 bool gv_obj_str_eq(const msgpack_object *o, const char *s);
 int64_t gv_obj_int(const msgpack_object *o, int64_t dflt);
+double gv_obj_float(const msgpack_object *o, double dflt); /* a float or an integer */
+bool gv_obj_bool(const msgpack_object *o, bool dflt);
 
 /* True when n bytes at p contain a NUL. Safe for the NULL pointer msgpack-c hands out for
  * empty strings (memchr on NULL is undefined even for 0 bytes). */
