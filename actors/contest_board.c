@@ -266,15 +266,17 @@ static bool s_public_frozen(const cdef_t *d, uint64_t now)
 
 /* Logs `scoreboard` events for uid's row: one for everyone when both views show the same,
  * otherwise one per changed view. */
-static int s_emit_row(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, bool live_changed,
-                      bool pub_changed)
+static int s_emit_row(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, const row_t *known,
+                      bool live_changed, bool pub_changed)
 {
     if (!live_changed && !pub_changed) return 0;
-    row_t *row = malloc(sizeof *row);
+    /* `known`: the row as the caller just stored it; otherwise it is read */
+    row_t *loaded = known ? NULL : malloc(sizeof *loaded);
+    const row_t *row = known ? known : loaded;
     uint64_t *holders = calloc(CONTEST_MAX_PROBLEMS, sizeof *holders);
     int rc = -1;
     if (!row || !holders) goto done;
-    int lr = s_row_load(ctx, d, uid, row);
+    int lr = known ? 0 : s_row_load(ctx, d, uid, loaded);
     if (lr != 0) {
         rc = lr < 0 ? -1 : 0;
         goto done;
@@ -298,7 +300,7 @@ static int s_emit_row(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, bool live
     }
     rc = 0;
 done:
-    free(row);
+    free(loaded);
     free(holders);
     return rc;
 }
@@ -586,12 +588,12 @@ static int s_board_update(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, uint3
         if (s_rank_move(ctx, d->id, view, &old, v) != 0) goto done;
     }
     if ((changed[0] || changed[1]) && s_row_store(ctx, d, uid, row) != 0) goto done;
-    if (s_emit_row(ctx, d, uid, changed[0], changed[1]) != 0) goto done;
+    if (s_emit_row(ctx, d, uid, row, changed[0], changed[1]) != 0) goto done;
     if (others[0] && others[0] == others[1]) {
-        if (s_emit_row(ctx, d, others[0], true, true) != 0) goto done;
+        if (s_emit_row(ctx, d, others[0], NULL, true, true) != 0) goto done;
     } else {
-        if (others[0] && s_emit_row(ctx, d, others[0], true, false) != 0) goto done;
-        if (others[1] && s_emit_row(ctx, d, others[1], false, true) != 0) goto done;
+        if (others[0] && s_emit_row(ctx, d, others[0], NULL, true, false) != 0) goto done;
+        if (others[1] && s_emit_row(ctx, d, others[1], NULL, false, true) != 0) goto done;
     }
     rc = 0;
 done:
@@ -612,7 +614,7 @@ int board_add_user(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, const char *
     }
     if (rc == 0) rc = s_row_store(ctx, d, uid, row);
     /* a new contestant's row: everyone sees it */
-    if (rc == 0) rc = s_emit_row(ctx, d, uid, true, true);
+    if (rc == 0) rc = s_emit_row(ctx, d, uid, row, true, true);
     free(row);
     return rc;
 }
@@ -701,7 +703,7 @@ int board_thaw(actor_ctx_t *ctx, const cdef_t *d)
     }
     /* first-to-solve marks are final only now: log afterwards */
     for (size_t i = 0; i < n; i++)
-        if (flags[i] && s_emit_row(ctx, d, uids[i], flags[i] & 1, flags[i] & 2) != 0) goto done;
+        if (flags[i] && s_emit_row(ctx, d, uids[i], NULL, flags[i] & 1, flags[i] & 2) != 0) goto done;
     rc = 0;
 done:
     if (cur) mdb_cursor_close(cur);
