@@ -16,6 +16,10 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+/* Metric labels: 0..edge_routes_n-1 are the route templates, then "static" (web UI files),
+ * then "unmatched" (metrics.h), so main.c passes edge_routes_n + 1 labels. */
+#define EDGE_METRIC_STATIC_LABEL "static"
+
 typedef struct edge {
     const gv_config_t *cfg;
     const gv_node_cfg_t *node;
@@ -31,6 +35,8 @@ typedef struct edge {
     edge_pcache_t *problems;  /* problems known to exist */
     edge_control_t *control;  /* NULL in unit tests */
     struct edge_live *live;   /* the /api/v1/live hub (live.h); NULL in unit tests */
+    struct edge_web *web;     /* the web UI's files (webui.h); NULL when not built */
+    const char *web_root;     /* where they were looked for, for the 404 that says so */
     atomic_uint worker_seq;   /* numbers worker identities "<name>.w<N>" */
 } edge_t;
 

@@ -1,10 +1,16 @@
-/*  edge_server — civetweb glue: threads, dispatch, response writing (see server.h). */
+/*  edge_server — civetweb glue: threads, dispatch, response writing (see server.h).
+ *
+ *  A GET or HEAD that matches no API route is the web UI's (webui.h): its files, with the
+ *  single-page app's index.html for client-side routes. /api, /healthz and /metrics stay the
+ *  API's, so a mistyped API path still answers the API's JSON 404.
+ */
 #include "server.h"
 
 #include "gv_log.h"
 #include "live.h"
 #include "request.h"
 #include "routes.h"
+#include "webui.h"
 
 #include <arpa/inet.h>
 #include <civetweb.h>
@@ -24,6 +30,19 @@
 
 #define JSON_TYPE "application/json"
 #define PATH_IN_MESSAGE_MAX 200
+#define HEAD_MAX 1536 /* status line and headers of one response */
+
+#define CACHE_API "no-store"
+#define CACHE_REVALIDATE "no-cache"                           /* use it after an ETag check */
+#define CACHE_IMMUTABLE "public, max-age=31536000, immutable" /* /app.css?v=<hash> */
+#define WEB_CSP                                                                                    \
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                    \
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; "                   \
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+
+/* Metric labels (edge.h): the routes, then "static", then "unmatched". */
+#define LABEL_STATIC edge_routes_n
+#define LABEL_UNMATCHED (edge_routes_n + 1)
 
 struct edge_server {
     struct mg_context *ctx;
@@ -106,24 +125,28 @@ static const char *s_http_date(void)
     return text;
 }
 
-static void s_write(struct mg_connection *conn, int status, const char *ctype, const char *extra,
-                    size_t extra_len, bool keep, const char *body, size_t body_len, bool head_only,
-                    edge_buf_t *room)
+/* Writes one response: the head (with `extra`, complete header lines), then body_len bytes of
+ * body unless head_only (HEAD, 304: Content-Length still names the representation's length).
+ * When the body sits in `room` after its headroom, head and body leave in one write. */
+static void s_write(struct mg_connection *conn, int status, const char *ctype, const char *cache,
+                    const char *extra, size_t extra_len, bool keep, const char *body,
+                    size_t body_len, bool head_only, edge_buf_t *room)
 {
-    char head[EDGE_HEADROOM];
+    char head[HEAD_MAX];
     int hl = snprintf(head, sizeof head,
                       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                      "Connection: %s\r\nCache-Control: no-store\r\nDate: %s\r\n%.*s\r\n",
+                      "Connection: %s\r\nCache-Control: %s\r\nDate: %s\r\n%.*s\r\n",
                       status, mg_get_response_code_text(conn, status), ctype, body_len,
-                      keep ? "keep-alive" : "close", s_http_date(), (int)extra_len, extra);
+                      keep ? "keep-alive" : "close", cache, s_http_date(), (int)extra_len, extra);
     if (hl < 0 || (size_t)hl >= sizeof head)
         hl = snprintf(head, sizeof head,
                       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                      "Connection: %s\r\n\r\n",
+                      "Connection: %s\r\nCache-Control: %s\r\n\r\n",
                       status, mg_get_response_code_text(conn, status), ctype, body_len,
-                      keep ? "keep-alive" : "close");
+                      keep ? "keep-alive" : "close", cache);
+    if (hl < 0) return; /* cannot happen with these formats; nothing sensible to send */
     size_t send_len = head_only ? 0 : body_len;
-    if (room && room->data && body == edge_buf_body(room)) {
+    if (room && room->data && body == edge_buf_body(room) && (size_t)hl <= room->headroom) {
         /* The body sits right after the headroom: put the head in front, one write. */
         char *start = room->data + room->headroom - hl;
         memcpy(start, head, (size_t)hl);
@@ -146,16 +169,75 @@ static void s_send(edge_req_t *r)
     if (edge_buf_failed(out) || !out->data) {
         static const char oom[] = "{\"error\":{\"code\":\"unavailable\",\"message\":\"the edge is "
                                   "out of memory; retry later\"}}";
-        s_write(r->conn, 503, JSON_TYPE, "", 0, false, oom, sizeof oom - 1, false, NULL);
+        s_write(r->conn, 503, JSON_TYPE, CACHE_API, "", 0, false, oom, sizeof oom - 1, false, NULL);
         mg_disable_connection_keep_alive(r->conn);
         return;
     }
     bool empty = r->status == 204 || r->status == 304;
     bool keep = !r->close && s_client_keep_alive(r->conn, r->ri);
     if (r->close) mg_disable_connection_keep_alive(r->conn);
-    s_write(r->conn, r->status, r->content_type ? r->content_type : JSON_TYPE, r->headers,
-            r->headers_len, keep, edge_buf_body(out), empty ? 0 : edge_buf_body_len(out),
-            r->method == EDGE_HEAD, out);
+    s_write(r->conn, r->status, r->content_type ? r->content_type : JSON_TYPE, CACHE_API,
+            r->headers, r->headers_len, keep, edge_buf_body(out),
+            empty ? 0 : edge_buf_body_len(out), r->method == EDGE_HEAD, out);
+}
+
+/* ---- the web UI ----------------------------------------------------------------------- */
+
+/* Paths the API keeps for itself even when no route matches them. */
+static bool s_api_path(const char *path)
+{
+    return strncmp(path, "/api", 4) == 0 || strcmp(path, "/healthz") == 0 ||
+           strcmp(path, "/metrics") == 0;
+}
+
+/* The web UI file a request that matched no route gets, or NULL with the 404 in place: the
+ * API's own, or one saying the UI is not built when the path is the app's. */
+static const edge_web_file_t *s_web_lookup(edge_req_t *r, const char *path)
+{
+    edge_t *edge = r->edge;
+    if ((r->method == EDGE_GET || r->method == EDGE_HEAD) && !s_api_path(path)) {
+        const edge_web_file_t *f = edge_web_find(edge->web, path);
+        if (f) return f;
+        if (!edge->web && edge_web_is_app_route(path)) {
+            edge_req_error(r, 404, "not_found",
+                           "the web UI is not built (expected in %.200s); build with ops/gavel up",
+                           edge->web_root ? edge->web_root : "edge/web");
+            return NULL;
+        }
+    }
+    edge_req_error(r, 404, "not_found", "no such resource: %.*s", PATH_IN_MESSAGE_MAX, path);
+    return NULL;
+}
+
+/* Answers with a web UI file: gzip'd when it has a variant and the client takes gzip, 304
+ * when the client's copy is current, cached for a year when versioned (?v=<hash>) and
+ * otherwise revalidated every time. The HTML entry point is never cached as immutable, so a
+ * new deployment reaches every browser on its next load. */
+static void s_send_web(edge_req_t *r, const edge_web_file_t *f)
+{
+    bool gz = f->gz && edge_web_accepts_gzip(mg_get_header(r->conn, "Accept-Encoding"));
+    const char *etag = gz ? f->etag_gz : f->etag;
+    const unsigned char *body = gz ? f->gz : f->data;
+    size_t len = gz ? f->gz_len : f->len;
+    r->status = edge_web_etag_matches(mg_get_header(r->conn, "If-None-Match"), etag) ? 304 : 200;
+    const char *cache =
+        !f->html && edge_web_query_versioned(r->query) ? CACHE_IMMUTABLE : CACHE_REVALIDATE;
+    char extra[HEAD_MAX / 2];
+    int n = snprintf(extra, sizeof extra,
+                     "ETag: %s\r\nVary: Accept-Encoding\r\n%sX-Content-Type-Options: nosniff\r\n"
+                     "Referrer-Policy: same-origin\r\nX-Frame-Options: DENY\r\n%s",
+                     etag, gz ? "Content-Encoding: gzip\r\n" : "",
+                     f->html ? "Content-Security-Policy: " WEB_CSP "\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof extra) { /* the sizes above are fixed: a bug */
+        gv_error("web ui head too long", "path=%s", f->path);
+        edge_req_error(r, 500, "internal", "the edge failed to answer; this is a bug");
+        s_send(r);
+        return;
+    }
+    bool keep = !r->close && s_client_keep_alive(r->conn, r->ri);
+    if (r->close) mg_disable_connection_keep_alive(r->conn);
+    s_write(r->conn, r->status, f->content_type, cache, extra, (size_t)n, keep, (const char *)body,
+            len, r->method == EDGE_HEAD || r->status == 304, NULL);
 }
 
 /* civetweb's own errors (bad request line, header too large, ...) in the API's shape. */
@@ -176,8 +258,8 @@ static int s_http_error(struct mg_connection *conn, int status, const char *errm
         edge_buf_release(&b);
         return 1; /* let civetweb send its plain page */
     }
-    s_write(conn, status, JSON_TYPE, "", 0, false, edge_buf_body(&b), edge_buf_body_len(&b), false,
-            &b);
+    s_write(conn, status, JSON_TYPE, CACHE_API, "", 0, false, edge_buf_body(&b),
+            edge_buf_body_len(&b), false, &b);
     mg_disable_connection_keep_alive(conn);
     edge_buf_release(&b);
     return 0;
@@ -194,7 +276,7 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     edge_method_t method = edge_method_parse(ri->request_method);
     if (!w) {
         s_http_error(conn, 503, "this edge worker could not start; retry later");
-        edge_metrics_observe(edge->metrics, edge_routes_n, method, 503, gv_mono_us() - t0);
+        edge_metrics_observe(edge->metrics, LABEL_UNMATCHED, method, 503, gv_mono_us() - t0);
         return 503;
     }
     edge_req_t r;
@@ -211,6 +293,8 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     edge_match_t m;
     edge_router_match(edge_routes, edge_routes_n, method == EDGE_HEAD ? EDGE_GET : method, path,
                       &m);
+    const edge_web_file_t *web = NULL;
+    size_t label = m.kind == EDGE_MATCH_NOT_FOUND ? LABEL_UNMATCHED : m.label;
     switch (m.kind) {
     case EDGE_MATCH_OK:
         r.id = m.n_ids ? m.ids[0] : 0;
@@ -228,7 +312,8 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
         edge_req_header(&r, "Allow: %s", m.allow);
         break;
     default:
-        edge_req_error(&r, 404, "not_found", "no such resource: %.*s", PATH_IN_MESSAGE_MAX, path);
+        web = s_web_lookup(&r, path);
+        if (web) label = LABEL_STATIC;
         break;
     }
     if (r.body) {
@@ -238,8 +323,11 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     /* A body we would refuse anyway is not worth reading just to reuse the connection. */
     if (ri->content_length > 0 && (uint64_t)ri->content_length > edge->max_body_bytes)
         r.close = true;
-    if (!r.streamed) s_send(&r);
-    edge_metrics_observe(edge->metrics, m.label, method, r.status, gv_mono_us() - t0);
+    if (web)
+        s_send_web(&r, web);
+    else if (!r.streamed)
+        s_send(&r);
+    edge_metrics_observe(edge->metrics, label, method, r.status, gv_mono_us() - t0);
     return r.status;
 }
 

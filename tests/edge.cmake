@@ -11,7 +11,7 @@ endfunction()
 
 foreach(t test_edge_json test_edge_validate test_edge_router test_edge_metrics
           test_edge_ratelimit test_edge_errors test_edge_package test_edge_live
-          test_edge_contest)
+          test_edge_contest test_edge_webui)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/unit/${t}.c)
     gavel_edge_test(${t})
   endif()
