@@ -1,0 +1,340 @@
+// contests.js — the contest pages: the list, a contest's problems, one problem with the submit
+// form, the scoreboard, clarifications and my submissions. main.js routes here; the bigger
+// pages live in contests_*.js and are re-exported.
+import { api, user, isJury, isAdmin } from '../api.js';
+import { el, clear, link, errorBox, showError, setTitle, fmtTime, fmtDuration, countdown, statusText, verdictBadge } from '../ui.js';
+import {
+  mountContest, contestPath, stateInfo, scoringName, problemTitles, problemName, debounced, registerControl, isLive,
+} from './contests_common.js';
+import { announcementsPanel } from './contests_clar.js';
+import { cellView, fmtNum } from './contests_scoreboard.js';
+
+export { contestScoreboard } from './contests_scoreboard.js';
+export { contestClarifications } from './contests_clar.js';
+
+// ---- / and /contests ------------------------------------------------------------------------
+
+const GROUPS = [
+  ['running', 'Running', (c) => c.state === 'running' || c.state === 'frozen', (a, b) => Date.parse(a.end_time) - Date.parse(b.end_time)],
+  ['upcoming', 'Upcoming', (c) => c.state === 'scheduled', (a, b) => Date.parse(a.start_time) - Date.parse(b.start_time)],
+  ['past', 'Past', (c) => c.state === 'ended' || c.state === 'finalized', (a, b) => Date.parse(b.start_time) - Date.parse(a.start_time)],
+];
+
+export async function contestsList(ctx) {
+  setTitle('Contests');
+  const slot = el('div', {}, el('p', { class: 'loading' }, 'Loading the contests…'));
+  ctx.root.append(
+    el('div', { class: 'spread' }, el('h1', {}, 'Contests'),
+      isAdmin() ? link('/admin/contests/new', 'New contest') : null),
+    slot);
+  let stops = [], tries = 0, timer = null, lastStates = '';
+  const stopAll = () => { stops.forEach((f) => f()); stops = []; };
+  ctx.onCleanup(() => { stopAll(); clearTimeout(timer); });
+
+  async function load() {
+    let r;
+    try {
+      r = await api('GET', '/api/v1/contests?per_page=200', undefined, { signal: ctx.signal });
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      clear(slot).append(errorBox(e, el('button', { type: 'button', class: 'btn btn-small cn-retry', onclick: load }, 'Retry')));
+      return;
+    }
+    const items = Array.isArray(r) ? r : r.items || [];
+    const states = items.map((c) => c.id + c.state).join();
+    if (states !== lastStates) { lastStates = states; tries = 0; }
+    stopAll();
+    clear(slot);
+    // a countdown at zero means the state changed on the server: ask again, backing off
+    const onZero = () => {
+      if (tries >= 6) return;
+      tries++;
+      clearTimeout(timer);
+      timer = setTimeout(load, 700 * tries);
+    };
+    for (const [key, name, pick, order] of GROUPS) {
+      const list = items.filter(pick).sort(order);
+      const sec = el('section', { class: `cn-contest-group group-${key}`, 'aria-labelledby': `cg-${key}`, 'data-testid': `contests-${key}` },
+        el('h2', { id: `cg-${key}` }, name, el('span', { class: 'muted cn-count' }, ` (${list.length})`)));
+      if (!list.length) {
+        sec.append(el('p', { class: 'muted' }, key === 'running' ? 'No contest is running right now.' : key === 'upcoming' ? 'No contest is scheduled.' : 'No past contests.'));
+      } else {
+        sec.append(el('ul', { class: 'cn-contest-cards' }, list.map((c) => {
+          const st = stateInfo(c);
+          const cd = st.target ? el('span', { class: 'countdown', role: 'timer' }) : null;
+          if (cd) stops.push(countdown(cd, st.target, st.prefix, onZero));
+          return el('li', { class: 'card cn-contest-card', 'data-testid': `contest-${c.id}` },
+            el('div', { class: 'spread' },
+              el('h3', {}, link(contestPath(c.id), c.title)),
+              el('span', { class: `badge badge-${st.cls}` }, st.words)),
+            el('dl', { class: 'cn-contest-facts' },
+              el('div', {}, el('dt', {}, 'Start'), el('dd', {}, el('time', { datetime: c.start_time }, fmtTime(c.start_time)))),
+              el('div', {}, el('dt', {}, 'Length'), el('dd', {}, fmtDuration(c.duration_s))),
+              el('div', {}, el('dt', {}, 'Scoring'), el('dd', {}, scoringName(c.scoring))),
+              c.freeze_s ? el('div', {}, el('dt', {}, 'Freeze'), el('dd', {}, `last ${Math.round(c.freeze_s / 60)} min`)) : null),
+            cd ? el('p', { class: 'cn-contest-countdown' }, cd) : null);
+        })));
+      }
+      slot.append(sec);
+    }
+    const total = typeof r.total === 'number' ? r.total : items.length;
+    if (total > items.length) slot.append(el('p', { class: 'muted' }, `Showing the ${items.length} most recent of ${total} contests.`));
+  }
+  await load();
+}
+
+// ---- /contests/:id ------------------------------------------------------------------------
+
+// The signed-in user's result on one problem, in words (from the scoreboard cell).
+function myResult(cell, scoring, p) {
+  if (!cell) return el('span', { class: 'muted' }, '—');
+  const v = cellView(cell, scoring, p);
+  if (!v.main) return el('span', { class: 'muted' }, 'Not attempted');
+  let text;
+  if (scoring === 'ioi') text = `${v.main} points`;
+  else if (cell.solved) text = `✓ Solved${cell.time_min !== null && cell.time_min !== undefined ? ' at ' + cell.time_min + ' min' : ''}` + (cell.attempts > 1 ? ` (${cell.attempts - 1} rejected)` : '') + (scoring === 'cf' ? ` · ${fmtNum(cell.score)} pts` : '');
+  else if (cell.pending) text = `? Pending (${cell.pending})` + (cell.attempts ? ` · ${cell.attempts} rejected` : '');
+  else text = `✗ ${cell.attempts} rejected attempt${cell.attempts === 1 ? '' : 's'}`;
+  return el('span', { class: `cn-my-result ${v.cls}`, 'data-testid': `my-result-${p.label}` }, text, v.first ? el('span', { class: 'cn-first-mark', title: 'first to solve', 'aria-label': 'first to solve', role: 'img' }, ' ★') : null);
+}
+
+export async function contestPage(ctx) {
+  const id = ctx.params.id;
+  const ann = announcementsPanel(ctx, id);
+  const probSlot = el('div', {}, el('p', { class: 'loading' }, 'Loading the problems…'));
+  let board = null, titles = null, c = null;
+  const loadBoard = async () => {
+    try {
+      board = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard`, undefined, { signal: ctx.signal });
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      board = { error: e };
+    }
+    draw();
+  };
+  const boardSoon = debounced(ctx, loadBoard, 300);
+  const h = await mountContest(ctx, {
+    tab: 'problems',
+    onEvent(ev) {
+      if (ev.type === 'scoreboard') boardSoon();
+      if (ev.type === 'announcement') ann.reload();
+    },
+    onSubscribed() { ann.reload(); boardSoon(); },
+    onContest() { draw(); boardSoon(); },
+  });
+  if (!h) return;
+  c = h.contest;
+  setTitle(c.title);
+  h.body.append(ann.box, el('section', { 'aria-labelledby': 'probs-h' }, el('h2', { id: 'probs-h' }, 'Problems'), probSlot));
+
+  function draw() {
+    if (!c) return;
+    const probs = c.problems || [];
+    if (c.state === 'scheduled' && !isJury()) {
+      clear(probSlot).append(el('p', { class: 'info-box' }, `${probs.length === 1 ? 'The problem appears' : `The ${probs.length} problems appear`} here when the contest starts (${fmtTime(c.start_time)}).`));
+      return;
+    }
+    if (!probs.length) { clear(probSlot).append(el('p', { class: 'muted' }, 'This contest has no problems yet.')); return; }
+    const me = user();
+    const row = me && board && board.rows ? board.rows.find((r) => String(r.user_id) === String(me.id)) : null;
+    const showMine = !!(me && (c.registered || row));
+    const showPoints = c.scoring !== 'icpc';
+    const solvedBy = (label) => board && board.rows ? board.rows.filter((r) => (r.problems || []).some((x) => x.label === label && x.solved)).length : null;
+    const heads = ['Problem', showPoints ? 'Points' : null, 'Solved by', showMine ? 'Your result' : null].filter(Boolean);
+    const rows = probs.map((p) => {
+      const cell = row ? (row.problems || []).find((x) => x.label === p.label) : null;
+      const sb = solvedBy(p.label);
+      return el('tr', { 'data-testid': `problem-${p.label}` },
+        el('th', { scope: 'row' }, link(contestPath(id, '/problems/' + encodeURIComponent(p.label)), problemName(p, titles))),
+        showPoints ? el('td', { class: 'num' }, fmtNum(p.subtasks && p.subtasks.length ? p.subtasks.reduce((a, s) => a + (s.points || 0), 0) : p.points)) : null,
+        el('td', { class: 'num' }, sb === null ? '…' : sb),
+        showMine ? el('td', {}, board ? myResult(cell, c.scoring, p) : '…') : null);
+    });
+    const wrap = el('div', { class: 'table-wrap' },
+      el('table', { class: 'cn-problems-table', 'data-testid': 'contest-problems' },
+        el('thead', {}, el('tr', {}, heads.map((t, i) => el('th', { scope: 'col', class: t === 'Points' || t === 'Solved by' ? 'num' : null }, t)))),
+        el('tbody', {}, rows)));
+    clear(probSlot).append(wrap);
+    if (board && board.error) probSlot.append(errorBox({ message: 'Could not load the scoreboard for your results: ' + board.error.message, code: board.error.code, status: board.error.status }));
+    if (titles && probs.some((p) => !titles[p.problem_id])) probSlot.append(el('p', { class: 'muted' }, 'Some problem titles could not be loaded; open the problem to see it.'));
+  }
+  draw();
+  problemTitles(c).then((t) => { titles = t; draw(); });
+  await Promise.all([ann.reload(), loadBoard()]);
+}
+
+// ---- /contests/:id/problems/:label ----------------------------------------------------------
+
+export async function contestProblem(ctx) {
+  const id = ctx.params.id, label = ctx.params.label;
+  let drawn = null; // what the submit area shows, so a contest update redraws only on change
+  const h = await mountContest(ctx, { tab: 'problems', register: false, onContest: () => drawSubmit() });
+  if (!h) return;
+  const c = h.contest;
+  const p = (c.problems || []).find((x) => x.label === label);
+  const probs = c.problems || [];
+  h.body.append(el('nav', { 'aria-label': 'Problems of this contest', class: 'cn-problem-switch' },
+    el('ul', { class: 'row' }, probs.map((x) => {
+      const a = link(contestPath(id, '/problems/' + encodeURIComponent(x.label)), x.label);
+      a.className = 'btn btn-small';
+      if (x.label === label) a.setAttribute('aria-current', 'page');
+      return el('li', {}, a);
+    }))));
+  if (!p) {
+    setTitle(`Problem ${label}`, c.title);
+    h.body.append(errorBox({ message: `This contest has no problem "${label}".`, code: 'not_found' }),
+      el('p', {}, link(contestPath(id), 'See the contest\u2019s problems'), '.'));
+    return;
+  }
+  setTitle(`${label}`, c.title);
+  const stmtSlot = el('div', { class: 'card' }, el('p', { class: 'loading' }, 'Loading the statement…'));
+  const submitSlot = el('section', { class: 'cn-contest-submit', 'aria-labelledby': 'submit-h' });
+  h.body.append(stmtSlot, submitSlot);
+  if (c.state === 'scheduled' && !isJury()) {
+    clear(stmtSlot).append(el('p', { class: 'info-box' }, `The statement appears when the contest starts (${fmtTime(c.start_time)}).`));
+  } else {
+    try {
+      const [problem, mod] = await Promise.all([
+        api('GET', `/api/v1/problems/${encodeURIComponent(p.problem_id)}`, undefined, { signal: ctx.signal }),
+        import('./problems.js'),
+      ]);
+      setTitle(`${label}. ${problem.title}`, c.title);
+      const node = await mod.renderStatement(problem);
+      clear(stmtSlot).append(el('p', { class: 'muted cn-problem-label' }, `Problem ${label}`,
+        c.scoring !== 'icpc' ? ` · ${fmtNum(p.points)} points` : ''), node);
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      showError(stmtSlot, e.status !== undefined ? e : { message: 'Could not show the statement: ' + e.message });
+    }
+  }
+
+  async function drawSubmit() {
+    if (!p) return;
+    const me = user();
+    const mode = !me ? 'signin' : isJury() ? 'form' : !c.registered ? 'register'
+      : c.state === 'scheduled' ? 'wait' : isLive(c) ? 'form' : 'closed';
+    if (mode === drawn) return;
+    drawn = mode;
+    const heading = el('h2', { id: 'submit-h' }, 'Submit');
+    clear(submitSlot).append(heading);
+    if (mode === 'signin') {
+      submitSlot.append(el('p', { class: 'info-box' }, link('/signin?next=' + encodeURIComponent(location.pathname), 'Sign in to register'), ' and submit.'));
+    } else if (mode === 'register') {
+      submitSlot.append(el('div', { class: 'info-box' }, el('p', {}, 'You are not registered for this contest. Register to submit.'),
+        registerControl(ctx, c, () => { h.update(c); })));
+    } else if (mode === 'wait') {
+      submitSlot.append(el('p', { class: 'info-box' }, 'You are registered. Submissions open when the contest starts.'));
+    } else if (mode === 'closed') {
+      submitSlot.append(el('p', { class: 'info-box' }, 'The contest has ended: submissions are closed. ', link(`/problems/${encodeURIComponent(p.problem_id)}`, 'Practise this problem outside the contest'), '.'));
+    } else {
+      if (isJury()) submitSlot.append(el('p', { class: 'muted' }, 'You are on the jury: your submissions are judged but not on the scoreboard.'));
+      const holder = el('div', {}, el('p', { class: 'loading' }, 'Loading the editor…'));
+      submitSlot.append(holder);
+      try {
+        const mod = await import('../submit.js');
+        const form = await mod.submitForm(ctx, { problemId: p.problem_id, contestId: c.id });
+        if (drawn === 'form') clear(holder).append(form);
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        showError(holder, e.status !== undefined ? e : { message: 'Could not load the submit form: ' + e.message });
+      }
+    }
+  }
+  await drawSubmit();
+}
+
+// ---- /contests/:id/submissions --------------------------------------------------------------
+
+function fallbackTable(items, titles) {
+  return el('div', { class: 'table-wrap' }, el('table', {},
+    el('thead', {}, el('tr', {}, ['#', 'Problem', 'Language', 'Submitted', 'Result'].map((t) => el('th', { scope: 'col' }, t)))),
+    el('tbody', {}, items.map((s) => el('tr', {},
+      el('td', {}, link(`/submissions/${encodeURIComponent(s.id)}`, s.id)),
+      el('td', {}, titles[s.problem_id] || s.label || s.problem_id),
+      el('td', {}, s.language),
+      el('td', {}, fmtTime(s.submitted_at)),
+      el('td', {}, verdictBadge(s)))))));
+}
+
+export async function contestSubmissions(ctx) {
+  const id = ctx.params.id;
+  const listSlot = el('div', {}, el('p', { class: 'loading' }, 'Loading your submissions…'));
+  const items = new Map();
+  let total = 0, loaded = false, names = {}, mod = null, node = null;
+  const userNames = {};
+  const refetch = debounced(ctx, () => load(), 200);
+  const h = await mountContest(ctx, {
+    tab: 'submissions',
+    onEvent(ev) {
+      if (ev.type !== 'submission' || !ev.data) return;
+      const me = user();
+      if (!isJury() && me && String(ev.data.user_id) !== String(me.id)) return;
+      const key = String(ev.data.id), known = items.has(key);
+      if (!known) total++;
+      const s = Object.assign({}, items.get(key) || {}, ev.data, { contest_id: id });
+      items.set(key, s);
+      if (known && node && mod && mod.updateSubmissionRow && node.querySelector(`tr[data-sub-id="${CSS.escape(key)}"]`)) {
+        try { mod.updateSubmissionRow(node, s); return; } catch (e) { console.warn('updateSubmissionRow', e); }
+      }
+      draw();
+    },
+    onSubscribed: () => refetch(),
+  });
+  if (!h) return;
+  const c = h.contest;
+  setTitle('My submissions', c.title);
+  h.body.append(el('h2', {}, isJury() ? 'Submissions in this contest' : 'My submissions in this contest'), listSlot);
+  try { mod = await import('./submissions.js'); } catch (e) { console.warn('submissions.js', e); }
+
+  function draw() {
+    if (!loaded) return;
+    const list = [...items.values()].sort((a, b) => Number(b.id) - Number(a.id));
+    clear(listSlot);
+    node = null;
+    if (!list.length) {
+      listSlot.append(el('p', { class: 'muted' }, 'No submissions yet. ', link(contestPath(id), 'Pick a problem'), ' to submit.'));
+      return;
+    }
+    try {
+      node = mod && mod.submissionsTable
+        ? mod.submissionsTable(list, {
+          showUser: isJury(), showProblem: true, problemTitles: names, userNames,
+          problemHref: (s) => (s.label ? contestPath(id, '/problems/' + encodeURIComponent(s.label)) : null),
+        })
+        : fallbackTable(list, names);
+    } catch (e) {
+      console.warn('submissionsTable', e);
+      node = fallbackTable(list, names);
+    }
+    listSlot.append(node);
+    if (total > list.length) listSlot.append(el('p', { class: 'muted' }, `Showing the latest ${list.length} of ${total}.`));
+  }
+  async function load() {
+    try {
+      const r = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/submissions?per_page=200`, undefined, { signal: ctx.signal });
+      items.clear();
+      for (const s of r.items || []) items.set(String(s.id), Object.assign({ contest_id: id }, s));
+      if (isJury()) await loadUserNames();
+      total = typeof r.total === 'number' ? r.total : items.size;
+      loaded = true;
+      draw();
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      clear(listSlot).append(errorBox(e, el('button', { type: 'button', class: 'btn btn-small', onclick: load }, 'Retry')));
+    }
+  }
+  // jury: the submitters' names come from the board (csub has only user ids)
+  async function loadUserNames() {
+    const missing = [...items.values()].some((s) => !userNames[s.user_id]);
+    if (!missing) return;
+    try {
+      const b = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard`, undefined, { signal: ctx.signal });
+      for (const r of b.rows || []) userNames[r.user_id] = r.username;
+    } catch (_) { /* ids are shown instead */ }
+  }
+  problemTitles(c).then((t) => {
+    for (const p of c.problems || []) names[p.problem_id] = problemName(p, t);
+    draw();
+  });
+  await load();
+}
