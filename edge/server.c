@@ -37,7 +37,7 @@
 #define CACHE_IMMUTABLE "public, max-age=31536000, immutable" /* /app.css?v=<hash> */
 #define WEB_CSP                                                                                    \
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                    \
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; "                   \
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "                   \
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 /* Metric labels (edge.h): the routes, then "static", then "unmatched". */

@@ -56,6 +56,10 @@ cp "$nm/codemirror/addon/mode/simple.js" "$nm/codemirror/addon/edit/matchbracket
 # 3. Cache-busting version: a hash over every file but index.html.
 v=$(cd "$tmp" && find . -type f ! -name index.html -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
 sed -i "s/__V__/$v/g" "$tmp/index.html"
+# Relative module imports carry the same version, so a tab never mixes modules of two builds
+# (the same URL everywhere, too: a module imported under two URLs would run twice).
+find "$tmp/js" -name '*.js' -print0 | xargs -0 sed -i -E \
+  "s#((from|import)[[:space:]]*\(?[[:space:]]*['\"])(\.\.?/[^'\"?]+\.js)(['\"])#\1\3?v=$v\4#g"
 echo "$v" >"$tmp/version.txt"
 
 # 4. gzip siblings where they pay.

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
 TYPES = {
     ".html": "text/html; charset=utf-8",

@@ -65,7 +65,8 @@ function connect() {
     }
   };
   sock.onclose = () => {
-    if (ws === sock) ws = null;
+    if (ws !== sock) return; // a socket we replaced or closed on purpose
+    ws = null;
     if (subs.size === 0) { setState('offline'); return; }
     setState('connecting');
     const delay = Math.min(10000, 500 * 2 ** Math.min(retry++, 5)) * (0.75 + Math.random() / 2);

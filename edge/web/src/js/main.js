@@ -43,13 +43,19 @@ function match(path) {
     const params = {};
     let ok = true;
     for (let i = 0; i < pp.length && ok; i++) {
-      if (pp[i].startsWith(':')) params[pp[i].slice(1)] = decodeURIComponent(parts[i]);
+      if (pp[i].startsWith(':')) {
+        try { params[pp[i].slice(1)] = decodeURIComponent(parts[i]); } catch (_) { return null; } // malformed %-escape
+      }
       else ok = pp[i] === parts[i];
     }
     if (ok) return { mod, fn, params, opts: opts || {} };
   }
   return null;
 }
+
+// The build's version (`?v=<hash>` on this module's URL): page modules are loaded with it
+// too, so an open tab never mixes modules of two builds (build.sh versions static imports).
+const VERSION = new URL(import.meta.url).search;
 
 let cleanups = [], controller = null, seq = 0, firstRoute = true;
 
@@ -87,7 +93,7 @@ async function route() {
     onCleanup: (f) => cleanups.push(f), signal: controller.signal,
   };
   try {
-    const mod = await import(`./pages/${m.mod}`);
+    const mod = await import(`./pages/${m.mod}${VERSION}`);
     if (my !== seq) return;
     await mod[m.fn](ctx);
   } catch (e) {
@@ -111,15 +117,23 @@ function renderNav() {
   ul.append(item('/contests', 'Contests'), item('/problems', 'Problems'));
   if (u) ul.append(item('/submissions', 'My submissions'));
   if (isJury()) ul.append(item('/admin', 'Admin'));
-  const ls = liveState();
-  ul.append(el('li', { class: 'live-state', title: 'Live updates' },
-    el('span', { class: `dot dot-${ls}`, 'aria-hidden': 'true' }), ls === 'live' ? 'Live' : ls === 'connecting' ? 'Reconnecting…' : ''));
+  ul.append(el('li', { class: 'live-state', title: 'Live updates', id: 'live-state' }));
+  renderLiveState();
   if (u) {
     ul.append(el('li', { class: 'who' }, el('span', { class: 'muted' }, 'Signed in as '), el('strong', { 'data-testid': 'whoami' }, u.username)),
       el('li', {}, el('button', { type: 'button', class: 'btn btn-small', id: 'signout', onclick: signOut }, 'Sign out')));
   } else {
     ul.append(item('/signin', 'Sign in'), item('/signup', 'Sign up'));
   }
+}
+
+// The live indicator changes in place, so keyboard focus in the header is never lost.
+function renderLiveState() {
+  const li = document.getElementById('live-state');
+  if (!li) return;
+  const ls = liveState();
+  clear(li).append(el('span', { class: `dot dot-${ls}`, 'aria-hidden': 'true' }),
+    ls === 'live' ? 'Live' : ls === 'connecting' ? 'Reconnecting…' : '');
 }
 
 async function signOut() {
@@ -134,11 +148,12 @@ document.addEventListener('click', (e) => {
   if (a.origin !== location.origin) return;
   e.preventDefault();
   document.getElementById('nav-links').classList.remove('open');
+  document.querySelector('.menu-toggle').setAttribute('aria-expanded', 'false');
   navigate(a.pathname + a.search + a.hash);
 });
 window.addEventListener('popstate', route);
 window.addEventListener('gavel:session', renderNav);
-window.addEventListener('gavel:live', renderNav);
+window.addEventListener('gavel:live', renderLiveState);
 document.querySelector('.menu-toggle').addEventListener('click', (e) => {
   const open = document.getElementById('nav-links').classList.toggle('open');
   e.currentTarget.setAttribute('aria-expanded', String(open));

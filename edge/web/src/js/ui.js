@@ -9,7 +9,7 @@ export function el(tag, attrs, ...children) {
     if (k.startsWith('on') && typeof v === 'function') n.addEventListener(k.slice(2), v);
     else if (k === 'class') n.className = v;
     else if (k === 'dataset') Object.assign(n.dataset, v);
-    else if (k === 'html') n.innerHTML = v; // only for server-rendered, sanitised HTML
+    else if (k === 'trustedHtml') n.innerHTML = v; // only the server's statement_html (cmark, safe mode)
     else if (v === true) n.setAttribute(k, '');
     else n.setAttribute(k, String(v));
   }
@@ -43,12 +43,63 @@ export function showError(slot, err) {
   if (err) slot.append(errorBox(err));
 }
 
-export function toast(text, kind = 'info', ms = 6000) {
+// A message in the corner (announced politely). It stays while hovered or focused and has
+// a Dismiss button, so nobody has to read against a clock.
+export function toast(text, kind = 'info', ms = 8000) {
   const box = document.getElementById('toasts');
-  const t = el('div', { class: `toast toast-${kind}` }, text);
+  const close = el('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, '×');
+  const t = el('div', { class: `toast toast-${kind}` }, el('span', {}, text), close);
+  close.addEventListener('click', () => t.remove());
+  let timer = null;
+  const arm = () => { clearTimeout(timer); timer = setTimeout(() => t.remove(), ms); };
+  t.addEventListener('mouseenter', () => clearTimeout(timer));
+  t.addEventListener('focusin', () => clearTimeout(timer));
+  t.addEventListener('mouseleave', arm);
+  t.addEventListener('focusout', arm);
   box.append(t);
-  setTimeout(() => t.remove(), ms);
+  arm();
   return t;
+}
+
+// Runs `fn` with `btn` disabled (aria-busy) and its error shown in `slot` (the API's own
+// message). Returns fn's result, or undefined when it failed or the page was left.
+export async function busy(btn, slot, fn) {
+  btn.disabled = true;
+  btn.setAttribute('aria-busy', 'true');
+  if (slot) showError(slot, null);
+  try {
+    return await fn();
+  } catch (e) {
+    if (e && e.name === 'AbortError') return undefined;
+    if (slot) showError(slot, e);
+    else throw e;
+    return undefined;
+  } finally {
+    btn.disabled = false;
+    btn.removeAttribute('aria-busy');
+  }
+}
+
+// latest(fn) → a loader whose calls are numbered: fn(fresh, ...args) gets `fresh()`, true
+// only while no later call has started, so a slow answer never draws over a newer one.
+export function latest(fn) {
+  let seq = 0;
+  return (...args) => { const my = ++seq; return fn(() => my === seq, ...args); };
+}
+
+// « ← Previous · Page n of m · Next → » with buttons; go(n) shows page n (1-based).
+export function pager(page, pages, go, { label = 'Pages', extra = null } = {}) {
+  if (pages <= 1) return null;
+  const b = (text, to, enabled, rel) => el('button', { type: 'button', class: 'btn btn-small', disabled: !enabled, 'data-rel': rel,
+    onclick: () => go(to) }, text);
+  return el('nav', { class: 'row pager', 'aria-label': label },
+    b('← Previous', page - 1, page > 1, 'prev'), el('span', {}, `Page ${page} of ${pages}`),
+    b('Next →', page + 1, page < pages, 'next'), extra);
+}
+
+// "Sign in" link that comes back to this page afterwards.
+export function signInLink(text = 'Sign in') {
+  return link('/signin?next=' + encodeURIComponent(location.pathname + location.search), text);
 }
 
 export function setTitle(...parts) {
@@ -88,6 +139,33 @@ export function countdown(node, targetIso, prefix = '', onZero) {
   const id = setInterval(tick, 1000);
   return () => clearInterval(id);
 }
+
+// Limits, one way everywhere: 1 s / 250 ms; 256 MiB / 512 KiB (the API counts KiB as "kb").
+export function fmtTimeLimit(ms) {
+  if (ms === null || ms === undefined) return '—';
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(2)} s` : `${ms} ms`;
+}
+export function fmtMemory(kb) {
+  if (kb === null || kb === undefined || kb === '') return '—';
+  if (kb >= 1024 * 1024) return `${+(kb / 1024 / 1024).toFixed(2)} GiB`;
+  if (kb >= 1024) return `${+(kb / 1024).toFixed(1)} MiB`;
+  return `${kb} KiB`;
+}
+
+// ---- contests ---------------------------------------------------------------------------
+// A contest's state in words, its badge class, and what its countdown counts to.
+export function contestState(c) {
+  switch (c.state) {
+    case 'scheduled': return { words: 'Not started yet', cls: 'pending', target: c.start_time, prefix: 'Starts in ' };
+    case 'running': return { words: 'Running', cls: 'ok', target: c.end_time, prefix: 'Ends in ' };
+    case 'frozen': return { words: 'Running · scoreboard frozen', cls: 'ok', target: c.end_time, prefix: 'Ends in ' };
+    case 'ended': return { words: 'Ended', cls: 'warn', target: null };
+    case 'finalized': return { words: 'Ended · results final', cls: 'warn', target: null };
+    default: return { words: String(c.state || 'unknown'), cls: 'pending', target: null };
+  }
+}
+const SCORING = { icpc: 'ICPC', ioi: 'IOI', cf: 'Codeforces' };
+export const scoringName = (s) => SCORING[s] || String(s || '').toUpperCase();
 
 // ---- verdicts -----------------------------------------------------------------------------
 export const VERDICT_NAMES = {

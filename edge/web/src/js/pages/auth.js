@@ -2,9 +2,15 @@
 import { api, setSession } from '../api.js';
 import { el, field, link, showError, setTitle } from '../ui.js';
 
+// Where to go after signing in: `?next=` when it is a path on this site, else the contests.
 function nextPath(ctx) {
   const n = ctx.query.get('next');
-  return n && n.startsWith('/') && !n.startsWith('//') ? n : '/contests';
+  if (!n) return '/contests';
+  try {
+    const u = new URL(n, location.origin);
+    if (u.origin === location.origin) return u.pathname + u.search + u.hash;
+  } catch (_) { /* not a URL */ }
+  return '/contests';
 }
 
 async function login(username, password) {
