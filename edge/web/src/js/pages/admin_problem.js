@@ -111,7 +111,7 @@ export async function problemEdit(ctx) {
   let savedMd = prob ? prob.statement_md : null;
   const showPreview = (p) => {
     clear(previewBox);
-    previewBox.append(el('div', { html: p.statement_html || '' }));
+    previewBox.append(el('div', { trustedHtml: p.statement_html || '' }));
     renderMath(previewBox);
     savedMd = p.statement_md;
     previewNote.textContent = statement.value === savedMd

@@ -37,7 +37,7 @@ export function renderStatement(problem) {
   art.append(limits);
   if (problem.tags && problem.tags.length) art.append(el('div', { class: 'ct-tagline' }, el('span', { class: 'sr-only' }, 'Tags: '), tagList(problem.tags)));
 
-  const body = el('div', { class: 'statement', html: problem.statement_html || '' });
+  const body = el('div', { class: 'statement', trustedHtml: problem.statement_html || '' });
   // Packages usually repeat the title as the statement's first heading: drop the duplicate.
   const first = body.firstElementChild;
   if (first && /^H[1-2]$/.test(first.tagName) && first.textContent.trim() === (problem.title || '').trim()) first.remove();
