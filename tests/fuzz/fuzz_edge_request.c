@@ -5,6 +5,8 @@
  *    2  msgpack reply data -> JSON text, which must then parse as JSON
  *    3  a decimal id as found in a path
  *    4  a live-feed (WebSocket) client message
+ *    5  web UI request data: a path for the file lookup, and the same bytes as an
+ *       Accept-Encoding, If-None-Match and query string
  *  Case 0 also runs the contest, clarification and announcement validators; case 1 the page
  *  and view query parsers.
  *  Nothing may crash, leak, or produce output the next layer would refuse. */
@@ -15,11 +17,13 @@
 #include "live.h"
 #include "router.h"
 #include "validate.h"
+#include "webui.h"
 
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void s_json_body(const uint8_t *p, size_t n)
 {
@@ -111,16 +115,58 @@ static void s_mp_to_json(const uint8_t *p, size_t n)
     msgpack_unpacked_destroy(&up);
 }
 
+/* A tiny web root, made and loaded once: the lookup runs against real entries. */
+static edge_web_t *s_web(void)
+{
+    static edge_web_t *web;
+    static int tried;
+    if (tried) return web;
+    tried = 1;
+    char dir[] = "/tmp/gavel-fuzz-web-XXXXXX", path[64], err[256];
+    if (!mkdtemp(dir)) return NULL;
+    const char *names[] = {"index.html", "app.css", "favicon.svg"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        if (!f) continue;
+        fputs("<!doctype html>x", f);
+        fclose(f);
+    }
+    web = edge_web_load(dir, err, sizeof err);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    return web;
+}
+
+static void s_web_request(const uint8_t *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (!s) return;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    const edge_web_file_t *f = edge_web_find(s_web(), s);
+    (void)f;
+    (void)edge_web_is_app_route(s);
+    (void)edge_web_accepts_gzip(s);
+    (void)edge_web_etag_matches(s, "\"0123456789abcdef\"");
+    (void)edge_web_query_versioned(s);
+    free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
     const uint8_t *p = data + 1;
     size_t n = size - 1;
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
     case 0: s_json_body(p, n); break;
     case 1: s_query(p, n); break;
     case 2: s_mp_to_json(p, n); break;
+    case 5: s_web_request(p, n); break;
     case 4: {
         live_cmd_t cmd;
         edge_err_t err;
