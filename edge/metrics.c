@@ -151,7 +151,14 @@ void edge_metrics_render(edge_metrics_t *self, const edge_gauges_t *g, edge_buf_
                   "gavel_jobs_inflight %llu\n"
                   "# HELP gavel_broker_up 1 when this edge reaches the broker.\n"
                   "# TYPE gavel_broker_up gauge\n"
-                  "gavel_broker_up %d\n",
+                  "gavel_broker_up %d\n"
+                  "# HELP gavel_live_clients Open live-feed (WebSocket) connections on this edge.\n"
+                  "# TYPE gavel_live_clients gauge\n"
+                  "gavel_live_clients %llu\n"
+                  "# HELP gavel_live_dropped_slow_total Live clients closed with 4001 (too slow).\n"
+                  "# TYPE gavel_live_dropped_slow_total counter\n"
+                  "gavel_live_dropped_slow_total %llu\n",
                   (unsigned long long)g->queue_depth, (unsigned long long)g->judges_connected,
-                  (unsigned long long)g->inflight, g->broker_up ? 1 : 0);
+                  (unsigned long long)g->inflight, g->broker_up ? 1 : 0,
+                  (unsigned long long)g->live_clients, (unsigned long long)g->live_dropped_slow);
 }

@@ -40,6 +40,8 @@ typedef struct {
     uint64_t queue_depth;
     uint64_t judges_connected;
     uint64_t inflight;
+    uint64_t live_clients;      /* open /api/v1/live connections on this edge */
+    uint64_t live_dropped_slow; /* live clients closed with 4001 since start (a counter) */
 } edge_gauges_t;
 
 void edge_metrics_render(edge_metrics_t *self, const edge_gauges_t *g, edge_buf_t *out);

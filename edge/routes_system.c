@@ -2,6 +2,7 @@
  *  already knows (the control thread's cached broker.status, the metrics counters) and never
  *  wait for another node. */
 #include "json_mp.h"
+#include "live.h"
 #include "routes.h"
 
 void edge_route_healthz(edge_req_t *r)
@@ -31,6 +32,12 @@ void edge_route_metrics(edge_req_t *r)
 {
     edge_gauges_t g = {0};
     if (r->edge->control) edge_control_gauges(r->edge->control, &g);
+    if (r->edge->live) {
+        edge_live_stats_t ls;
+        edge_live_stats(r->edge->live, &ls);
+        g.live_clients = ls.clients;
+        g.live_dropped_slow = ls.dropped_slow;
+    }
     edge_buf_t *out = edge_req_out(r);
     edge_buf_reset(out, EDGE_BUF_KEEP);
     edge_metrics_render(r->edge->metrics, &g, out);

@@ -310,4 +310,9 @@ def test_a_slow_client_is_closed_with_4001_and_the_others_get_everything(cluster
     else:
         assert code == 4001 and "since" in reason, (code, reason)
     assert cluster.req("GET", "/healthz").status_code == 200
+    # /metrics counts the drop and still sees the fast client
+    metrics = dict(l.split(" ", 1) for l in cluster.req("GET", "/metrics").text.splitlines()
+                   if l.startswith("gavel_live_"))
+    assert int(metrics["gavel_live_dropped_slow_total"]) >= 1, metrics
+    assert int(metrics["gavel_live_clients"]) >= 1, metrics
     fast.close()

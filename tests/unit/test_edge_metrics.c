@@ -96,12 +96,17 @@ static void histogram_buckets_are_cumulative(void)
 static void gauges_are_always_present(void)
 {
     edge_metrics_t *m = edge_metrics_new(labels, 2);
-    edge_gauges_t g = {.broker_up = true, .queue_depth = 7, .judges_connected = 3, .inflight = 2};
+    edge_gauges_t g = {.broker_up = true, .queue_depth = 7, .judges_connected = 3, .inflight = 2,
+                       .live_clients = 41, .live_dropped_slow = 5};
     char *t = s_render(m, &g);
     CHECK(s_value(t, "gavel_queue_depth") == 7);
     CHECK(s_value(t, "gavel_judges_connected") == 3);
     CHECK(s_value(t, "gavel_jobs_inflight") == 2);
     CHECK(s_value(t, "gavel_broker_up") == 1);
+    CHECK(s_value(t, "gavel_live_clients") == 41);
+    CHECK(s_value(t, "gavel_live_dropped_slow_total") == 5);
+    CHECK_CONTAINS(t, "# TYPE gavel_live_clients gauge\n");
+    CHECK_CONTAINS(t, "# TYPE gavel_live_dropped_slow_total counter\n");
     CHECK_CONTAINS(t, "# TYPE gavel_broker_up gauge\n");
     free(t);
     g.broker_up = false;
