@@ -86,8 +86,11 @@ export async function run(t) {
   const r403 = await t.api('POST', '/api/v1/submissions', { problem_id: pid, language: 'c', source: AC_C, contest_id: contest.id }, me.token);
   assert.equal(r403.status, 403, JSON.stringify(r403.json));
   assert.match(r403.json.error.message, /not registered/);
-  // The contest page offers the form only to registered users; a page that believes the user is
-  // registered (say, the registration was withdrawn meanwhile) must still show the refusal.
+  // The contest page offers the form only to registered users (an ended contest offers none:
+  // "submissions are closed"), and the API has no way to withdraw a registration, so no real
+  // sequence puts an unregistered user in front of the form. The contest answer is therefore
+  // rewritten to say registered:true — the stale-page case — and the real POST must be refused
+  // with the server's own 403 shown next to the button.
   const contestUrl = new RegExp(`/api/v1/contests/${contest.id}$`);
   await page.route(contestUrl, async (route) => {
     const res = await route.fetch();

@@ -5,7 +5,7 @@
 //
 // The draft source is kept per problem in localStorage, the last language globally.
 import { api, ApiError } from './api.js';
-import { el, clear, errorBox } from './ui.js';
+import { el, clear, errorBox, busy, toast } from './ui.js';
 
 export const MAX_SOURCE_BYTES = 65536;
 const LANG_KEY = 'gavel.lang';
@@ -246,19 +246,28 @@ export function submitForm(ctx, { problemId, contestId } = {}) {
     }
     const body = { problem_id: String(problemId), language, source };
     if (contestId !== undefined && contestId !== null && contestId !== '') body.contest_id = String(contestId);
-    btn.disabled = true;
     btn.textContent = 'Submitting…';
     msg.append(el('p', { class: 'loading', role: 'status' }, 'Sending your solution…'));
+    store.set(dkey, source);
+    let r;
     try {
-      store.set(dkey, source);
-      const r = await api('POST', '/api/v1/submissions', body);
-      ctx.navigate('/submissions/' + encodeURIComponent(r.id));
+      // busy() disables the button meanwhile; with no slot it hands the error to us (a 429
+      // needs its countdown).
+      r = await busy(btn, null, () => api('POST', '/api/v1/submissions', body));
     } catch (err) {
       clear(msg);
-      btn.textContent = 'Submit';
-      btn.disabled = false;
       showSubmitError(err);
+      return;
+    } finally {
+      btn.textContent = 'Submit';
     }
+    if (!r) { clear(msg); return; }
+    // The answer may come after the user went elsewhere: say where it went, stay put.
+    if (ctx.signal && ctx.signal.aborted) {
+      toast(`Your submission #${r.id} was received; it is in My submissions.`);
+      return;
+    }
+    ctx.navigate('/submissions/' + encodeURIComponent(r.id));
   });
 
   function showSubmitError(err) {

@@ -1,22 +1,11 @@
 // problems.js — the problem archive (/problems), one problem (/problems/:id), and
 // renderStatement(), which the contest pages reuse for their problem pages.
 import { api, user } from '../api.js';
-import { el, clear, link, errorBox, setTitle, table, renderMath, copyButton } from '../ui.js';
+import {
+  el, clear, link, errorBox, setTitle, table, renderMath, copyButton, pager, signInLink, fmtTimeLimit, fmtMemory,
+} from '../ui.js';
 import { submitForm } from '../submit.js';
-import { submissionsTable, pager, posInt } from './submissions.js';
-
-// ---- formatting -----------------------------------------------------------------------------
-export function fmtTimeLimit(ms) {
-  if (ms === null || ms === undefined) return '—';
-  if (ms >= 1000) return `${+(ms / 1000).toFixed(2)} s`;
-  return `${ms} ms`;
-}
-export function fmtMemory(kb) {
-  if (kb === null || kb === undefined) return '—';
-  if (kb >= 1024 * 1024) return `${+(kb / 1024 / 1024).toFixed(2)} GB`;
-  if (kb >= 1024) return `${+(kb / 1024).toFixed(1)} MB`;
-  return `${kb} KB`;
-}
+import { submissionsTable, posInt } from './submissions.js';
 
 function tagList(tags) {
   if (!tags || !tags.length) return el('span', { class: 'muted' }, '—');
@@ -30,7 +19,7 @@ export function renderStatement(problem) {
   const art = el('article', { class: 'ct-problem', 'aria-labelledby': `ct-title-${problem.id}` });
   art.append(el('h1', { id: `ct-title-${problem.id}` }, problem.title || `Problem ${problem.id}`));
 
-  const limits = el('p', { class: 'limits', 'aria-label': 'Limits' },
+  const limits = el('p', { class: 'limits' },
     el('span', {}, el('strong', {}, 'Time limit: '), fmtTimeLimit(problem.time_limit_ms)),
     el('span', {}, el('strong', {}, 'Memory limit: '), fmtMemory(problem.memory_limit_kb)),
     problem.output_limit_kb ? el('span', {}, el('strong', {}, 'Output limit: '), fmtMemory(problem.output_limit_kb)) : null);
@@ -123,7 +112,7 @@ export async function problemsList(ctx) {
     el('td', { class: 'num', 'data-label': 'Memory limit' }, fmtMemory(p.memory_limit_kb)),
     el('td', { 'data-label': 'Tags' }, tagList(p.tags))));
   results.append(table(['Problem', 'Time limit', 'Memory limit', 'Tags'], rows, { class: 'ct-problems-table', caption: el('span', { class: 'sr-only' }, 'Problems') }));
-  const nav = pager(page, pages, (n) => pageHref(q, n, per), 'Problem pages');
+  const nav = pager(page, pages, (n) => ctx.navigate(pageHref(q, n, per)), { label: 'Problem pages' });
   if (nav) results.append(nav);
 }
 
@@ -152,9 +141,10 @@ export async function problemPage(ctx) {
     side.append(el('h3', {}, 'Your recent submissions'), mine);
     loadRecent(ctx, p, mine);
   } else {
-    const next = encodeURIComponent(location.pathname);
-    side.append(el('p', {}, el('a', { href: `/signin?next=${next}`, 'data-link': true, class: 'btn btn-primary' }, 'Sign in to submit'),
-      ' ', el('span', { class: 'muted' }, 'No account? '), link(`/signup?next=${next}`, 'Sign up'), '.'));
+    const signIn = signInLink('Sign in to submit');
+    signIn.className = 'btn btn-primary';
+    side.append(el('p', {}, signIn, ' ', el('span', { class: 'muted' }, 'No account? '),
+      link('/signup?next=' + encodeURIComponent(location.pathname + location.search), 'Sign up'), '.'));
   }
   layout.append(side);
   loading.replaceWith(layout);

@@ -5,52 +5,37 @@ import { api, user, isJury } from '../api.js';
 import { subscribe } from '../live.js';
 import {
   el, clear, link, errorBox, setTitle, fmtTime, statusText, verdictBadge, table, VERDICT_NAMES, copyButton,
+  latest, pager, fmtTimeLimit, fmtMemory,
 } from '../ui.js';
+import { problemTitle, problemTitles } from '../data.js';
 import { LANG_NAMES } from '../submit.js';
 
 // ---- small shared pieces ---------------------------------------------------------------------
 export const langName = (id) => LANG_NAMES[id] || id || '—';
-const fmtMs = (v) => (v === null || v === undefined ? '—' : `${v} ms`);
-const fmtKb = (v) => (v === null || v === undefined ? '—' : `${Number(v).toLocaleString('en')} KB`);
 const isDone = (s) => s && s.status === 'done';
 
-// Problem titles, fetched once per id (null when the caller may not see the problem).
-const titleCache = new Map();
-export function problemTitle(id) {
-  const k = String(id);
-  if (!titleCache.has(k)) {
-    titleCache.set(k, api('GET', `/api/v1/problems/${encodeURIComponent(k)}`).then((p) => p.title || null, () => null));
-  }
-  return titleCache.get(k);
-}
-async function titlesFor(items) {
-  const ids = [...new Set(items.map((s) => String(s.problem_id)))];
-  const out = {};
-  await Promise.all(ids.map(async (id) => { const t = await problemTitle(id); if (t) out[id] = t; }));
-  return out;
-}
-
-// A « Previous · Page n of m · Next » bar; hrefFor(n) gives the link of page n.
-export function pager(page, pages, hrefFor, label = 'Pages') {
-  if (pages <= 1) return null;
-  const nav = el('nav', { class: 'ct-pager', 'aria-label': label });
-  const prev = page > 1 ? link(hrefFor(page - 1), '← Previous') : el('span', { class: 'muted', 'aria-disabled': 'true' }, '← Previous');
-  const next = page < pages ? link(hrefFor(page + 1), 'Next →') : el('span', { class: 'muted', 'aria-disabled': 'true' }, 'Next →');
-  if (prev.tagName === 'A') prev.setAttribute('rel', 'prev');
-  if (next.tagName === 'A') next.setAttribute('rel', 'next');
-  nav.append(prev, el('span', { class: 'ct-pager-pos' }, `Page ${page} of ${pages}`), next);
-  return nav;
-}
+// A positive integer from a query parameter (page=, per_page=), else `dflt`; capped at `max`.
 export function posInt(v, dflt, max) {
   const n = parseInt(v, 10);
   if (!Number.isFinite(n) || n < 1) return dflt;
   return max ? Math.min(n, max) : n;
 }
 
+// How far judging got: queued < compiling < running test 1 < running test 2 < … < done.
+const PHASE = { queued: 0, compiling: 1, running: 2, done: 3 };
+const rank = (x) => (PHASE[x.status] ?? 0) * 1e6 + (x.status === 'running' ? (x.test || 0) : 0);
+// The REST record has no `test`, but its event_id says it: (attempt << 32) | (2 + test) while running.
+function testFromEventId(x) {
+  if (x.status !== 'running' || typeof x.event_id !== 'number') return null;
+  const phase = x.event_id % 2 ** 32;
+  return phase >= 3 ? phase - 2 : null;
+}
+
 // ---- the submissions table ----------------------------------------------------------------------
 // submissionsTable(items, {showUser, showProblem = true, problemTitles, userNames, problemHref,
 //   showScore, highlightUser, compact (#, result, when, language only)}) → <div class="table-wrap"> with one <tr data-sub-id> per item.
 //   problemTitles / userNames: {id: text} (or a Map); problemHref(sub) → the problem's link.
+// The wrap holds a polite live region: updateSubmissionRow() announces each row that gets its verdict.
 export function submissionsTable(items, opts = {}) {
   const o = Object.assign({ showProblem: true }, opts);
   const cols = columns(o);
@@ -58,6 +43,7 @@ export function submissionsTable(items, opts = {}) {
   const t = wrap.querySelector('table');
   t.setAttribute('data-testid', 'submissions-table');
   t.querySelectorAll('thead th').forEach((th, i) => { if (cols[i].num) th.classList.add('num'); });
+  wrap.append(el('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-testid': 'verdict-announcer' }));
   wrap._subOpts = o;
   return wrap;
 }
@@ -81,8 +67,8 @@ function columns(o) {
     lang: { head: 'Language', cell: (s) => el('td', {}, langName(s.language)) },
     result: { head: 'Result', cell: (s) => el('td', { class: 'ct-result' }, verdictBadge(s)) },
     score: { head: 'Score', num: true, cell: (s) => el('td', { class: 'num' }, s.score === null || s.score === undefined ? '—' : String(s.score)) },
-    time: { head: 'Time', num: true, cell: (s) => el('td', { class: 'num' }, s.verdict === 'CE' ? '—' : fmtMs(s.time_ms)) },
-    mem: { head: 'Memory', num: true, cell: (s) => el('td', { class: 'num' }, s.verdict === 'CE' ? '—' : fmtKb(s.memory_kb)) },
+    time: { head: 'Time', num: true, cell: (s) => el('td', { class: 'num' }, s.verdict === 'CE' ? '—' : fmtTimeLimit(s.time_ms)) },
+    mem: { head: 'Memory', num: true, cell: (s) => el('td', { class: 'num' }, s.verdict === 'CE' ? '—' : fmtMemory(s.memory_kb)) },
   };
   const order = o.compact ? ['id', 'result', 'when', 'lang'] : ['id', 'when', 'user', 'problem', 'lang', 'result', 'score', 'time', 'mem'];
   return order.filter((k) => (k !== 'user' || o.showUser) && (k !== 'problem' || o.showProblem) && (k !== 'score' || o.showScore))
@@ -91,22 +77,31 @@ function columns(o) {
 
 export function submissionRow(s, o = {}) {
   const mine = o.highlightUser !== undefined && String(s.user_id) === String(o.highlightUser);
-  return el('tr', { 'data-sub-id': s.id, class: mine ? 'mine' : null }, columns(o).map((c) => {
+  return el('tr', { 'data-sub-id': s.id, 'data-status': s.status || '', class: mine ? 'mine' : null }, columns(o).map((c) => {
     const td = c.cell(s);
     td.dataset.label = c.head; // the narrow layout shows each cell with its column name
     return td;
   }));
 }
 
-// Redraw the row of `s` (matched by id) inside a table made by submissionsTable().
+// Redraw the row of `s` (matched by id) inside a table made by submissionsTable(); a row that
+// just got its verdict is announced to screen readers.
 export function updateSubmissionRow(wrap, s) {
   const tr = wrap.querySelector(`tr[data-sub-id="${CSS.escape(String(s.id))}"]`);
-  if (tr) tr.replaceWith(submissionRow(s, wrap._subOpts || {}));
+  if (!tr) return;
+  const was = tr.dataset.status;
+  tr.replaceWith(submissionRow(s, wrap._subOpts || {}));
+  const say = wrap.querySelector('[data-testid="verdict-announcer"]');
+  if (say && isDone(s) && was !== 'done') say.textContent = `Submission #${s.id}: ${statusText(s)}.`;
 }
 
 // ---- /submissions ----------------------------------------------------------------------------------
 const LIST_PER_PAGE = 25;
-const LIVE_MAX = 20;
+// The edge allows 16 topics per socket (LIVE_MAX_SUBS) and other views may hold some: follow at
+// most this many rows live; the rest, and any topic the server refuses, are polled.
+const LIVE_MAX = 10;
+const POLL_MS = 2000;
+const POLL_ONE_BY_ONE = 12; // beyond this many polled rows, one list request per tick instead
 
 export async function mySubmissions(ctx) {
   const me = user();
@@ -120,9 +115,10 @@ export async function mySubmissions(ctx) {
   const refresh = el('button', { type: 'button', class: 'btn btn-small', onclick: () => ctx.navigate(location.pathname + location.search, { replace: true }) }, 'Refresh');
   ctx.root.append(el('div', { class: 'spread ct-titlebar' }, el('h1', {}, 'My submissions'), refresh), status, box);
 
+  const listPath = `/api/v1/submissions?user_id=${encodeURIComponent(me.id)}&page=${page}&per_page=${per}`;
   let r;
   try {
-    r = await api('GET', `/api/v1/submissions?user_id=${encodeURIComponent(me.id)}&page=${page}&per_page=${per}`, undefined, { signal: ctx.signal });
+    r = await api('GET', listPath, undefined, { signal: ctx.signal });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     clear(status);
@@ -143,37 +139,102 @@ export async function mySubmissions(ctx) {
     box.append(el('p', {}, 'This page is past the end. ', link(hrefFor(1), 'Go to the first page'), '.'));
     return;
   }
-  const titles = await titlesFor(items);
+  const titles = await problemTitles(items.map((s) => s.problem_id));
   if (ctx.signal.aborted) return;
   const wrap = submissionsTable(items, { problemTitles: titles });
   box.append(wrap);
-  const nav = pager(page, pages, hrefFor, 'Submission pages');
+  const nav = pager(page, pages, (n) => ctx.navigate(hrefFor(n)), { label: 'Submission pages' });
   if (nav) box.append(nav);
 
-  // Live: the unfinished ones among the first LIVE_MAX rows.
+  // --- live: rows change only forward (by event id, else by phase), whoever answers last ---
   const byId = new Map(items.map((s) => [String(s.id), s]));
-  const refetch = async (id) => {
-    try {
-      const full = await api('GET', `/api/v1/submissions/${encodeURIComponent(id)}`, undefined, { signal: ctx.signal });
-      const cur = byId.get(String(id));
-      if (!cur) return;
-      if (!(full.status === 'running' && cur.status === 'running')) cur.test = full.test ?? null;
-      for (const k of ['status', 'verdict', 'score', 'time_ms', 'memory_kb']) if (k in full) cur[k] = full[k];
-      updateSubmissionRow(wrap, cur);
-    } catch (_) { /* the row keeps what the feed said */ }
+  // settled: done, and its time/memory/score came from a record (the feed only says the verdict).
+  for (const s of items) s._settled = isDone(s);
+  const redraw = (cur) => { if (!ctx.signal.aborted) updateSubmissionRow(wrap, cur); };
+  // A full record from GET /submissions/:id, applied unless the row already shows a later event.
+  // Returns false when the record is older than what the row shows (a replica that lags).
+  function applyRecord(id, full) {
+    const cur = byId.get(id);
+    if (!cur) return true;
+    if (typeof full.event_id === 'number' && typeof cur.event_id === 'number' && full.event_id < cur.event_id) return false;
+    cur._settled = isDone(full);
+    if (full.test == null) full.test = testFromEventId(full) ?? (full.status === 'running' && cur.status === 'running' ? cur.test : null);
+    for (const k of ['status', 'verdict', 'score', 'time_ms', 'memory_kb', 'test', 'event_id']) if (k in full) cur[k] = full[k];
+    redraw(cur);
+    return true;
+  }
+  // One guarded loader per row: a slow answer never draws over a newer one.
+  const loaders = new Map();
+  const refetch = (id) => {
+    if (!loaders.has(id)) {
+      loaders.set(id, latest(async (fresh) => {
+        try {
+          const full = await api('GET', `/api/v1/submissions/${encodeURIComponent(id)}`, undefined, { signal: ctx.signal });
+          // Older than the feed: ask again shortly (by polling) until the record catches up.
+          if (fresh() && !applyRecord(id, full)) poll(id);
+        } catch (err) {
+          if (err.name !== 'AbortError') poll(id); // the row keeps what it shows; try again
+        }
+      }));
+    }
+    return loaders.get(id)();
   };
-  for (const s of items.slice(0, LIVE_MAX).filter((x) => !isDone(x))) {
-    const id = String(s.id);
-    ctx.onCleanup(subscribe(`submission/${id}`, {
+
+  // Polling, for the rows past LIVE_MAX, for topics the server refused and for records that
+  // lagged behind the feed: every POLL_MS until each is settled.
+  const polled = new Set();
+  let pollTimer = null, stopped = false;
+  ctx.onCleanup(() => { stopped = true; clearTimeout(pollTimer); });
+  async function pollTick() {
+    pollTimer = null;
+    for (const id of [...polled]) if (byId.get(id)._settled) polled.delete(id);
+    if (!polled.size || stopped) return;
+    if (polled.size <= POLL_ONE_BY_ONE) {
+      await Promise.all([...polled].map(refetch));
+    } else {
+      try {
+        const again = await api('GET', listPath, undefined, { signal: ctx.signal });
+        for (const x of again.items || []) {
+          const id = String(x.id), cur = byId.get(id);
+          if (!polled.has(id) || !cur || rank(x) < rank(cur)) continue;
+          for (const k of ['status', 'verdict', 'score', 'time_ms', 'memory_kb']) if (k in x) cur[k] = x[k];
+          cur._settled = isDone(x);
+          redraw(cur);
+        }
+      } catch (_) { /* next tick */ }
+    }
+    schedulePoll();
+  }
+  function schedulePoll() {
+    if (!stopped && !pollTimer && polled.size) pollTimer = setTimeout(pollTick, POLL_MS);
+  }
+  const poll = (id) => { polled.add(id); schedulePoll(); };
+
+  const unfinished = items.filter((x) => !isDone(x)).map((x) => String(x.id));
+  for (const id of unfinished.slice(LIVE_MAX)) poll(id);
+  for (const id of unfinished.slice(0, LIVE_MAX)) {
+    let stop = null;
+    stop = subscribe(`submission/${id}`, {
       onEvent(ev) {
         const d = ev.data || {};
         const cur = byId.get(id);
-        for (const [k, v] of Object.entries(d)) if (k !== 'id') cur[k] = v;
-        updateSubmissionRow(wrap, cur);
-        if (d.status === 'done') refetch(id);
+        if (!cur) return;
+        const eid = typeof ev.id === 'number' && ev.id > 0 ? ev.id : null;
+        if (eid !== null ? typeof cur.event_id === 'number' && eid < cur.event_id : rank(d) < rank(cur)) return;
+        for (const k of ['status', 'verdict', 'test']) cur[k] = d[k] ?? null;
+        if (eid !== null) cur.event_id = eid;
+        cur._settled = false;
+        redraw(cur);
+        if (d.status === 'done') refetch(id); // time, memory and score come with the record
       },
       onSubscribed() { refetch(id); },
-    }));
+      onError() {
+        // Refused (too_many_subscriptions, unavailable, …): poll this row instead.
+        if (stop) { stop(); stop = null; }
+        poll(id);
+      },
+    });
+    ctx.onCleanup(() => { if (stop) stop(); });
   }
 }
 
@@ -189,16 +250,17 @@ function testsTable(sub) {
   const fail = failedTest(sub);
   const headers = ['Test'];
   if (hasGroup) headers.push('Group');
-  headers.push('Verdict', 'Time (ms)', 'Memory (KB)');
+  headers.push('Verdict', 'Time', 'Memory');
   const rows = tests.map((t) => {
     const ok = t.verdict === 'AC';
     const cells = [el('td', { class: 'num' }, String(t.n))];
     if (hasGroup) cells.push(el('td', {}, t.group || '—'));
     cells.push(
-      el('td', { 'data-verdict': t.verdict }, el('span', { class: `badge badge-${ok ? 'ok' : t.verdict === 'CE' ? 'warn' : 'bad'}`, title: VERDICT_NAMES[t.verdict] || t.verdict },
-        `${ok ? '✓' : '✗'} ${t.verdict}`, el('span', { class: 'ct-vname' }, ` · ${VERDICT_NAMES[t.verdict] || t.verdict}`))),
-      el('td', { class: 'num' }, t.time_ms == null ? '—' : String(t.time_ms)),
-      el('td', { class: 'num' }, t.memory_kb == null ? '—' : Number(t.memory_kb).toLocaleString('en')));
+      el('td', { 'data-verdict': t.verdict, class: 'ct-tverdict' },
+        el('span', { class: 'ct-mark', 'aria-hidden': 'true' }, ok ? '✓' : '✗'), ' ',
+        verdictBadge({ status: 'done', verdict: t.verdict })),
+      el('td', { class: 'num' }, fmtTimeLimit(t.time_ms)),
+      el('td', { class: 'num' }, fmtMemory(t.memory_kb)));
     return el('tr', { 'data-test': t.n, class: fail && fail.n === t.n ? 'ct-first-fail' : null }, cells);
   });
   const lastDone = tests.length ? Math.max(...tests.map((t) => t.n)) : 0;
@@ -213,7 +275,7 @@ function testsTable(sub) {
   if (running) {
     const cells = [el('td', { class: 'num' }, String(sub.test))];
     if (hasGroup) cells.push(el('td', {}, ''));
-    cells.push(el('td', {}, el('span', { class: 'badge badge-pending' }, 'Running…')), el('td', { class: 'num' }, '—'), el('td', { class: 'num' }, '—'));
+    cells.push(el('td', {}, verdictBadge({ status: 'running' })), el('td', { class: 'num' }, '—'), el('td', { class: 'num' }, '—'));
     rows.push(el('tr', { class: 'ct-running', 'data-running': 'true' }, cells));
   }
   const wrap = table(headers, rows, { caption: el('span', { class: 'sr-only' }, 'Results per test') });
@@ -224,8 +286,6 @@ function testsTable(sub) {
   ths[0].classList.add('num'); ths[ths.length - 1].classList.add('num'); ths[ths.length - 2].classList.add('num');
   return wrap;
 }
-
-const PHASE = { queued: 0, compiling: 1, running: 2, done: 3 };
 
 export async function submissionPage(ctx) {
   const id = ctx.params.id;
@@ -307,8 +367,8 @@ export async function submissionPage(ctx) {
     const fact = (k, v) => facts.append(el('div', {}, el('dt', {}, k), el('dd', {}, v)));
     if (sub.score !== null && sub.score !== undefined) fact('Score', String(sub.score));
     const ran = !(isDone(sub) && sub.verdict === 'CE');
-    fact('Time', ran ? fmtMs(sub.time_ms) : '—');
-    fact('Memory', ran ? fmtKb(sub.memory_kb) : '—');
+    fact('Time', ran ? fmtTimeLimit(sub.time_ms) : '—');
+    fact('Memory', ran ? fmtMemory(sub.memory_kb) : '—');
     if (sub.attempt > 1) fact('Judged', `${sub.attempt} times (rejudged)`);
     liveNote.textContent = liveBroken ? '' : isDone(sub) ? 'Judged. This page updates by itself if it is rejudged.'
       : 'Judging — this page updates by itself; no need to reload.';
@@ -352,7 +412,7 @@ export async function submissionPage(ctx) {
           el('td', { class: 'num' }, String(h.attempt ?? '—')),
           el('td', {}, verdictBadge({ status: 'done', verdict: h.verdict })),
           el('td', { class: 'num' }, h.score === null || h.score === undefined ? '—' : String(h.score)),
-          el('td', { class: 'num' }, fmtMs(h.time_ms)), el('td', { class: 'num' }, fmtKb(h.memory_kb)),
+          el('td', { class: 'num' }, fmtTimeLimit(h.time_ms)), el('td', { class: 'num' }, fmtMemory(h.memory_kb)),
           el('td', { class: 'num' }, String((h.tests || []).length))))));
     }
   }
@@ -360,24 +420,25 @@ export async function submissionPage(ctx) {
 
   // --- live: events carry {id, status, verdict, test}; the REST record carries the rest ---
   let evLast = -1;    // the newest event id seen on the feed
-  let latest = null;  // that event's data: a slower REST answer must not go back in time
+  let lastEv = null;  // that event's data: a slower REST answer must not go back in time
   let staleTries = 0, busy = false, again = false, timer = null;
-  const rank = (x) => (PHASE[x.status] ?? 0) * 1e6 + (x.status === 'running' ? (x.test || 0) : 0);
   async function refetch() {
     if (busy) { again = true; return; }
     busy = true;
     try {
       const fresh = await get();
       if (ctx.signal.aborted) return;
-      const stale = !!latest && (typeof fresh.event_id === 'number' && evLast >= 0
-        ? fresh.event_id < evLast : rank(fresh) < rank(latest));
-      // The REST record has no `test`: keep the feed's, or guess the one after the last finished.
+      const stale = !!lastEv && (typeof fresh.event_id === 'number' && evLast >= 0
+        ? fresh.event_id < evLast : rank(fresh) < rank(lastEv));
+      // The REST record has no `test`: read it from event_id, else keep the feed's, else guess
+      // the one after the last finished.
       if (fresh.status === 'running' && fresh.test == null) {
         const done = (fresh.tests || []).map((x) => x.n);
-        fresh.test = sub.status === 'running' && sub.test ? sub.test : done.length ? Math.max(...done) + 1 : null;
+        fresh.test = testFromEventId(fresh)
+          ?? (sub.status === 'running' && sub.test ? sub.test : done.length ? Math.max(...done) + 1 : null);
       }
       sub = fresh;
-      if (stale && staleTries < 3) { Object.assign(sub, latest); staleTries++; again = true; } else staleTries = 0;
+      if (stale && staleTries < 3) { Object.assign(sub, lastEv); staleTries++; again = true; } else staleTries = 0;
       render();
     } catch (err) {
       if (err.name === 'AbortError' || ctx.signal.aborted) return;
@@ -396,10 +457,10 @@ export async function submissionPage(ctx) {
       const d = ev.data || {};
       if (typeof ev.id === 'number') { if (ev.id < evLast) return; evLast = ev.id; }
       // A replayed event carries the whole record, a progress event only {id, status, verdict, test}.
-      latest = {};
-      for (const [k, v] of Object.entries(d)) if (k !== 'id' && k !== 'source') latest[k] = v;
-      if (!('test' in d)) latest.test = null;
-      Object.assign(sub, latest);
+      lastEv = {};
+      for (const [k, v] of Object.entries(d)) if (k !== 'id' && k !== 'source') lastEv[k] = v;
+      if (!('test' in d)) lastEv.test = null;
+      Object.assign(sub, lastEv);
       render();
       refetch();
     },
