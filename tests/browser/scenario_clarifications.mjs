@@ -55,7 +55,8 @@ export async function run(t) {
   assert.match(await item.textContent(), /Private/);
   await item.getByText('Awaiting answer').waitFor();
   await page.evaluate(() => { window.__noReload = 1; });
-  await page.locator('.live-state', { hasText: 'Live' }).waitFor();
+  // the live subscription is confirmed (not just the socket open)
+  await page.locator('.cn-contest-body[data-subscribed="true"]').waitFor();
 
   t.step('the jury answers through the API: the answer appears live, with a toast');
   const answer = `Yes: both may be as low as -10^9 (${Date.now() % 1e6}).`;
@@ -70,6 +71,7 @@ export async function run(t) {
   t.step('an announcement pops up as a toast on the Problems tab, live');
   await tab(page, 'Problems').click();
   await page.getByRole('link', { name: 'A. A+B' }).waitFor();
+  await page.locator('.cn-contest-body[data-subscribed="true"]').waitFor();
   const ann = `Sample 2 was fixed (${Date.now() % 1e6}).`;
   const a = await t.api('POST', `/api/v1/contests/${cid}/announcements`, { title: 'Problem A', text: ann }, admin);
   assert.equal(a.status, 201, JSON.stringify(a.json));

@@ -12,35 +12,42 @@ export async function run(t) {
     { problem_id: pid, language: 'c', contest_id: c.id, source: '#include <stdio.h>\nint main(void){long a,b;scanf("%ld %ld",&a,&b);printf("%ld\\n",a+b);return 0;}\n' }, me.token);
   assert.equal(sub.status, 202, JSON.stringify(sub.json));
 
+  // [name, path, ready]: `ready` are selectors only the loaded page has (an error page has a
+  // heading too), so a page that fails to load cannot pass for one that did.
   const pages = [
-    ['home', '/'],
-    ['problems', '/problems'],
-    ['problem', `/problems/${pid}`],
-    ['contests', '/contests'],
-    ['contest', `/contests/${c.id}`],
-    ['contest-problem', `/contests/${c.id}/problems/A`],
-    ['scoreboard', `/contests/${c.id}/scoreboard`],
-    ['clarifications', `/contests/${c.id}/clarifications`],
-    ['my-submissions', '/submissions'],
-    ['submission', `/submissions/${sub.json.id}`],
-    ['not-found', '/no/such/page'],
+    ['home', '/', ['[data-testid="contests-running"]', '[data-testid="contests-past"]']],
+    ['problems', '/problems', ['main table tbody tr a[href^="/problems/"]']],
+    ['problem', `/problems/${pid}`, ['main .statement', '[data-testid="submit-form"]']],
+    ['contests', '/contests', ['[data-testid="contests-running"]', `[data-testid="contest-${c.id}"]`]],
+    ['contest', `/contests/${c.id}`, ['[data-testid="contest-problems"]', '[data-testid="my-result-A"]']],
+    ['contest-problem', `/contests/${c.id}/problems/A`, ['main .statement', '[data-testid="submit-form"]']],
+    ['scoreboard', `/contests/${c.id}/scoreboard`, ['[data-testid="scoreboard"]', '[data-testid="my-row"]']],
+    ['clarifications', `/contests/${c.id}/clarifications`, ['[data-testid="clar-list"], [data-testid="clar-empty"]', 'form.cn-clar-form']],
+    ['my-submissions', '/submissions', [`[data-testid="submissions-table"] tr[data-sub-id="${sub.json.id}"]`]],
+    ['submission', `/submissions/${sub.json.id}`, ['[data-testid="sub-status"]']],
+    ['not-found', '/no/such/page', ['main h1:text-is("Page not found")']],
   ];
   const problems = [];
   for (const phone of [false, true]) {
     const page = await t.newPage({ phone });
     await t.signInUI(page, me.username, me.password);
-    for (const [name, path] of pages) {
+    for (const [name, path, ready] of pages) {
       t.step(`${name} at ${phone ? 'phone' : 'desktop'} width`);
       await page.goto(t.base + path);
+      for (const sel of ready) await page.locator(sel).first().waitFor({ timeout: 15000 });
+      // nothing on the page is still loading (bounded: a spinner that never ends fails here)
+      await page.waitForFunction(() => !document.querySelector('main .loading, main [aria-busy="true"]'), null, { timeout: 15000 })
+        .catch(async () => { problems.push(`${path} at ${phone ? 'phone' : 'desktop'} width is still loading: ${await page.locator('main .loading, main [aria-busy="true"]').first().textContent()}`); });
+      const alerts = await page.locator('[role=alert]').allTextContents();
+      if (alerts.length) problems.push(`${path} at ${phone ? 'phone' : 'desktop'} width shows an error: ${alerts.join(' | ')}`);
       await page.locator('main h1').first().waitFor();
-      await page.waitForLoadState('networkidle').catch(() => {});
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (overflow > 1) problems.push(`${path} scrolls sideways by ${overflow} px at ${phone ? 'phone' : 'desktop'} width`);
       await t.shot(page, name);
     }
     // Keyboard: from the top of a page, Tab reaches the skip link, then the nav links.
     await page.goto(t.base + '/contests');
-    await page.locator('main h1').first().waitFor();
+    await page.locator('[data-testid="contests-running"]').waitFor();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
     const seen = new Set();

@@ -76,7 +76,8 @@ export async function run(t) {
   assert.match(await mine.getAttribute('class'), /\bmine\b/);
   await boardRow(page, u2.username).waitFor();
   await page.evaluate(() => { window.__noReload = 1; });
-  await page.locator('.live-state', { hasText: 'Live' }).waitFor();
+  // the live subscription is confirmed (not just the socket open): nothing after this is missed
+  await page.locator('[data-testid="scoreboard-page"][data-subscribed="true"]').waitFor();
 
   t.step('U2 solves A through the API; U1 gets a wrong answer: the board updates live');
   const s2 = await submit(t, u2.token, cid, pidA, AC_C);
@@ -96,11 +97,28 @@ export async function run(t) {
   assert.equal((await boardRow(page, u2.username).locator('td').first().textContent()).trim(), '1');
   assert.equal((await mine.locator('td').first().textContent()).trim(), '2');
   assert.equal(await page.getByTestId('freeze-banner').count(), 0);
+  // a screen reader hears the change of U1's own row (not every update of the board)
+  await page.getByTestId('my-row-news').filter({ hasText: /rank 2 \(was 1\)/ }).waitFor();
+  assert.equal(await page.locator('.cn-board-status').getAttribute('aria-live'), 'off');
   await t.shot(page, 'scoreboard');
 
   t.step('the contest page shows U1\'s own result from the board');
   await tab(page, 'Problems').click();
   await page.getByTestId('my-result-A').filter({ hasText: '1 rejected' }).waitFor();
+
+  t.step('a contest edit arrives live: the header changes in place and keyboard focus stays on the tab');
+  await page.locator('.cn-contest-body[data-subscribed="true"]').waitFor();
+  await tab(page, 'Scoreboard').focus();
+  const title2 = `${title} (renamed)`;
+  const put = await t.api('PUT', `/api/v1/contests/${cid}`, {
+    title: title2, start_time: contest.start_time, duration_s: 7200, scoring: 'icpc',
+    problems: [{ problem_id: problemId, label: 'A' }],
+  }, await t.admin());
+  assert.ok(put.status === 200 || put.status === 204, JSON.stringify(put.json));
+  await page.getByRole('heading', { name: title2, level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.textContent), 'Scoreboard',
+    'keyboard focus left the tab when the header was updated');
+  assert.equal(await page.evaluate(() => window.__noReload), 1, 'the page reloaded');
 
   t.step('My submissions tab: U1\'s wrong answer, linked to the contest problem');
   await tab(page, 'My submissions').click();
@@ -108,6 +126,12 @@ export async function run(t) {
   await subs.locator(`tr[data-sub-id="${s1}"]`).filter({ hasText: 'WA' }).waitFor();
   assert.equal(await subs.locator(`tr[data-sub-id="${s2}"]`).count(), 0, 'another user\u2019s submission is listed');
   assert.equal(await subs.getByRole('link', { name: 'A. A+B' }).getAttribute('href'), `/contests/${cid}/problems/A`);
+  await page.locator('.cn-contest-body[data-subscribed="true"]').waitFor();
+  const s5 = await submit(t, u1.token, cid, pidA, WA_C);
+  await subs.locator(`tr[data-sub-id="${s5}"]`).filter({ hasText: 'WA' }).waitFor({ timeout: 60000 });
+  await page.getByTestId('verdict-news').filter({ hasText: `#${s5}` }).filter({ hasText: 'Wrong answer' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__noReload), 1, 'the page reloaded');
+  await t.shot(page, 'contest-submissions');
 
   t.step('a new user registers from the problem page and gets the submit form');
   const u4 = await t.newUser('sbreg');
@@ -123,6 +147,21 @@ export async function run(t) {
   await p4.getByTestId('editor').waitFor();
   assert.equal(await regBtn.count(), 0);
   await t.shot(p4, 'contest-problem');
+
+  t.step('a scheduled contest: its statement appears by itself when it starts');
+  const soon = await createContest(t, {
+    title: `Starts soon ${Date.now() % 1e6}`, start_time: new Date(Date.now() + 12000).toISOString(), duration_s: 3600,
+    scoring: 'icpc', problems: [{ problem_id: problemId, label: 'A' }],
+  });
+  await register(t, u4, soon);
+  await p4.goto(`${t.base}/contests/${soon}/problems/A`);
+  await p4.getByTestId('statement-later').waitFor();
+  assert.equal(await p4.getByTestId('editor').count(), 0, 'the submit form is shown before the start');
+  await p4.evaluate(() => { window.__noReload = 1; });
+  await p4.getByRole('heading', { name: 'A+B', level: 1 }).waitFor({ timeout: 30000 });
+  await p4.getByTestId('editor').waitFor();
+  assert.equal(await p4.getByTestId('statement-later').count(), 0);
+  assert.equal(await p4.evaluate(() => window.__noReload), 1, 'the page reloaded');
   assert.deepEqual(p4._gavelErrors, []);
 
   t.step('a contest in its freeze: contestant sees the banner and pending "?"');

@@ -2,9 +2,15 @@
 // form, the scoreboard, clarifications and my submissions. main.js routes here; the bigger
 // pages live in contests_*.js and are re-exported.
 import { api, user, isJury, isAdmin } from '../api.js';
-import { el, clear, link, errorBox, showError, setTitle, fmtTime, fmtDuration, countdown, statusText, verdictBadge } from '../ui.js';
 import {
-  mountContest, contestPath, stateInfo, scoringName, problemTitles, problemName, debounced, registerControl, isLive,
+  el, clear, link, errorBox, setTitle, fmtTime, fmtDuration, countdown, statusText, latest, signInLink,
+  contestState, scoringName,
+} from '../ui.js';
+import { submitForm } from '../submit.js';
+import { renderStatement } from './problems.js';
+import { submissionsTable, updateSubmissionRow } from './submissions.js';
+import {
+  mountContest, contestPath, contestTitles, problemName, debounced, registerControl, isLive, keepFocus, errorBoxFor,
 } from './contests_common.js';
 import { announcementsPanel } from './contests_clar.js';
 import { cellView, fmtNum } from './contests_scoreboard.js';
@@ -31,20 +37,21 @@ export async function contestsList(ctx) {
   const stopAll = () => { stops.forEach((f) => f()); stops = []; };
   ctx.onCleanup(() => { stopAll(); clearTimeout(timer); });
 
-  async function load() {
+  const load = latest(async (fresh) => {
     let r;
     try {
       r = await api('GET', '/api/v1/contests?per_page=200', undefined, { signal: ctx.signal });
     } catch (e) {
-      if (e.name === 'AbortError') return;
-      clear(slot).append(errorBox(e, el('button', { type: 'button', class: 'btn btn-small cn-retry', onclick: load }, 'Retry')));
+      if (e.name === 'AbortError' || !fresh()) return;
+      clear(slot).append(errorBoxFor(e, 'Could not load the contests', () => load()));
       return;
     }
+    if (!fresh()) return;
     const items = Array.isArray(r) ? r : r.items || [];
     const states = items.map((c) => c.id + c.state).join();
     if (states !== lastStates) { lastStates = states; tries = 0; }
     stopAll();
-    clear(slot);
+    const parts = [];
     // a countdown at zero means the state changed on the server: ask again, backing off
     const onZero = () => {
       if (tries >= 6) return;
@@ -60,7 +67,7 @@ export async function contestsList(ctx) {
         sec.append(el('p', { class: 'muted' }, key === 'running' ? 'No contest is running right now.' : key === 'upcoming' ? 'No contest is scheduled.' : 'No past contests.'));
       } else {
         sec.append(el('ul', { class: 'cn-contest-cards' }, list.map((c) => {
-          const st = stateInfo(c);
+          const st = contestState(c);
           const cd = st.target ? el('span', { class: 'countdown', role: 'timer' }) : null;
           if (cd) stops.push(countdown(cd, st.target, st.prefix, onZero));
           return el('li', { class: 'card cn-contest-card', 'data-testid': `contest-${c.id}` },
@@ -75,11 +82,12 @@ export async function contestsList(ctx) {
             cd ? el('p', { class: 'cn-contest-countdown' }, cd) : null);
         })));
       }
-      slot.append(sec);
+      parts.push(sec);
     }
     const total = typeof r.total === 'number' ? r.total : items.length;
-    if (total > items.length) slot.append(el('p', { class: 'muted' }, `Showing the ${items.length} most recent of ${total} contests.`));
-  }
+    if (total > items.length) parts.push(el('p', { class: 'muted' }, `Showing the ${items.length} most recent of ${total} contests.`));
+    keepFocus(slot, () => slot.replaceChildren(...parts)); // a refresh keeps focus on the same link
+  });
   await load();
 }
 
@@ -103,15 +111,23 @@ export async function contestPage(ctx) {
   const ann = announcementsPanel(ctx, id);
   const probSlot = el('div', {}, el('p', { class: 'loading' }, 'Loading the problems…'));
   let board = null, titles = null, c = null;
-  const loadBoard = async () => {
+  // latest(): the first load, the refetch on subscribing and those on events may overlap
+  const loadBoard = latest(async (fresh) => {
+    let b;
     try {
-      board = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard`, undefined, { signal: ctx.signal });
+      b = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard`, undefined, { signal: ctx.signal });
     } catch (e) {
       if (e.name === 'AbortError') return;
-      board = { error: e };
+      b = { error: e };
     }
+    if (!fresh()) return;
+    board = b;
     draw();
-  };
+  });
+  const loadTitles = latest(async (fresh) => {
+    const t = await contestTitles(c);
+    if (fresh()) { titles = t; draw(); }
+  });
   const boardSoon = debounced(ctx, loadBoard, 300);
   const h = await mountContest(ctx, {
     tab: 'problems',
@@ -120,7 +136,13 @@ export async function contestPage(ctx) {
       if (ev.type === 'announcement') ann.reload();
     },
     onSubscribed() { ann.reload(); boardSoon(); },
-    onContest() { draw(); boardSoon(); },
+    onContest() {
+      if (!c) return;
+      // titles of problems hidden before the start can be read once it has started
+      if (c.state !== 'scheduled' && titles && (c.problems || []).some((p) => !titles[p.problem_id])) loadTitles();
+      draw();
+      boardSoon();
+    },
   });
   if (!h) return;
   c = h.contest;
@@ -131,7 +153,7 @@ export async function contestPage(ctx) {
     if (!c) return;
     const probs = c.problems || [];
     if (c.state === 'scheduled' && !isJury()) {
-      clear(probSlot).append(el('p', { class: 'info-box' }, `${probs.length === 1 ? 'The problem appears' : `The ${probs.length} problems appear`} here when the contest starts (${fmtTime(c.start_time)}).`));
+      clear(probSlot).append(el('p', { class: 'info-box', 'data-testid': 'problems-later' }, `${probs.length === 1 ? 'The problem appears' : `The ${probs.length} problems appear`} here when the contest starts (${fmtTime(c.start_time)}).`));
       return;
     }
     if (!probs.length) { clear(probSlot).append(el('p', { class: 'muted' }, 'This contest has no problems yet.')); return; }
@@ -152,14 +174,15 @@ export async function contestPage(ctx) {
     });
     const wrap = el('div', { class: 'table-wrap' },
       el('table', { class: 'cn-problems-table', 'data-testid': 'contest-problems' },
-        el('thead', {}, el('tr', {}, heads.map((t, i) => el('th', { scope: 'col', class: t === 'Points' || t === 'Solved by' ? 'num' : null }, t)))),
+        el('thead', {}, el('tr', {}, heads.map((t) => el('th', { scope: 'col', class: t === 'Points' || t === 'Solved by' ? 'num' : null }, t)))),
         el('tbody', {}, rows)));
-    clear(probSlot).append(wrap);
-    if (board && board.error) probSlot.append(errorBox({ message: 'Could not load the scoreboard for your results: ' + board.error.message, code: board.error.code, status: board.error.status }));
-    if (titles && probs.some((p) => !titles[p.problem_id])) probSlot.append(el('p', { class: 'muted' }, 'Some problem titles could not be loaded; open the problem to see it.'));
+    const extra = [];
+    if (board && board.error) extra.push(errorBoxFor(board.error, 'Could not load the scoreboard for your results', () => loadBoard()));
+    if (titles && probs.some((p) => !titles[p.problem_id])) extra.push(el('p', { class: 'muted' }, 'Some problem titles could not be loaded; open the problem to see it.'));
+    keepFocus(probSlot, () => probSlot.replaceChildren(wrap, ...extra));
   }
   draw();
-  problemTitles(c).then((t) => { titles = t; draw(); });
+  loadTitles();
   await Promise.all([ann.reload(), loadBoard()]);
 }
 
@@ -168,7 +191,15 @@ export async function contestPage(ctx) {
 export async function contestProblem(ctx) {
   const id = ctx.params.id, label = ctx.params.label;
   let drawn = null; // what the submit area shows, so a contest update redraws only on change
-  const h = await mountContest(ctx, { tab: 'problems', register: false, onContest: () => drawSubmit() });
+  let stmt = null; // null: not asked for yet; 'loading' | 'shown' | 'failed'
+  const h = await mountContest(ctx, {
+    tab: 'problems', register: false,
+    onContest: () => {
+      // the statement of a scheduled contest appears once it starts (no reload needed)
+      if (stmt === 'waiting' && c.state !== 'scheduled') loadStatement();
+      drawSubmit();
+    },
+  });
   if (!h) return;
   const c = h.contest;
   const p = (c.problems || []).find((x) => x.label === label);
@@ -190,35 +221,41 @@ export async function contestProblem(ctx) {
   const stmtSlot = el('div', { class: 'card' }, el('p', { class: 'loading' }, 'Loading the statement…'));
   const submitSlot = el('section', { class: 'cn-contest-submit', 'aria-labelledby': 'submit-h' });
   h.body.append(stmtSlot, submitSlot);
-  if (c.state === 'scheduled' && !isJury()) {
-    clear(stmtSlot).append(el('p', { class: 'info-box' }, `The statement appears when the contest starts (${fmtTime(c.start_time)}).`));
-  } else {
+
+  async function loadStatement() {
+    if (c.state === 'scheduled' && !isJury()) {
+      stmt = 'waiting';
+      clear(stmtSlot).append(el('p', { class: 'info-box', 'data-testid': 'statement-later' }, `The statement appears when the contest starts (${fmtTime(c.start_time)}).`));
+      return;
+    }
+    if (stmt === 'loading' || stmt === 'shown') return;
+    stmt = 'loading';
+    clear(stmtSlot).append(el('p', { class: 'loading' }, 'Loading the statement…'));
     try {
-      const [problem, mod] = await Promise.all([
-        api('GET', `/api/v1/problems/${encodeURIComponent(p.problem_id)}`, undefined, { signal: ctx.signal }),
-        import('./problems.js'),
-      ]);
+      const problem = await api('GET', `/api/v1/problems/${encodeURIComponent(p.problem_id)}`, undefined, { signal: ctx.signal });
       setTitle(`${label}. ${problem.title}`, c.title);
-      const node = await mod.renderStatement(problem);
       clear(stmtSlot).append(el('p', { class: 'muted cn-problem-label' }, `Problem ${label}`,
-        c.scoring !== 'icpc' ? ` · ${fmtNum(p.points)} points` : ''), node);
+        c.scoring !== 'icpc' ? ` · ${fmtNum(p.points)} points` : ''), renderStatement(problem));
+      stmt = 'shown';
     } catch (e) {
-      if (e.name === 'AbortError') throw e;
-      showError(stmtSlot, e.status !== undefined ? e : { message: 'Could not show the statement: ' + e.message });
+      if (e.name === 'AbortError') return;
+      stmt = 'failed';
+      clear(stmtSlot).append(errorBoxFor(e.status !== undefined ? e : { message: e.message }, 'Could not show the statement',
+        () => { stmt = null; loadStatement(); }));
     }
   }
 
-  async function drawSubmit() {
-    if (!p) return;
+  function drawSubmit() {
     const me = user();
     const mode = !me ? 'signin' : isJury() ? 'form' : !c.registered ? 'register'
       : c.state === 'scheduled' ? 'wait' : isLive(c) ? 'form' : 'closed';
     if (mode === drawn) return;
+    const hadFocus = submitSlot.contains(document.activeElement);
     drawn = mode;
-    const heading = el('h2', { id: 'submit-h' }, 'Submit');
+    const heading = el('h2', { id: 'submit-h', tabindex: '-1' }, 'Submit');
     clear(submitSlot).append(heading);
     if (mode === 'signin') {
-      submitSlot.append(el('p', { class: 'info-box' }, link('/signin?next=' + encodeURIComponent(location.pathname), 'Sign in to register'), ' and submit.'));
+      submitSlot.append(el('p', { class: 'info-box' }, signInLink('Sign in to register'), ' and submit.'));
     } else if (mode === 'register') {
       submitSlot.append(el('div', { class: 'info-box' }, el('p', {}, 'You are not registered for this contest. Register to submit.'),
         registerControl(ctx, c, () => { h.update(c); })));
@@ -228,39 +265,30 @@ export async function contestProblem(ctx) {
       submitSlot.append(el('p', { class: 'info-box' }, 'The contest has ended: submissions are closed. ', link(`/problems/${encodeURIComponent(p.problem_id)}`, 'Practise this problem outside the contest'), '.'));
     } else {
       if (isJury()) submitSlot.append(el('p', { class: 'muted' }, 'You are on the jury: your submissions are judged but not on the scoreboard.'));
-      const holder = el('div', {}, el('p', { class: 'loading' }, 'Loading the editor…'));
-      submitSlot.append(holder);
       try {
-        const mod = await import('../submit.js');
-        const form = await mod.submitForm(ctx, { problemId: p.problem_id, contestId: c.id });
-        if (drawn === 'form') clear(holder).append(form);
+        submitSlot.append(submitForm(ctx, { problemId: p.problem_id, contestId: c.id }));
       } catch (e) {
-        if (e.name === 'AbortError') return;
-        showError(holder, e.status !== undefined ? e : { message: 'Could not load the submit form: ' + e.message });
+        submitSlot.append(errorBoxFor(e, 'Could not show the submit form'));
       }
     }
+    // the control that had focus (Register) is gone: continue from the heading
+    if (hadFocus) heading.focus({ preventScroll: true });
   }
-  await drawSubmit();
+  drawSubmit();
+  await loadStatement();
 }
 
 // ---- /contests/:id/submissions --------------------------------------------------------------
 
-function fallbackTable(items, titles) {
-  return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, ['#', 'Problem', 'Language', 'Submitted', 'Result'].map((t) => el('th', { scope: 'col' }, t)))),
-    el('tbody', {}, items.map((s) => el('tr', {},
-      el('td', {}, link(`/submissions/${encodeURIComponent(s.id)}`, s.id)),
-      el('td', {}, titles[s.problem_id] || s.label || s.problem_id),
-      el('td', {}, s.language),
-      el('td', {}, fmtTime(s.submitted_at)),
-      el('td', {}, verdictBadge(s)))))));
-}
-
 export async function contestSubmissions(ctx) {
   const id = ctx.params.id;
   const listSlot = el('div', {}, el('p', { class: 'loading' }, 'Loading your submissions…'));
+  // verdicts that arrive live are read out politely (the table itself is not a live region)
+  const news = el('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-testid': 'verdict-news' });
   const items = new Map();
-  let total = 0, loaded = false, names = {}, mod = null, node = null;
+  let total = 0, loaded = false, names = {}, node = null;
+  let evCount = 0; // live events applied so far; evAt: submission id -> the count at its last event
+  const evAt = new Map();
   const userNames = {};
   const refetch = debounced(ctx, () => load(), 200);
   const h = await mountContest(ctx, {
@@ -269,12 +297,17 @@ export async function contestSubmissions(ctx) {
       if (ev.type !== 'submission' || !ev.data) return;
       const me = user();
       if (!isJury() && me && String(ev.data.user_id) !== String(me.id)) return;
-      const key = String(ev.data.id), known = items.has(key);
-      if (!known) total++;
-      const s = Object.assign({}, items.get(key) || {}, ev.data, { contest_id: id });
+      const key = String(ev.data.id), prev = items.get(key);
+      if (!prev) total++;
+      const s = Object.assign({}, prev || {}, ev.data, { contest_id: id });
       items.set(key, s);
-      if (known && node && mod && mod.updateSubmissionRow && node.querySelector(`tr[data-sub-id="${CSS.escape(key)}"]`)) {
-        try { mod.updateSubmissionRow(node, s); return; } catch (e) { console.warn('updateSubmissionRow', e); }
+      evAt.set(key, ++evCount);
+      if (s.status === 'done' && (!prev || prev.status !== 'done' || prev.verdict !== s.verdict)) {
+        news.textContent = `Submission #${s.id}${names[s.problem_id] ? ' (' + names[s.problem_id] + ')' : ''}: ${statusText(s)}.`;
+      }
+      if (prev && node && node.isConnected && node.querySelector(`tr[data-sub-id="${CSS.escape(key)}"]`)) {
+        keepFocus(listSlot, () => updateSubmissionRow(node, s));
+        return;
       }
       draw();
     },
@@ -283,56 +316,57 @@ export async function contestSubmissions(ctx) {
   if (!h) return;
   const c = h.contest;
   setTitle('My submissions', c.title);
-  h.body.append(el('h2', {}, isJury() ? 'Submissions in this contest' : 'My submissions in this contest'), listSlot);
-  try { mod = await import('./submissions.js'); } catch (e) { console.warn('submissions.js', e); }
+  h.body.append(el('h2', {}, isJury() ? 'Submissions in this contest' : 'My submissions in this contest'), news, listSlot);
 
   function draw() {
     if (!loaded) return;
     const list = [...items.values()].sort((a, b) => Number(b.id) - Number(a.id));
-    clear(listSlot);
-    node = null;
     if (!list.length) {
-      listSlot.append(el('p', { class: 'muted' }, 'No submissions yet. ', link(contestPath(id), 'Pick a problem'), ' to submit.'));
+      node = null;
+      listSlot.replaceChildren(el('p', { class: 'muted', 'data-testid': 'submissions-empty' }, 'No submissions yet. ', link(contestPath(id), 'Pick a problem'), ' to submit.'));
       return;
     }
-    try {
-      node = mod && mod.submissionsTable
-        ? mod.submissionsTable(list, {
-          showUser: isJury(), showProblem: true, problemTitles: names, userNames,
-          problemHref: (s) => (s.label ? contestPath(id, '/problems/' + encodeURIComponent(s.label)) : null),
-        })
-        : fallbackTable(list, names);
-    } catch (e) {
-      console.warn('submissionsTable', e);
-      node = fallbackTable(list, names);
-    }
-    listSlot.append(node);
-    if (total > list.length) listSlot.append(el('p', { class: 'muted' }, `Showing the latest ${list.length} of ${total}.`));
+    node = submissionsTable(list, {
+      showUser: isJury(), showProblem: true, problemTitles: names, userNames,
+      problemHref: (s) => (s.label ? contestPath(id, '/problems/' + encodeURIComponent(s.label)) : null),
+    });
+    const more = total > list.length ? el('p', { class: 'muted' }, `Showing the latest ${list.length} of ${total}.`) : null;
+    keepFocus(listSlot, () => listSlot.replaceChildren(node, ...(more ? [more] : [])));
   }
-  async function load() {
+  // latest(): the first load and the refetch on subscribing may overlap. A row that got a live
+  // event after this GET was sent keeps the event's (newer) state.
+  const load = latest(async (fresh) => {
+    const mark = evCount;
     try {
       const r = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/submissions?per_page=200`, undefined, { signal: ctx.signal });
+      if (isJury()) await loadUserNames(r.items || []);
+      if (!fresh()) return;
+      const next = new Map();
+      for (const s of r.items || []) {
+        const k = String(s.id);
+        next.set(k, (evAt.get(k) || 0) > mark && items.has(k) ? items.get(k) : Object.assign({ contest_id: id }, s));
+      }
+      let newer = 0; // submitted (seen live) after the GET's snapshot
+      for (const [k, s] of items) if (!next.has(k) && (evAt.get(k) || 0) > mark) { next.set(k, s); newer++; }
       items.clear();
-      for (const s of r.items || []) items.set(String(s.id), Object.assign({ contest_id: id }, s));
-      if (isJury()) await loadUserNames();
-      total = typeof r.total === 'number' ? r.total : items.size;
+      for (const [k, s] of next) items.set(k, s);
+      total = (typeof r.total === 'number' ? r.total : (r.items || []).length) + newer;
       loaded = true;
       draw();
     } catch (e) {
-      if (e.name === 'AbortError') return;
-      clear(listSlot).append(errorBox(e, el('button', { type: 'button', class: 'btn btn-small', onclick: load }, 'Retry')));
+      if (e.name === 'AbortError' || !fresh()) return;
+      listSlot.replaceChildren(errorBoxFor(e, 'Could not load your submissions', () => load()));
     }
-  }
+  });
   // jury: the submitters' names come from the board (csub has only user ids)
-  async function loadUserNames() {
-    const missing = [...items.values()].some((s) => !userNames[s.user_id]);
-    if (!missing) return;
+  async function loadUserNames(list) {
+    if (!list.some((s) => !userNames[s.user_id])) return;
     try {
       const b = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard`, undefined, { signal: ctx.signal });
       for (const r of b.rows || []) userNames[r.user_id] = r.username;
     } catch (_) { /* ids are shown instead */ }
   }
-  problemTitles(c).then((t) => {
+  contestTitles(c).then((t) => {
     for (const p of c.problems || []) names[p.problem_id] = problemName(p, t);
     draw();
   });

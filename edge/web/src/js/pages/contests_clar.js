@@ -1,8 +1,8 @@
 // contests_clar.js — /contests/:id/clarifications, and the announcements panel every contest
 // page can show.
 import { api, user, isJury } from '../api.js';
-import { el, clear, link, field, showError, setTitle, fmtTime } from '../ui.js';
-import { mountContest, contestPath, problemTitles, problemName, debounced } from './contests_common.js';
+import { el, clear, link, field, showError, setTitle, fmtTime, latest, busy, signInLink } from '../ui.js';
+import { mountContest, contestTitles, problemName, debounced, keepFocus, errorBoxFor } from './contests_common.js';
 
 const byNewest = (a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || Number(b.id) - Number(a.id);
 
@@ -22,19 +22,21 @@ export function announcementsPanel(ctx, contestId) {
   const errs = el('div', {});
   const box = el('section', { class: 'card cn-announcements', 'aria-labelledby': 'ann-h', hidden: true, 'data-testid': 'announcements' },
     el('h2', { id: 'ann-h' }, 'Announcements'), errs, list);
-  const reload = async () => {
+  // latest(): the first load, the refetch on subscribing and one per event may overlap
+  const reload = latest(async (fresh) => {
     try {
       const r = await api('GET', `/api/v1/contests/${encodeURIComponent(contestId)}/announcements`, undefined, { signal: ctx.signal });
+      if (!fresh()) return;
       const items = (r.items || []).slice().sort(byNewest);
       showError(errs, null);
       clear(list).append(...items.map(announcementItem));
       box.hidden = items.length === 0;
     } catch (e) {
-      if (e.name === 'AbortError') return;
+      if (e.name === 'AbortError' || !fresh()) return;
       box.hidden = false;
-      showError(errs, { message: 'Could not load the announcements: ' + e.message, code: e.code, status: e.status });
+      clear(errs).append(errorBoxFor(e, 'Could not load the announcements', () => reload()));
     }
-  };
+  });
   return { box, reload };
 }
 
@@ -80,7 +82,7 @@ export async function contestClarifications(ctx) {
   let formBox;
   if (!me) {
     formBox = el('section', { class: 'card' }, el('h2', {}, 'Ask a question'),
-      el('p', {}, link('/signin?next=' + encodeURIComponent(location.pathname), 'Sign in'), ' to ask the jury a question.'));
+      el('p', {}, signInLink('Sign in'), ' to ask the jury a question.'));
   } else if (isJury()) {
     formBox = el('section', { class: 'info-box' }, 'You are on the jury: answer questions and post announcements in ',
       link(`/admin/contests/${encodeURIComponent(id)}/clarifications`, 'the jury\u2019s clarifications page'), '.');
@@ -96,64 +98,58 @@ export async function contestClarifications(ctx) {
     const form = el('form', { class: 'card cn-clar-form', novalidate: true }, el('h2', {}, 'Ask a question'),
       el('p', { class: 'muted' }, 'The jury answers you privately, or everyone when the answer matters to all.'),
       field('About', sel), field('Your question', ta), errs, el('div', { class: 'row' }, btn, note));
-    form.addEventListener('submit', async (e) => {
+    form.addEventListener('submit', (e) => {
       e.preventDefault();
-      showError(errs, null);
       const text = ta.value.trim();
       if (!text) { showError(errs, { message: 'Write your question first.' }); ta.focus(); return; }
-      btn.disabled = true;
       note.textContent = 'Sending…';
-      try {
+      busy(btn, errs, async () => {
         const body = { text };
         if (sel.value) body.problem_id = sel.value;
-        await api('POST', `/api/v1/contests/${encodeURIComponent(id)}/clarifications`, body);
+        try {
+          await api('POST', `/api/v1/contests/${encodeURIComponent(id)}/clarifications`, body, { signal: ctx.signal });
+        } catch (err) {
+          note.textContent = '';
+          throw err;
+        }
         ta.value = '';
         note.textContent = 'Sent. The answer will appear below (and pop up while you are on a contest page).';
         load();
-      } catch (err) {
-        note.textContent = '';
-        showError(errs, err);
-      } finally {
-        btn.disabled = false;
-      }
+      });
     });
     formBox = form;
-    problemTitles(c).then((t) => {
+    contestTitles(c).then((t) => {
       titles = t;
-      for (const o of sel.options) if (o.value) o.textContent = problemName((c.problems || []).find((p) => p.problem_id === o.value), t);
-    }).catch(() => {});
+      for (const o of sel.options) if (o.value) o.textContent = problemName((c.problems || []).find((p) => String(p.problem_id) === o.value), t);
+    });
   }
 
   h.body.append(el('div', { class: 'cn-clar-layout' },
     el('div', {}, el('h2', {}, 'Questions and answers'), listSlot), el('div', {}, formBox, annSlot)));
 
-  let seq = 0, last = null;
+  let last = null;
   function render() {
     if (!last) return;
     const items = last;
     const qs = items.filter((x) => x.kind !== 'announcement').sort(byNewest);
     const anns = items.filter((x) => x.kind === 'announcement').sort(byNewest);
-    clear(listSlot).append(qs.length
+    keepFocus(listSlot, () => clear(listSlot).append(qs.length
       ? el('ul', { class: 'cn-clar-list', 'data-testid': 'clar-list' }, qs.map((q) => clarItem(q, me, labelTitle)))
-      : el('p', { class: 'muted' }, me ? 'No questions yet. Questions you ask, and public answers, appear here.' : 'No public clarifications yet.'));
-    clear(annSlot).append(el('section', { class: 'card cn-announcements' }, el('h2', {}, 'Announcements'),
+      : el('p', { class: 'muted', 'data-testid': 'clar-empty' }, me ? 'No questions yet. Questions you ask, and public answers, appear here.' : 'No public clarifications yet.')));
+    clear(annSlot).append(el('section', { class: 'card cn-announcements', 'aria-labelledby': 'clar-ann-h' }, el('h2', { id: 'clar-ann-h' }, 'Announcements'),
       anns.length ? el('ul', { class: 'cn-clar-list' }, anns.map(announcementItem)) : el('p', { class: 'muted' }, 'No announcements yet.')));
   }
-  async function load() {
-    const my = ++seq;
+  const load = latest(async (fresh) => {
     try {
       const r = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/clarifications`, undefined, { signal: ctx.signal });
-      if (my !== seq) return;
+      if (!fresh()) return;
       last = r.items || [];
       render();
     } catch (e) {
-      if (e.name === 'AbortError' || my !== seq) return;
-      clear(listSlot).append(el('div', { class: 'error-box', role: 'alert' },
-        el('strong', {}, 'Error: '), 'Could not load the clarifications: ' + e.message,
-        el('span', { class: 'muted' }, ` (${e.code || 'error'}${e.status ? ', HTTP ' + e.status : ''}) `),
-        el('button', { type: 'button', class: 'btn btn-small', onclick: () => load() }, 'Retry')));
+      if (e.name === 'AbortError' || !fresh()) return;
+      clear(listSlot).append(errorBoxFor(e, 'Could not load the clarifications', () => load()));
     }
-  }
-  problemTitles(c).then((t) => { titles = t; render(); }).catch(() => {});
+  });
+  contestTitles(c).then((t) => { titles = t; render(); });
   await load();
 }

@@ -3,12 +3,12 @@
 // per page and the app-wide announcement/answer toasts.
 import { api, user, isJury } from '../api.js';
 import { subscribe } from '../live.js';
-import { el, clear, link, showError, toast, syncClock, now, countdown, fmtTime, fmtDuration } from '../ui.js';
+import {
+  el, link, errorBox, toast, syncClock, now, countdown, fmtTime, fmtDuration, busy, latest, signInLink, contestState, scoringName,
+} from '../ui.js';
+import { problemTitles } from '../data.js';
 
 export const contestPath = (id, rest = '') => `/contests/${encodeURIComponent(id)}${rest}`;
-
-const SCORING = { icpc: 'ICPC', ioi: 'IOI', cf: 'Codeforces' };
-export const scoringName = (s) => SCORING[s] || String(s || '').toUpperCase();
 
 // Clock time of an ISO instant: "14:00" today, a full date otherwise.
 export function clockTime(iso) {
@@ -19,17 +19,6 @@ export function clockTime(iso) {
   return fmtTime(iso);
 }
 
-// The state in words, and what the countdown counts to.
-export function stateInfo(c) {
-  switch (c.state) {
-    case 'scheduled': return { words: 'Not started yet', cls: 'pending', target: c.start_time, prefix: 'Starts in ' };
-    case 'running': return { words: 'Running', cls: 'ok', target: c.end_time, prefix: 'Ends in ' };
-    case 'frozen': return { words: 'Running · scoreboard frozen', cls: 'ok', target: c.end_time, prefix: 'Ends in ' };
-    case 'ended': return { words: 'Ended', cls: 'warn', target: null };
-    case 'finalized': return { words: 'Ended · results final', cls: 'warn', target: null };
-    default: return { words: String(c.state || 'unknown'), cls: 'pending', target: null };
-  }
-}
 export const isLive = (c) => c.state === 'running' || c.state === 'frozen';
 
 export function freezeText(c) {
@@ -44,22 +33,28 @@ export function freezeText(c) {
   return null;
 }
 
-// ---- problem titles (GET /api/v1/problems/{id}, once per page load) ----------------------
-const titleCache = new Map(); // problem_id -> Promise<title | null>, shared by the pages
-export async function problemTitles(c) {
-  const out = {};
-  await Promise.all((c.problems || []).map(async (p) => {
-    const pid = p.problem_id;
-    if (!titleCache.has(pid)) {
-      titleCache.set(pid, api('GET', `/api/v1/problems/${encodeURIComponent(pid)}`).then(
-        (pr) => pr.title,
-        () => { titleCache.delete(pid); return null; })); // shown as "Problem A"
-    }
-    out[pid] = await titleCache.get(pid);
-  }));
-  return out;
-}
+// ---- problem titles ---------------------------------------------------------------------------
+// {problem_id: title} for the contest's problems (data.js caches them; failures are retried).
+export const contestTitles = (c) => problemTitles((c.problems || []).map((p) => p.problem_id));
 export const problemName = (p, titles) => (titles && titles[p.problem_id] ? `${p.label}. ${titles[p.problem_id]}` : `Problem ${p.label}`);
+
+// ---- focus ------------------------------------------------------------------------------------
+// Runs `redraw` (which rebuilds part of `box`) and, when keyboard focus was inside `box` and
+// its element is gone, puts it on the equivalent new element (same link / pager button).
+const focusKey = (n) => n.tagName + '|' + (n.getAttribute('data-rel') || n.getAttribute('href') || n.id || n.textContent.trim());
+export function keepFocus(box, redraw) {
+  const a = document.activeElement;
+  if (!a || a === document.body || !box.contains(a)) return redraw();
+  const key = focusKey(a);
+  const r = redraw();
+  if (!a.isConnected || !box.contains(a)) {
+    const cands = [...box.querySelectorAll(a.tagName)];
+    let same = cands.find((n) => focusKey(n) === key && !n.disabled);
+    if (!same && a.getAttribute('data-rel')) same = box.querySelector('[data-rel]:not([disabled])');
+    if (same) same.focus({ preventScroll: true });
+  }
+  return r;
+}
 
 // ---- debounce -------------------------------------------------------------------------------
 export function debounced(ctx, fn, ms = 300) {
@@ -121,29 +116,22 @@ export function tabBar(id, active) {
 }
 
 // The register control: a button for signed-in contestants, a sign-in link otherwise.
+export const needsRegistration = (c) => !(c.registered || c.state === 'ended' || c.state === 'finalized');
 export function registerControl(ctx, c, onRegistered) {
-  if (c.registered || c.state === 'ended' || c.state === 'finalized') return null;
+  if (!needsRegistration(c)) return null;
   if (!user()) {
-    const next = location.pathname + location.search;
-    return el('p', { class: 'cn-register' }, link('/signin?next=' + encodeURIComponent(next), 'Sign in to register'),
+    return el('p', { class: 'cn-register' }, signInLink('Sign in to register'),
       el('span', { class: 'muted' }, ' for this contest to submit and ask questions.'));
   }
   if (isJury()) return null; // staff submit without registering and are not on the board
   const errs = el('div', { class: 'cn-register-errors' });
   const btn = el('button', { type: 'button', class: 'btn btn-primary' }, 'Register for this contest');
-  btn.addEventListener('click', async () => {
-    btn.disabled = true;
-    showError(errs, null);
-    try {
-      await api('POST', `/api/v1/contests/${encodeURIComponent(c.id)}/register`);
-      c.registered = true;
-      toast(`You are registered for ${c.title}.`, 'info');
-      onRegistered && onRegistered(c);
-    } catch (e) {
-      showError(errs, e);
-      btn.disabled = false;
-    }
-  });
+  btn.addEventListener('click', () => busy(btn, errs, async () => {
+    await api('POST', `/api/v1/contests/${encodeURIComponent(c.id)}/register`, undefined, { signal: ctx.signal });
+    c.registered = true;
+    toast(`You are registered for ${c.title}.`, 'info');
+    if (onRegistered) onRegistered(c);
+  }));
   return el('div', { class: 'cn-register' }, btn, errs);
 }
 
@@ -153,14 +141,20 @@ export async function fetchContest(id, signal) {
   return c;
 }
 
-// Renders the header + tabs into ctx.root and keeps them current. Returns
+// What the header shows, so an update that changes nothing redraws nothing.
+const contestSig = (c) => JSON.stringify(Object.keys(c).filter((k) => k !== 'server_time').sort().map((k) => [k, c[k]]));
+
+// Renders the header + tabs into ctx.root and keeps them current (updated in place, so keyboard
+// focus on the tabs or the Register button survives live updates). Returns
 //   {contest, body, update(c), refresh()}
-// `body` is where the page draws. opts: {tab, register: true|false, onContest(c), onEvent(ev),
-// onSubscribed(), freezeInBody: the page shows the freeze itself} — one live subscription to contest/<id> serves the header and the page.
+// `body` is where the page draws; it gets data-subscribed="true" once the live subscription is
+// confirmed (and "false" while the socket is down). opts: {tab, register: true|false,
+// onContest(c), onEvent(ev), onSubscribed(), freezeInBody: the page shows the freeze itself}
+// — one live subscription to contest/<id> serves the header and the page.
 export async function mountContest(ctx, opts) {
   const id = ctx.params.id;
   const headSlot = el('div', { class: 'cn-contest-head-slot' });
-  const body = el('div', { class: 'cn-contest-body' });
+  const body = el('div', { class: 'cn-contest-body', 'data-subscribed': 'false' });
   ctx.root.append(headSlot);
   const loading = el('p', { class: 'loading' }, 'Loading the contest…');
   headSlot.append(loading);
@@ -169,86 +163,130 @@ export async function mountContest(ctx, opts) {
     c = await fetchContest(id, ctx.signal);
   } catch (e) {
     if (e.name === 'AbortError') throw e;
-    clear(headSlot).append(el('h1', {}, `Contest ${id}`), tabBar(id, opts.tab));
-    showError(body, e);
+    headSlot.replaceChildren(el('h1', {}, `Contest ${id}`), tabBar(id, opts.tab));
+    body.append(errorBoxFor(e));
     ctx.root.append(body);
     return null;
   }
-  liveToasts(ctx, id);
-  let stopCountdown = null, lastState = null, zeroTries = 0, zeroTimer = null;
+  let stopCountdown = null, cdKey = null, lastState = null, zeroTries = 0, zeroTimer = null, sig = null, gen = 0;
   ctx.onCleanup(() => { if (stopCountdown) stopCountdown(); clearTimeout(zeroTimer); });
   const handle = { contest: c, body };
 
+  // the header's parts, made once and updated in place
+  const h1 = el('h1', { tabindex: '-1' });
+  const badge = el('span', { class: 'badge', 'data-testid': 'contest-state' });
+  const cd = el('span', { class: 'countdown', role: 'timer', 'data-testid': 'countdown', hidden: true });
+  const meta = el('p', { class: 'cn-contest-meta muted' });
+  const fzLine = el('p', { class: 'cn-freeze-info', hidden: true });
+  const regNote = el('p', { class: 'cn-registered-note', tabindex: '-1', hidden: true }, '✓ You are registered.');
+  const regSlot = el('div', {});
+  let regCtl = null;
+  headSlot.replaceChildren(
+    el('header', { class: 'cn-contest-head' },
+      el('div', { class: 'spread' }, h1, el('div', { class: 'cn-contest-status' }, badge, cd)),
+      meta, fzLine, regNote, regSlot),
+    tabBar(id, opts.tab));
+
+  const setText = (n, text) => { if (n.textContent !== text) n.textContent = text; };
   const render = () => {
-    if (stopCountdown) { stopCountdown(); stopCountdown = null; }
-    const st = stateInfo(c);
-    const cd = st.target ? el('span', { class: 'countdown', role: 'timer', 'data-testid': 'countdown' }) : null;
+    const st = contestState(c);
+    setText(h1, c.title);
+    badge.className = `badge badge-${st.cls}`;
+    setText(badge, st.words);
+    setText(meta, `${fmtTime(c.start_time)} – ${fmtTime(c.end_time)} · ${fmtDuration(c.duration_s)} · ${scoringName(c.scoring)}` +
+      (c.scoring === 'icpc' && c.penalty_min !== undefined ? ` · ${c.penalty_min} min per rejected attempt` : '') +
+      (typeof c.contestants === 'number' ? ` · ${c.contestants} registered` : ''));
     const fz = opts.freezeInBody && (c.state === 'frozen' || c.state === 'ended') ? null : freezeText(c);
-    const meta = el('p', { class: 'cn-contest-meta muted' },
-      `${fmtTime(c.start_time)} – ${fmtTime(c.end_time)} · ${fmtDuration(c.duration_s)} · ${scoringName(c.scoring)}`,
-      c.scoring === 'icpc' && c.penalty_min !== undefined ? ` · ${c.penalty_min} min per rejected attempt` : '',
-      typeof c.contestants === 'number' ? ` · ${c.contestants} registered` : '');
-    const reg = opts.register === false ? null : registerControl(ctx, c, (nc) => { handle.update(nc); });
-    clear(headSlot).append(
-      el('header', { class: 'cn-contest-head' },
-        el('div', { class: 'spread' },
-          el('h1', {}, c.title),
-          el('div', { class: 'cn-contest-status' },
-            el('span', { class: `badge badge-${st.cls}`, 'data-testid': 'contest-state' }, st.words),
-            cd)),
-        meta,
-        fz ? el('p', { class: 'cn-freeze-info' }, '❄ ', fz) : null,
-        c.registered ? el('p', { class: 'cn-registered-note' }, '✓ You are registered.') : null,
-        reg),
-      tabBar(id, opts.tab));
+    fzLine.hidden = !fz;
+    setText(fzLine, fz ? '❄ ' + fz : '');
+    regNote.hidden = !c.registered;
+    // the Register control stays the same element while it is needed
+    const wantReg = opts.register !== false && needsRegistration(c);
+    if (wantReg && !regCtl) {
+      regCtl = registerControl(ctx, c, () => handle.update(c));
+      if (regCtl) regSlot.append(regCtl);
+    } else if (!wantReg && regCtl) {
+      const hadFocus = regCtl.contains(document.activeElement);
+      regCtl.remove();
+      regCtl = null;
+      if (hadFocus) (c.registered ? regNote : h1).focus({ preventScroll: true });
+    }
     if (c.state !== lastState) { lastState = c.state; zeroTries = 0; }
-    // At zero the state changes on the server; ask again (backing off) until it has.
-    if (cd) stopCountdown = countdown(cd, st.target, st.prefix, () => {
-      if (zeroTries >= 6) return;
-      zeroTries++;
-      zeroTimer = setTimeout(handle.refresh, 700 * zeroTries);
-    });
+    // the countdown restarts only when what it counts to changes
+    const key = st.target ? st.target + '|' + st.prefix : null;
+    if (key !== cdKey) {
+      cdKey = key;
+      if (stopCountdown) { stopCountdown(); stopCountdown = null; }
+      cd.hidden = !st.target;
+      if (st.target) {
+        // At zero the state changes on the server; ask again (backing off) until it has.
+        stopCountdown = countdown(cd, st.target, st.prefix, () => {
+          if (zeroTries >= 6) return;
+          zeroTries++;
+          clearTimeout(zeroTimer);
+          zeroTimer = setTimeout(handle.refresh, 700 * zeroTries);
+        });
+      } else cd.textContent = '';
+    }
   };
   handle.update = (nc) => {
     if (nc.server_time) syncClock(nc.server_time);
-    if (nc.registered === undefined) nc.registered = c.registered; // events omit it
-    Object.keys(c).forEach((k) => { if (!(k in nc)) delete c[k]; });
-    Object.assign(c, nc);
-    render();
-    opts.onContest && opts.onContest(c);
-  };
-  handle.refresh = async () => {
-    try {
-      handle.update(await fetchContest(id, ctx.signal));
-    } catch (e) {
-      if (e.name !== 'AbortError') toast(`Could not refresh the contest: ${e.message}`, 'error');
+    if (nc !== c) {
+      if (nc.registered === undefined) nc.registered = c.registered; // events omit it
+      Object.keys(c).forEach((k) => { if (!(k in nc)) delete c[k]; });
+      Object.assign(c, nc);
     }
+    const s = contestSig(c);
+    if (s === sig) return;
+    sig = s;
+    render();
+    if (opts.onContest) opts.onContest(c);
   };
+  // A GET answered after a newer live event (or a newer GET) is dropped.
+  handle.refresh = latest(async (fresh) => {
+    const g = gen;
+    try {
+      const nc = await fetchContest(id, ctx.signal);
+      if (fresh() && g === gen) handle.update(nc);
+    } catch (e) {
+      if (e.name !== 'AbortError' && fresh()) toast(`Could not refresh the contest: ${e.message}`, 'error');
+    }
+  });
+  const refreshSoon = debounced(ctx, handle.refresh, 250);
+  sig = contestSig(c);
   render();
   ctx.root.append(body);
 
+  const onLive = (e) => { if (e.detail !== 'live') body.dataset.subscribed = 'false'; };
+  window.addEventListener('gavel:live', onLive);
+  ctx.onCleanup(() => window.removeEventListener('gavel:live', onLive));
+  // the page's handler first: it is the one whose onSubscribed must wait for the server
   const stop = subscribe(`contest/${id}`, {
     onEvent(ev) {
       if (ctx.signal.aborted) return;
       if (ev.type === 'contest' && ev.data) {
+        gen++;
         const nc = Object.assign({}, ev.data);
         delete nc.server_time; // the clock when the event happened (maybe a replay): not now
         handle.update(nc);
       }
-      opts.onEvent && opts.onEvent(ev);
+      if (opts.onEvent) opts.onEvent(ev);
     },
-    onSubscribed() { if (!ctx.signal.aborted && opts.onSubscribed) opts.onSubscribed(); },
+    onSubscribed() {
+      if (ctx.signal.aborted) return;
+      refreshSoon(); // a change between the first GET and the subscription is not lost
+      if (opts.onSubscribed) opts.onSubscribed();
+      body.dataset.subscribed = 'true';
+    },
     onError(err) { if (!ctx.signal.aborted) toast(`Live updates for this contest failed: ${err.message || err.code}`, 'error'); },
   });
   ctx.onCleanup(stop);
+  liveToasts(ctx, id);
   return handle;
 }
 
-// A loading line that is replaced by content or by the API's error.
-export function section(title, testid) {
-  const box = el('section', { class: 'cn-contest-section', 'data-testid': testid || null },
-    title ? el('h2', {}, title) : null);
-  const slot = el('div', {}, el('p', { class: 'loading' }, 'Loading…'));
-  box.append(slot);
-  return { box, slot };
+// The API's error as an error box; `prefix` says what failed, `retry` adds a Retry button.
+export function errorBoxFor(e, prefix, retry) {
+  const err = prefix ? { message: `${prefix}: ${e.message}`, code: e.code, status: e.status } : e;
+  return errorBox(err, retry ? el('button', { type: 'button', class: 'btn btn-small cn-retry', onclick: retry }, 'Retry') : null);
 }

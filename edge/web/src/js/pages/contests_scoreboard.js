@@ -1,7 +1,7 @@
 // contests_scoreboard.js — /contests/:id/scoreboard: the live board.
 import { api, user, isJury } from '../api.js';
-import { el, clear, link, showError, setTitle } from '../ui.js';
-import { mountContest, contestPath, clockTime, problemTitles, problemName, debounced, scoringName } from './contests_common.js';
+import { el, clear, link, showError, setTitle, latest, pager as pagerNav, scoringName } from '../ui.js';
+import { mountContest, contestPath, clockTime, contestTitles, problemName, debounced, keepFocus, errorBoxFor } from './contests_common.js';
 
 const PER_PAGE = 100;
 
@@ -64,50 +64,58 @@ export async function contestScoreboard(ctx) {
   const id = ctx.params.id;
   const wantPublic = ctx.query.get('view') === 'public';
   const me = user();
-  let board = null, page = 0, titles = {}, seen = new Map(), firstRender = true;
+  let board = null, page = 1, titles = {}, seen = new Map(), firstRender = true, myLast = null;
 
   const bannerSlot = el('div', {});
   const juryBar = el('div', {});
   const errSlot = el('div', {});
-  const status = el('p', { class: 'muted cn-board-status', 'aria-live': 'polite' });
-  const pager = el('div', { class: 'cn-pager row' });
+  // "n contestants · updated hh:mm" is for the eye only; a screen reader hears changes to its
+  // user's own row (rank, solved) through `myNews`, not every update of the board.
+  const status = el('p', { class: 'muted cn-board-status', 'aria-live': 'off' });
+  const myNews = el('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-testid': 'my-row-news' });
+  const pagerSlot = el('div', { class: 'cn-pager' });
   const tableSlot = el('div', { class: 'cn-board-slot' }, el('p', { class: 'loading' }, 'Loading the scoreboard…'));
 
   const refetchSoon = debounced(ctx, () => load(), 300);
   const h = await mountContest(ctx, {
     tab: 'scoreboard',
     freezeInBody: true,
-    onEvent(ev) { if (ev.type === 'scoreboard' || ev.type === 'contest') refetchSoon(); },
+    onEvent(ev) { if (ev.type === 'scoreboard') refetchSoon(); },
     onSubscribed: () => refetchSoon(),
     onContest: () => refetchSoon(),
   });
   if (!h) return;
   const c = h.contest;
   setTitle('Scoreboard', c.title);
-  h.body.append(el('h2', { class: 'sr-only' }, 'Scoreboard'), bannerSlot, juryBar, errSlot, status, tableSlot, pager);
-  problemTitles(c).then((t) => { titles = t; if (board) draw(); }).catch(() => {});
+  h.body.setAttribute('data-testid', 'scoreboard-page');
+  h.body.append(el('h2', { class: 'sr-only' }, 'Scoreboard'), bannerSlot, juryBar, errSlot, status, myNews, tableSlot, pagerSlot);
+  contestTitles(c).then((t) => { titles = t; if (board) draw(); });
 
-  let loadSeq = 0;
-  async function load() {
-    const my = ++loadSeq;
+  const load = latest(async (fresh) => {
     tableSlot.setAttribute('aria-busy', 'true');
     try {
       const q = isJury() && wantPublic ? '?view=public' : '';
       const b = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}/scoreboard${q}`, undefined, { signal: ctx.signal });
-      if (my !== loadSeq) return; // a newer answer is on its way
+      if (!fresh()) return; // a newer answer is on its way
       board = b;
       showError(errSlot, null);
       draw();
     } catch (e) {
-      if (e.name === 'AbortError' || my !== loadSeq) return;
-      clear(errSlot).append(el('div', { class: 'error-box', role: 'alert' },
-        el('strong', {}, 'Error: '), `Could not ${board ? 'update' : 'load'} the scoreboard: ${e.message}`,
-        el('span', { class: 'muted' }, ` (${e.code || 'error'}${e.status ? ', HTTP ' + e.status : ''}) `),
-        el('button', { type: 'button', class: 'btn btn-small', onclick: () => load() }, 'Retry')));
+      if (e.name === 'AbortError' || !fresh()) return;
+      clear(errSlot).append(errorBoxFor(e, `Could not ${board ? 'update' : 'load'} the scoreboard`, () => load()));
       if (!board) clear(tableSlot);
     } finally {
-      tableSlot.removeAttribute('aria-busy');
+      if (fresh()) tableSlot.removeAttribute('aria-busy');
     }
+  });
+
+  // Tell a screen reader when the user's own rank or solved count changed.
+  function announceMine(row) {
+    const now = row ? { rank: row.rank, solved: row.solved } : null;
+    const before = myLast;
+    myLast = now;
+    if (!now || !before || (before.rank === now.rank && before.solved === now.solved)) return;
+    myNews.textContent = `Your row changed: rank ${now.rank} (was ${before.rank}), ${now.solved} solved (was ${before.solved}).`;
   }
 
   function draw() {
@@ -133,9 +141,10 @@ export async function contestScoreboard(ctx) {
     const rows = board.rows || [];
     const probs = c.problems || [];
     const pages = Math.max(1, Math.ceil(rows.length / PER_PAGE));
-    if (page >= pages) page = pages - 1;
+    if (page > pages) page = pages;
     const mineIdx = me ? rows.findIndex((r) => String(r.user_id) === String(me.id)) : -1;
-    const slice = rows.slice(page * PER_PAGE, page * PER_PAGE + PER_PAGE);
+    announceMine(mineIdx >= 0 ? rows[mineIdx] : null);
+    const slice = rows.slice((page - 1) * PER_PAGE, page * PER_PAGE);
 
     const scoreHead = scoring === 'icpc' ? 'Penalty' : 'Score';
     const head = el('tr', {},
@@ -177,20 +186,16 @@ export async function contestScoreboard(ctx) {
         rows.length ? el('tfoot', {}, el('tr', {},
           el('th', { scope: 'row', colspan: 4 }, 'Solved by'),
           solvedBy.map((n) => el('td', { class: 'num' }, n)))) : null));
-    clear(tableSlot).append(table);
+    keepFocus(tableSlot, () => clear(tableSlot).append(table));
 
     status.textContent = `${rows.length} contestant${rows.length === 1 ? '' : 's'} · ${scoringName(scoring)} · updated ${new Date().toLocaleTimeString()}`;
-    clear(pager);
-    if (rows.length > PER_PAGE) {
-      const go = (n) => { page = n; draw(); tableSlot.scrollIntoView({ block: 'start' }); };
-      pager.append(
-        el('button', { type: 'button', class: 'btn btn-small', disabled: page === 0, onclick: () => go(page - 1) }, '← Previous'),
-        el('span', {}, `Rows ${page * PER_PAGE + 1}–${Math.min(rows.length, (page + 1) * PER_PAGE)} of ${rows.length}`),
-        el('button', { type: 'button', class: 'btn btn-small', disabled: page >= pages - 1, onclick: () => go(page + 1) }, 'Next →'),
-        mineIdx >= 0 && Math.floor(mineIdx / PER_PAGE) !== page
-          ? el('button', { type: 'button', class: 'btn btn-small', onclick: () => go(Math.floor(mineIdx / PER_PAGE)) }, `Go to my row (rank ${rows[mineIdx].rank})`)
-          : null);
-    }
+    const go = (n) => { page = n; draw(); tableSlot.scrollIntoView({ block: 'start' }); };
+    const myPage = mineIdx >= 0 ? Math.floor(mineIdx / PER_PAGE) + 1 : 0;
+    const mineBtn = myPage && myPage !== page
+      ? el('button', { type: 'button', class: 'btn btn-small', 'data-rel': 'mine', onclick: () => go(myPage) }, `Go to my row (rank ${rows[mineIdx].rank})`)
+      : null;
+    keepFocus(pagerSlot, () => clear(pagerSlot).append(
+      pagerNav(page, pages, go, { label: 'Scoreboard pages', extra: mineBtn }) || ''));
   }
 
   await load();
