@@ -43,14 +43,17 @@ function connect() {
   sock.onopen = () => {
     retry = 0;
     setState('live');
-    for (const [topic, entry] of subs) send(subscribeMsg(topic, entry));
+    for (const [topic, entry] of subs) { entry.confirmed = false; send(subscribeMsg(topic, entry)); }
   };
   sock.onmessage = (m) => {
     let j;
     try { j = JSON.parse(m.data); } catch (_) { return; }
     if (j.subscribed) {
       const e = subs.get(j.subscribed);
-      if (e) for (const h of e.handlers) h.onSubscribed && h.onSubscribed();
+      if (e) {
+        e.confirmed = true;
+        for (const h of e.handlers) h.onSubscribed && h.onSubscribed();
+      }
     } else if (j.error) {
       const topic = j.error.topic || j.topic;
       for (const [t, e] of subs) {
@@ -67,6 +70,7 @@ function connect() {
   sock.onclose = () => {
     if (ws !== sock) return; // a socket we replaced or closed on purpose
     ws = null;
+    for (const e of subs.values()) e.confirmed = false;
     if (subs.size === 0) { setState('offline'); return; }
     setState('connecting');
     const delay = Math.min(10000, 500 * 2 ** Math.min(retry++, 5)) * (0.75 + Math.random() / 2);
@@ -77,11 +81,12 @@ function connect() {
 export function subscribe(topic, handler) {
   let e = subs.get(topic);
   const fresh = !e;
-  if (!e) { e = { handlers: new Set(), last: undefined }; subs.set(topic, e); }
+  if (!e) { e = { handlers: new Set(), last: undefined, confirmed: false }; subs.set(topic, e); }
   e.handlers.add(handler);
   if (!ws) connect();
   else if (fresh) send(subscribeMsg(topic, e));
-  else if (handler.onSubscribed && state === 'live') setTimeout(() => handler.onSubscribed(), 0);
+  // A second handler on a topic already confirmed hears it now; otherwise with everyone else.
+  else if (handler.onSubscribed && e.confirmed) setTimeout(() => { if (e.handlers.has(handler)) handler.onSubscribed(); }, 0);
   return () => {
     const cur = subs.get(topic);
     if (!cur) return;
@@ -97,6 +102,6 @@ export function subscribe(topic, handler) {
 // A new session (sign in/out) changes what the server may show: resubscribe everything.
 window.addEventListener('gavel:session', () => {
   if (ws) { const s = ws; ws = null; s.close(1000); }
-  for (const e of subs.values()) e.last = undefined;
+  for (const e of subs.values()) { e.last = undefined; e.confirmed = false; }
   connect();
 });
