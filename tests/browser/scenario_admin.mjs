@@ -9,7 +9,7 @@ import path from 'node:path';
 const PY_ZIP = `
 import os, sys, zipfile
 out = sys.argv[1]
-rnd = os.urandom(1536 * 1024).hex()[: 2 * 1024 * 1024]  # 2 MiB that does not compress much
+rnd = os.urandom(1536 * 1024).hex()  # 3 MiB of hex: the .ans is deflated, the .in stored (~4.6 MiB zip)
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("problem.yaml", "name: Imported Echo\\nkeywords: imported io\\nlimits:\\n  time_limit: 2\\n  memory: 128\\n")
     z.writestr("problem_statement/problem.en.md", "Echo the number $n$ back.\\n")
@@ -70,10 +70,31 @@ export async function run(t) {
   const demo = await t.demoContest();
   await page.getByTestId(`contest-row-${demo.id}`).getByRole('link', { name: /^Clarifications/ }).waitFor();
   await page.getByTestId(`problem-row-${await t.demoProblem()}`).getByRole('link', { name: /^Edit/ }).waitFor();
-  await page.getByLabel('Search problems').fill('A+B');
+  // A slow search answered after a newer one must not draw over it: hold the first answer
+  // back until the second has been drawn.
+  const isSlow = (u) => u.pathname === '/api/v1/problems' && u.searchParams.get('q') === 'zzz-slow';
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const slowRoute = (u) => isSlow(u); // playwright hands the matcher a URL
+  await page.route(slowRoute, async (route) => { await held; await route.continue(); });
+  await page.getByLabel('Search problems').fill('zzz-slow');
   await page.getByRole('button', { name: 'Search' }).click();
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'A+B');
+  await page.getByLabel('Search problems').fill('A+B');
+  const isFast = (u) => u.pathname === '/api/v1/problems' && u.searchParams.get('q') === 'A+B';
+  const fastAnswered = page.waitForResponse((r) => isFast(new URL(r.url())));
+  await page.getByRole('button', { name: 'Search' }).click();
+  await (await fastAnswered).finished();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'A+B'
+    && !document.querySelector('section[aria-labelledby="adm-problems"] [aria-busy]'));
   await page.getByRole('cell', { name: 'A+B', exact: true }).waitFor();
+  const slowAnswered = page.waitForResponse((r) => isSlow(new URL(r.url())));
+  release();
+  await (await slowAnswered).finished();
+  // A negative check needs a moment: the page reads the body and would draw right after.
+  await page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(r), 150)));
+  await page.getByRole('cell', { name: 'A+B', exact: true }).waitFor({ timeout: 1000 });
+  assert.equal(await page.getByText('No problems match.').count(), 0, 'the older, slower search drew over the newer one');
+  await page.unroute(slowRoute);
   await t.shot(page, 'admin-home');
 
   // ---- a problem with math, limits and two tests -------------------------------------------
@@ -185,19 +206,41 @@ export async function run(t) {
   const zip = buildZip();
   await page.goto(t.base + '/admin/import');
   await page.getByRole('heading', { name: 'Import a problem package' }).waitFor();
+  // Record everything the progress area shows, in order: the <progress> value (its setter
+  // reflects to the attribute), the percentage and the phase text.
   await page.evaluate(() => {
-    window.__pcts = [];
+    window.__seen = [];
+    const prog = document.querySelector('[data-testid=upload-progress]');
     const pct = document.querySelector('[data-testid=upload-pct]');
-    new MutationObserver(() => window.__pcts.push(pct.textContent)).observe(pct, { childList: true, characterData: true, subtree: true });
+    const phase = document.querySelector('[data-testid=upload-phase]');
+    const log = (kind, v) => window.__seen.push({ kind, v });
+    new MutationObserver(() => log('value', Number(prog.getAttribute('value')))).observe(prog, { attributes: true, attributeFilter: ['value'] });
+    new MutationObserver(() => log('pct', pct.textContent)).observe(pct, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => log('phase', phase.textContent)).observe(phase, { childList: true, characterData: true, subtree: true });
   });
+  // Loopback uploads finish in one progress event; throttle this page's uploads (~1.5 MiB/s)
+  // so the bar really moves through intermediate values.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1.5 * 1024 * 1024 });
   await page.getByLabel('Problem package (.zip)').setInputFiles({ name: 'echo.zip', mimeType: 'application/zip', buffer: zip });
   await page.getByRole('button', { name: 'Upload and import' }).click();
   const result = page.getByTestId('import-result');
   await result.getByRole('heading', { name: '✓ Imported' }).waitFor({ timeout: 60000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.detach();
+  const seen = await page.evaluate(() => window.__seen);
+  const trace = JSON.stringify(seen);
+  const values = seen.filter((x) => x.kind === 'value').map((x) => x.v);
+  assert.ok(values.some((v) => v > 0 && v < 100), `the bar never showed an intermediate value: ${trace}`);
+  assert.deepEqual(values, values.slice().sort((a, b) => a - b), `the bar went backwards: ${trace}`);
+  assert.ok(seen.some((x) => x.kind === 'pct' && /^([1-9]|[1-9]\d) %$/.test(x.v)), `no intermediate percentage: ${trace}`);
+  assert.ok(seen.some((x) => x.kind === 'phase' && /^Uploading echo\.zip: [\d.]+ (KiB|MiB) of [\d.]+ MiB…$/.test(x.v)), `no "x MB of y MB" phase: ${trace}`);
+  const unpacking = seen.findIndex((x) => x.kind === 'phase' && x.v.startsWith('Uploaded; the server is unpacking'));
+  const imported = seen.findIndex((x) => x.kind === 'phase' && x.v === 'Imported echo.zip.');
+  assert.ok(unpacking >= 0 && imported > unpacking, `"the server is unpacking" was not shown before the result: ${trace}`);
   assert.equal(await page.getByTestId('upload-progress').evaluate((n) => n.value), 100);
   assert.equal(await page.getByTestId('upload-pct').innerText(), '100 %');
-  const pcts = await page.evaluate(() => window.__pcts);
-  assert.ok(pcts.includes('100 %'), `the progress never showed 100 %: ${pcts}`);
   const plink = result.getByRole('link', { name: /^#\d+ Imported Echo$/ });
   const ipid = (await plink.getAttribute('href')).match(/(\d+)$/)[1];
   await result.getByText(/3 tests/).waitFor();
@@ -245,6 +288,18 @@ export async function run(t) {
   const first = await stamp.innerText();
   assert.match(first, /^updated \d\d:\d\d:\d\d$/);
   await page.waitForFunction((f) => document.querySelector('[data-testid=judges-updated]').textContent !== f, first, { timeout: 8000 });
+  // Keyboard focus inside the table survives the 2-second refreshes (rows are patched in place).
+  const langsToggle = judgeRow.getByTestId('judge-languages').locator('summary');
+  await langsToggle.focus();
+  await page.keyboard.press('Enter'); // opens the language list
+  await page.evaluate(() => { window.__focused = document.activeElement; });
+  const before = await stamp.innerText();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=judges-updated]').textContent !== b, before, { timeout: 8000 });
+  const mid = await stamp.innerText();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=judges-updated]').textContent !== b, mid, { timeout: 8000 });
+  assert.ok(await page.evaluate(() => window.__focused.isConnected && document.activeElement === window.__focused),
+    'the focused languages toggle was replaced or lost focus after two refreshes');
+  assert.equal(await judgeRow.getByTestId('judge-languages').locator('details').evaluate((d) => d.open), true);
   await t.shot(page, 'judges');
 
   // ---- jury clarifications, live ------------------------------------------------------------

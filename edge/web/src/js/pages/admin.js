@@ -1,8 +1,10 @@
 // admin.js — the jury/admin pages. The home page lives here; the others are split into
 // admin_*.js modules and re-exported, so main.js only needs to know this file.
 import { api, isAdmin } from '../api.js';
-import { el, link, table, setTitle, fmtTime, showError, clear, field } from '../ui.js';
-import { stateText, fmtKb } from './admin_util.js';
+import {
+  el, link, table, setTitle, fmtTime, showError, clear, field, latest, pager, contestState, scoringName,
+  fmtTimeLimit, fmtMemory, syncClock,
+} from '../ui.js';
 
 export { contestEdit } from './admin_contest.js';
 export { problemEdit, importPackage } from './admin_problem.js';
@@ -43,23 +45,26 @@ export async function adminHome(ctx) {
 
   loadContests(ctx, cSlot, admin);
   let page = Math.max(1, Number(ctx.query.get('page')) || 1);
-  const load = async () => {
+  // Numbered loads: paging while a search is still answering never draws the older page.
+  const load = latest(async (fresh) => {
     const params = new URLSearchParams();
     if (q.value.trim()) params.set('q', q.value.trim());
     if (page > 1) params.set('page', page);
     history.replaceState(null, '', '/admin' + (params.toString() ? '?' + params : ''));
     params.set('per_page', PER_PAGE);
     if (!params.has('page')) params.set('page', 1);
-    searchBtn.disabled = true;
+    const shown = page;
+    pSlot.setAttribute('aria-busy', 'true');
     try {
       const r = await api('GET', '/api/v1/problems?' + params, undefined, { signal: ctx.signal });
-      renderProblems(pSlot, r, page, (p) => { page = p; load(); });
+      if (!fresh()) return;
+      renderProblems(pSlot, r, shown, (p) => { page = p; load(); });
     } catch (e) {
-      if (e.name !== 'AbortError') showError(pSlot, e);
+      if (e.name !== 'AbortError' && fresh()) showError(pSlot, e);
     } finally {
-      searchBtn.disabled = false;
+      if (fresh()) pSlot.removeAttribute('aria-busy');
     }
-  };
+  });
   form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load(); });
   await load();
 }
@@ -67,6 +72,7 @@ export async function adminHome(ctx) {
 async function loadContests(ctx, slot, admin) {
   try {
     const r = await api('GET', '/api/v1/contests?per_page=1000', undefined, { signal: ctx.signal });
+    if (r && r.server_time) syncClock(r.server_time);
     const items = (r && r.items) || [];
     clear(slot);
     if (!items.length) {
@@ -76,9 +82,9 @@ async function loadContests(ctx, slot, admin) {
     const rows = items.slice().sort((a, b) => Number(b.id) - Number(a.id)).map((c) => el('tr', { 'data-testid': `contest-row-${c.id}` },
       el('td', { class: 'num' }, c.id),
       el('td', {}, link(`/contests/${c.id}`, c.title)),
-      el('td', {}, stateText(c.state)),
+      el('td', {}, contestState(c).words),
       el('td', {}, fmtTime(c.start_time)),
-      el('td', {}, c.scoring ? c.scoring.toUpperCase() : '—'),
+      el('td', {}, c.scoring ? scoringName(c.scoring) : '—'),
       el('td', { class: 'actions' },
         admin ? link(`/admin/contests/${c.id}`, 'Edit', el('span', { class: 'sr-only' }, ` ${c.title}`)) : null,
         link(`/admin/contests/${c.id}/clarifications`, 'Clarifications', el('span', { class: 'sr-only' }, ` of ${c.title}`)),
@@ -90,6 +96,9 @@ async function loadContests(ctx, slot, admin) {
 }
 
 function renderProblems(slot, r, page, go) {
+  // A pager button that had focus keeps it on the new page (or its enabled twin).
+  const a = document.activeElement;
+  const rel = a && slot.contains(a) ? a.getAttribute('data-rel') : null;
   clear(slot);
   const items = (r && r.items) || [];
   const total = (r && r.total) || 0;
@@ -99,20 +108,18 @@ function renderProblems(slot, r, page, go) {
     const rows = items.map((p) => el('tr', { 'data-testid': `problem-row-${p.id}` },
       el('td', { class: 'num' }, p.id),
       el('td', {}, link(`/problems/${p.id}`, p.title)),
-      el('td', { class: 'num' }, `${p.time_limit_ms} ms`),
-      el('td', { class: 'num' }, fmtKb(p.memory_limit_kb)),
+      el('td', { class: 'num' }, fmtTimeLimit(p.time_limit_ms)),
+      el('td', { class: 'num' }, fmtMemory(p.memory_limit_kb)),
       el('td', {}, (p.tags || []).join(', ') || '—'),
       el('td', { class: 'actions' }, link(`/admin/problems/${p.id}`, 'Edit', el('span', { class: 'sr-only' }, ` ${p.title}`)))));
     slot.append(table(['#', 'Title', 'Time', 'Memory', 'Tags', 'Actions'], rows, { class: 'admin-table' }));
   }
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
-  if (pages > 1) {
-    const prev = el('button', { type: 'button', class: 'btn btn-small', disabled: page <= 1 }, '← Previous');
-    const next = el('button', { type: 'button', class: 'btn btn-small', disabled: page >= pages }, 'Next →');
-    prev.addEventListener('click', () => go(page - 1));
-    next.addEventListener('click', () => go(page + 1));
-    slot.append(el('nav', { class: 'row pager', 'aria-label': 'Problem pages' }, prev, el('span', {}, `Page ${page} of ${pages} (${total} problems)`), next));
-  } else {
-    slot.append(el('p', { class: 'muted' }, `${total} problem${total === 1 ? '' : 's'}`));
+  const count = `${total} problem${total === 1 ? '' : 's'}`;
+  slot.append(pager(page, pages, go, { label: 'Problem pages', extra: el('span', { class: 'muted' }, `(${count})`) })
+    || el('p', { class: 'muted' }, count));
+  if (rel) {
+    const b = slot.querySelector(`.pager [data-rel="${rel}"]:not(:disabled)`) || slot.querySelector('.pager button:not(:disabled)');
+    if (b) b.focus();
   }
 }

@@ -2,8 +2,8 @@
 // unanswered first, with answer forms; the announcement form; live via contest/<id>.
 import { api } from '../api.js';
 import { subscribe } from '../live.js';
-import { el, link, field, showError, clear, setTitle, errorBox, fmtTime, toast } from '../ui.js';
-import { busy, note, hhmmss, uid } from './admin_util.js';
+import { el, link, field, showError, clear, setTitle, errorBox, fmtTime, toast, busy, latest, syncClock } from '../ui.js';
+import { relabel, hhmmss, uid } from './admin_util.js';
 
 export async function juryClarifications(ctx) {
   const cid = ctx.params.id;
@@ -17,6 +17,7 @@ export async function juryClarifications(ctx) {
   let problems = [];
   try {
     const c = await api('GET', `/api/v1/contests/${encodeURIComponent(cid)}`, undefined, { signal: ctx.signal });
+    if (c.server_time) syncClock(c.server_time);
     h1.textContent = `Clarifications — ${c.title}`;
     setTitle('Clarifications', c.title);
     problems = c.problems || [];
@@ -42,7 +43,8 @@ export async function juryClarifications(ctx) {
     clear(aOk);
     const body = { text: aText.value };
     if (aTitle.value.trim()) body.title = aTitle.value.trim();
-    const r = await busy(aBtn, aErr, async () => { aBtn.textContent = 'Posting…'; return (await api('POST', `/api/v1/contests/${encodeURIComponent(cid)}/announcements`, body)) || {}; });
+    const r = await busy(aBtn, aErr, () => relabel(aBtn, 'Posting…',
+      async () => (await api('POST', `/api/v1/contests/${encodeURIComponent(cid)}/announcements`, body)) || {}));
     if (!r) return;
     aText.value = ''; aTitle.value = '';
     aOk.append(el('span', { class: 'ok-text' }, `✓ Announced at ${hhmmss()}.`));
@@ -108,26 +110,21 @@ export async function juryClarifications(ctx) {
     first = false;
   };
 
-  let loading = null, again = false;
-  async function refresh() {
-    if (loading) { again = true; return loading; }
-    loading = (async () => {
-      do {
-        again = false;
-        try {
-          const r = await api('GET', `/api/v1/contests/${encodeURIComponent(cid)}/clarifications`, undefined, { signal: ctx.signal });
-          showError(errs, null);
-          render((r && r.items) || []);
-          status.textContent = `Live · updated ${hhmmss()}`;
-        } catch (e) {
-          if (e.name === 'AbortError') return;
-          showError(errs, e);
-          status.textContent = `Update failed at ${hhmmss()}`;
-        }
-      } while (again);
-    })();
-    try { await loading; } finally { loading = null; }
-  }
+  // Every call fetches; only the newest answer draws (an event burst or a reconnect can start
+  // several at once, and a slow older answer must not overwrite a newer list).
+  const refresh = latest(async (fresh) => {
+    try {
+      const r = await api('GET', `/api/v1/contests/${encodeURIComponent(cid)}/clarifications`, undefined, { signal: ctx.signal });
+      if (!fresh()) return;
+      showError(errs, null);
+      render((r && r.items) || []);
+      status.textContent = `Live · updated ${hhmmss()}`;
+    } catch (e) {
+      if (e.name === 'AbortError' || !fresh()) return;
+      showError(errs, e);
+      status.textContent = `Update failed at ${hhmmss()}`;
+    }
+  });
 
   await refresh();
   const stop = subscribe(`contest/${cid}`, {
@@ -168,10 +165,8 @@ function clarNode(c, label, isNew, refresh, cid) {
   const send = (isPublic, btn) => async () => {
     const other = btn === priv ? pub : priv;
     other.disabled = true;
-    const r = await busy(btn, errs, async () => {
-      btn.textContent = 'Sending…';
-      return (await api('POST', `/api/v1/contests/${encodeURIComponent(cid)}/clarifications`, { reply_to: c.id, text: ta.value, public: isPublic })) || {};
-    });
+    const r = await busy(btn, errs, () => relabel(btn, 'Sending…',
+      async () => (await api('POST', `/api/v1/contests/${encodeURIComponent(cid)}/clarifications`, { reply_to: c.id, text: ta.value, public: isPublic })) || {}));
     other.disabled = false;
     if (r) refresh();
   };

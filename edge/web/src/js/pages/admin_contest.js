@@ -1,16 +1,20 @@
 // admin_contest.js — /admin/contests/new and /admin/contests/:id (admin): the contest form,
 // its problem list editor, thaw and finalize.
 import { api } from '../api.js';
-import { el, link, field, showError, clear, setTitle, fmtTime, errorBox } from '../ui.js';
+import { problemTitle } from '../data.js';
 import {
-  busy, confirmAction, note, parseMinutes, minutesText, localInputValue, localToRfc3339,
-  timezoneText, stateText, hhmmss,
+  el, link, field, showError, clear, setTitle, fmtTime, errorBox, busy, latest, contestState, scoringName, syncClock,
+} from '../ui.js';
+import {
+  relabel, confirmAction, note, parseMinutes, minutesText, localInputValue, localToRfc3339,
+  timezoneText, hhmmss,
 } from './admin_util.js';
 
+// The scoring rules' names come from ui.scoringName; only the one-line explanations are ours.
 const SCORING = [
-  ['icpc', 'ICPC — problems solved, then penalty time'],
-  ['ioi', 'IOI — points per subtask, best result counts'],
-  ['cf', 'Codeforces — points decay with time and attempts'],
+  ['icpc', 'problems solved, then penalty time'],
+  ['ioi', 'points per subtask, best result counts'],
+  ['cf', 'points decay with time and attempts'],
 ];
 const DEFAULT_POINTS = { icpc: 1, ioi: 100, cf: 500 };
 
@@ -25,6 +29,7 @@ export async function contestEdit(ctx) {
     ctx.root.append(loading);
     try {
       contest = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}`, undefined, { signal: ctx.signal });
+      if (contest.server_time) syncClock(contest.server_time);
     } catch (e) {
       if (e.name === 'AbortError') return;
       loading.replaceWith(el('h1', {}, `Contest ${id}`), errorBox(e));
@@ -47,7 +52,7 @@ export async function contestEdit(ctx) {
   const nowBtn = el('button', { type: 'button', class: 'btn btn-small' }, 'Now');
   const utcOut = el('output', { for: 'f-start', class: 'mono', 'data-testid': 'start-utc' });
   const duration = el('input', { name: 'duration', inputmode: 'numeric', placeholder: 'e.g. 300 or 5:00', autocomplete: 'off' });
-  const scoring = el('select', { name: 'scoring' }, SCORING.map(([v, t]) => el('option', { value: v }, t)));
+  const scoring = el('select', { name: 'scoring' }, SCORING.map(([v, t]) => el('option', { value: v }, `${scoringName(v)} — ${t}`)));
   const freeze = el('input', { name: 'freeze', type: 'number', min: 0, step: 1, inputmode: 'numeric' });
   const penalty = el('input', { name: 'penalty', type: 'number', min: 0, max: 1440, step: 1, inputmode: 'numeric' });
 
@@ -118,19 +123,20 @@ export async function contestEdit(ctx) {
     if (freeze.value.trim() !== '') body.freeze_s = Math.round(Number(freeze.value) * 60);
     if (penalty.value.trim() !== '') body.penalty_min = Number(penalty.value);
     body.problems = editor.value();
-    const r = await busy(save, errs, async () => {
-      save.textContent = id ? 'Saving…' : 'Creating…';
+    const r = await busy(save, errs, () => relabel(save, id ? 'Saving…' : 'Creating…', async () => {
       if (id) {
         await api('PUT', `/api/v1/contests/${encodeURIComponent(id)}`, body);
         return { id };
       }
       return api('POST', '/api/v1/contests', body);
-    });
+    }));
+    if (ctx.signal.aborted) return; // the user left while it was saving: stay where they went
     if (!r) { errs.scrollIntoView({ block: 'nearest' }); return; }
     if (!id) { ctx.navigate(`/admin/contests/${encodeURIComponent(r.id)}?created=1`); return; }
     saved.append(el('span', { class: 'ok-text', role: 'status' }, `✓ Saved at ${hhmmss()}.`));
     try {
       const c = await api('GET', `/api/v1/contests/${encodeURIComponent(id)}`, undefined, { signal: ctx.signal });
+      if (c.server_time) syncClock(c.server_time);
       const next = summaryCard(c);
       summary.replaceWith(next);
       summary = next;
@@ -144,7 +150,7 @@ export async function contestEdit(ctx) {
 function summaryCard(c) {
   return el('div', { class: 'card contest-summary' },
     el('dl', { class: 'facts' },
-      el('dt', {}, 'State'), el('dd', { 'data-testid': 'contest-state' }, stateText(c.state)),
+      el('dt', {}, 'State'), el('dd', { 'data-testid': 'contest-state' }, contestState(c).words),
       el('dt', {}, 'Start'), el('dd', {}, fmtTime(c.start_time)),
       el('dt', {}, 'End'), el('dd', {}, fmtTime(c.end_time)),
       c.freeze_time ? el('dt', {}, 'Freeze') : null, c.freeze_time ? el('dd', {}, fmtTime(c.freeze_time)) : null,
@@ -194,12 +200,22 @@ function problemEditor(ctx, rows, scoringSel) {
     for (let i = 0; i < 26; i++) { const l = String.fromCharCode(65 + i); if (!used.has(l)) return l; }
     return '';
   };
+  const nameOf = (r) => {
+    const name = r.title || titles.get(r.problem_id) || '';
+    return [el('span', { class: 'muted' }, `#${r.problem_id} `), name ? link(`/problems/${r.problem_id}`, name) : el('span', { class: 'muted' }, '…')];
+  };
+  // A title that arrives later fills its own cell only, so a label being typed keeps focus.
+  const showTitles = () => {
+    for (const r of rows) {
+      const cell = tbody.querySelector(`[data-testid="row-${CSS.escape(r.problem_id)}"] [data-cell="name"]`);
+      if (cell && !cell.querySelector('a')) clear(cell).append(...nameOf(r));
+    }
+  };
   const render = (focus) => {
     clear(tbody);
     empty.hidden = rows.length > 0;
     tableWrap.hidden = rows.length === 0;
     rows.forEach((r, i) => {
-      const name = r.title || titles.get(r.problem_id) || '';
       const lab = el('input', { class: 'label-input', value: r.label, maxlength: 16, size: 4, 'aria-label': `Label of problem ${r.problem_id}`, 'data-testid': `label-${r.problem_id}` });
       lab.addEventListener('input', () => { r.label = lab.value.trim(); });
       const pts = el('input', { class: 'points-input', type: 'number', min: 0, step: 'any', value: r.points, placeholder: String(DEFAULT_POINTS[scoringSel.value] || ''), 'aria-label': `Points of problem ${r.problem_id}` });
@@ -212,7 +228,7 @@ function problemEditor(ctx, rows, scoringSel) {
       rm.addEventListener('click', () => { rows.splice(i, 1); live.textContent = `Removed ${r.label || r.problem_id}.`; render(); refreshPicker(); search.focus(); });
       tbody.append(el('tr', { 'data-testid': `row-${r.problem_id}` },
         el('td', { 'data-label': 'Label' }, lab),
-        el('td', { 'data-label': 'Problem' }, el('span', { class: 'muted' }, `#${r.problem_id} `), name ? link(`/problems/${r.problem_id}`, name) : el('span', { class: 'muted' }, '…')),
+        el('td', { 'data-label': 'Problem', 'data-cell': 'name' }, nameOf(r)),
         el('td', { 'data-label': 'Points' }, pts),
         el('td', { class: 'actions', 'data-label': 'Order' }, up, down, rm)));
     });
@@ -245,26 +261,31 @@ function problemEditor(ctx, rows, scoringSel) {
         p.tags && p.tags.length ? el('span', { class: 'muted' }, ` · ${p.tags.join(', ')}`) : null));
     }
   };
-  const find = async () => {
+  // Enter in the search box can start a search while one is answering: the last one wins.
+  const find = latest(async (fresh) => {
     const qs = new URLSearchParams({ per_page: '10' });
     if (search.value.trim()) qs.set('q', search.value.trim());
     await busy(findBtn, pickErr, async () => {
-      const r = await api('GET', '/api/v1/problems?' + qs, undefined, { signal: ctx.signal });
+      let r;
+      try { r = await api('GET', '/api/v1/problems?' + qs, undefined, { signal: ctx.signal }); } catch (e) { if (fresh()) throw e; return; }
+      if (!fresh()) return;
       lastItems = (r && r.items) || [];
       for (const p of lastItems) titles.set(String(p.id), p.title);
-      render();
+      showTitles();
       refreshPicker();
     });
-  };
+  });
   findBtn.addEventListener('click', find);
   search.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); find(); } });
 
   // Titles of the problems already in the contest.
   for (const r of rows) {
     if (r.title) continue;
-    api('GET', `/api/v1/problems/${encodeURIComponent(r.problem_id)}`, undefined, { signal: ctx.signal })
-      .then((p) => { titles.set(r.problem_id, p.title); render(); })
-      .catch((e) => { if (e.name !== 'AbortError') { titles.set(r.problem_id, `(${e.message})`); render(); } });
+    problemTitle(r.problem_id).then((t) => {
+      if (ctx.signal.aborted) return;
+      titles.set(r.problem_id, t || '(title not available)');
+      showTitles();
+    });
   }
   render();
   find();

@@ -1,7 +1,7 @@
 // admin_ops.js — /admin/rejudge and /admin/judges (admin).
 import { api } from '../api.js';
-import { el, link, field, showError, clear, setTitle, table } from '../ui.js';
-import { busy, note, hhmmss } from './admin_util.js';
+import { el, link, field, showError, clear, setTitle, table, busy } from '../ui.js';
+import { relabel, note, hhmmss } from './admin_util.js';
 
 // ---- /admin/rejudge ---------------------------------------------------------------------
 
@@ -52,10 +52,8 @@ export async function rejudge(ctx) {
     if (list.length) body.submission_ids = list;
     if (problem.value) body.problem_id = problem.value;
     if (contest.value) body.contest_id = contest.value;
-    const r = await busy(go, errs, async () => {
-      go.textContent = 'Rejudging…';
-      return (await api('POST', '/api/v1/admin/rejudge', body)) || {};
-    });
+    const r = await busy(go, errs, () => relabel(go, 'Rejudging…',
+      async () => (await api('POST', '/api/v1/admin/rejudge', body)) || {}));
     if (!r) return;
     const what = [list.length ? `submissions ${list.join(', ')}` : null, problem.value ? `problem #${problem.value}` : null,
       contest.value ? `contest #${contest.value}` : null].filter(Boolean).join(' and ');
@@ -98,32 +96,65 @@ export async function judges(ctx) {
       inflight = false;
     }
   };
+  // The table is patched in place every 2 s: rows are keyed by judge id and a cell is rebuilt
+  // only when what it shows changed, so a focused link or disclosure in it keeps its focus.
+  const rowsById = new Map(); // id -> {tr, keys: {column: key}}
+  let tbody = null;
   const render = (list) => {
     const count = (s) => list.filter((j) => j.state === s).length;
     summary.textContent = list.length
       ? `${list.length} judge${list.length === 1 ? '' : 's'}: ${count('idle')} idle, ${count('busy')} busy, ${count('lost')} lost.`
       : '';
-    const focused = document.activeElement && slot.contains(document.activeElement) ? document.activeElement.getAttribute('data-focus-key') : null;
-    clear(slot);
     if (!list.length) {
-      slot.append(el('div', { class: 'error-box' }, 'No judge is connected: submissions wait in the queue until one is. Start a judge node (ops/gavel up starts the ones in cluster.toml).'));
+      tbody = null;
+      rowsById.clear();
+      clear(slot).append(el('div', { class: 'error-box' }, 'No judge is connected: submissions wait in the queue until one is. Start a judge node (ops/gavel up starts the ones in cluster.toml).'));
       return;
     }
-    const rows = list.map((j) => el('tr', { 'data-testid': `judge-${j.id}`, class: j.state === 'lost' ? 'judge-lost' : null },
-      el('td', { 'data-label': 'Judge' }, el('code', {}, j.id)),
-      el('td', { 'data-label': 'Host' }, j.host || '—'),
-      el('td', { 'data-label': 'State' }, el('span', { class: `badge badge-${STATE_CLASS[j.state] || 'warn'}`, 'data-testid': 'judge-state' }, STATE[j.state] || j.state)),
-      el('td', { 'data-label': 'Job' }, jobCell(j)),
-      el('td', { class: 'langs', 'data-testid': 'judge-languages', 'data-label': 'Languages' }, langCell(j)),
-      el('td', { 'data-label': 'Last seen' }, seenCell(j.last_seen)),
-      el('td', { class: 'iso', 'data-label': 'Isolation' }, isolationCell(j.isolation))));
-    slot.append(table(['Judge', 'Host', 'State', 'Current job', 'Languages', 'Last seen', 'Isolation'], rows, { class: 'judges-table cards-sm' }));
-    if (focused) { const f = slot.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`); if (f) f.focus(); }
+    if (!tbody) {
+      const t = table(['Judge', 'Host', 'State', 'Current job', 'Languages', 'Last seen', 'Isolation'], [], { class: 'judges-table cards-sm' });
+      tbody = t.querySelector('tbody');
+      clear(slot).append(t);
+    }
+    const ids = new Set(list.map((j) => String(j.id)));
+    for (const [id, r] of rowsById) if (!ids.has(id)) { r.tr.remove(); rowsById.delete(id); }
+    let prev = null;
+    for (const j of list) {
+      const id = String(j.id);
+      let r = rowsById.get(id);
+      if (!r) {
+        const tr = el('tr', { 'data-testid': `judge-${j.id}` }, COLUMNS.map(() => el('td')));
+        r = { tr, keys: {} };
+        rowsById.set(id, r);
+      }
+      r.tr.className = j.state === 'lost' ? 'judge-lost' : '';
+      COLUMNS.forEach(([name, cls, key, cell, testid], i) => {
+        const k = JSON.stringify(key(j));
+        if (r.keys[name] === k) return;
+        r.keys[name] = k;
+        r.tr.children[i].replaceWith(el('td', { 'data-label': name, class: cls, 'data-testid': testid }, cell(j)));
+      });
+      // Move a row only when it is out of place (moving a node would drop the focus in it).
+      const want = prev ? prev.nextSibling : tbody.firstChild;
+      if (want !== r.tr) tbody.insertBefore(r.tr, want);
+      prev = r.tr;
+    }
   };
   const timer = setInterval(tick, 2000);
   ctx.onCleanup(() => { stopped = true; clearInterval(timer); });
   await tick();
 }
+
+// [header, td class, what the cell shows (its change key), builds the content, data-testid]
+const COLUMNS = [
+  ['Judge', null, (j) => j.id, (j) => el('code', {}, j.id)],
+  ['Host', null, (j) => j.host, (j) => j.host || '—'],
+  ['State', null, (j) => j.state, (j) => el('span', { class: `badge badge-${STATE_CLASS[j.state] || 'warn'}`, 'data-testid': 'judge-state' }, STATE[j.state] || j.state)],
+  ['Job', null, (j) => [j.jobs, j.job, j.slots], jobCell],
+  ['Languages', 'langs', (j) => [j.language_info, j.languages], langCell, 'judge-languages'],
+  ['Last seen', null, (j) => [j.last_seen, Math.floor(Date.now() / 1000)], (j) => seenCell(j.last_seen)],
+  ['Isolation', 'iso', (j) => j.isolation, (j) => isolationCell(j.isolation)],
+];
 
 function jobCell(j) {
   const jobs = (j.jobs && j.jobs.length ? j.jobs : j.job ? [j.job] : []).map(String);
@@ -139,7 +170,7 @@ function langCell(j) {
   if (!info.length) return el('span', { class: 'muted' }, 'none');
   const names = info.map((l) => l.name || l.id).join(', ');
   const d = el('details', { open: openLangs.has(j.id) },
-    el('summary', { 'data-focus-key': `langs-${j.id}` }, names),
+    el('summary', {}, names),
     el('ul', { class: 'plain' }, info.map((l) => el('li', {}, el('code', {}, l.id), ' ', l.version || el('span', { class: 'muted' }, 'version not reported')))));
   d.addEventListener('toggle', () => { if (d.open) openLangs.add(j.id); else openLangs.delete(j.id); });
   return d;

@@ -1,8 +1,9 @@
 // admin_problem.js — /admin/problems/new, /admin/problems/:id (the problem form, its
 // statement preview, tests, delete) and /admin/import (package upload). Jury and admin.
 import { api, upload } from '../api.js';
-import { el, link, field, showError, clear, setTitle, errorBox, renderMath, table, toast } from '../ui.js';
-import { busy, confirmAction, note, hhmmss, fmtKb, uid } from './admin_util.js';
+import { problemTitle } from '../data.js';
+import { el, link, field, showError, clear, setTitle, errorBox, renderMath, table, toast, busy, fmtMemory } from '../ui.js';
+import { relabel, confirmAction, note, hhmmss, uid } from './admin_util.js';
 
 const CHECKERS = [
   ['tokens', 'Tokens — whitespace-insensitive compare (default)'],
@@ -77,7 +78,7 @@ export async function problemEdit(ctx) {
     tokensOpts.hidden = checker.value !== 'tokens';
     floatOpts.hidden = checker.value !== 'float';
   };
-  const syncMl = () => { const v = Number(ml.value); mlHint.textContent = v > 0 ? `= ${fmtKb(v)}` : 'Kibibytes (262144 = 256 MiB).'; };
+  const syncMl = () => { const v = Number(ml.value); mlHint.textContent = v > 0 ? `= ${fmtMemory(v)}` : 'Kibibytes (262144 = 256 MiB).'; };
   checker.addEventListener('change', syncChecker);
   ml.addEventListener('input', syncMl);
   syncChecker();
@@ -145,11 +146,15 @@ export async function problemEdit(ctx) {
       }
       body.checker = c;
     }
-    const r = await busy(save, errs, async () => {
-      save.textContent = id ? 'Saving…' : 'Creating…';
-      if (id) return api('PUT', `/api/v1/problems/${encodeURIComponent(id)}`, body) || {};
+    const r = await busy(save, errs, () => relabel(save, id ? 'Saving…' : 'Creating…', async () => {
+      if (id) {
+        // A PUT may answer 204 (null): success still has to read as truthy for the code below.
+        await api('PUT', `/api/v1/problems/${encodeURIComponent(id)}`, body);
+        return { id };
+      }
       return api('POST', '/api/v1/problems', body);
-    });
+    }));
+    if (ctx.signal.aborted) return; // the user left while it was saving: stay where they went
     if (!r) return;
     if (!id) { ctx.navigate(`/admin/problems/${encodeURIComponent(r.id)}?created=1`); return; }
     saved.append(el('span', { class: 'ok-text' }, `✓ Saved at ${hhmmss()}.`));
@@ -210,9 +215,9 @@ export async function problemEdit(ctx) {
     const body = { input: tin.value, output: tout.value, sample: sample.checked };
     if (group.value.trim()) body.group = group.value.trim();
     const n = replaceN.value.trim();
-    const r = await busy(addBtn, tErr, () => (n
+    const r = await busy(addBtn, tErr, async () => (await (n
       ? api('PUT', `/api/v1/problems/${encodeURIComponent(id)}/tests/${encodeURIComponent(n)}`, body)
-      : api('POST', `/api/v1/problems/${encodeURIComponent(id)}/tests`, body)) .then((x) => x || {}));
+      : api('POST', `/api/v1/problems/${encodeURIComponent(id)}/tests`, body))) || {});
     if (!r) return;
     const num = r.n ?? n;
     tOk.append(el('span', { class: 'ok-text' }, n ? `✓ Test ${num} replaced.` : `✓ Added test ${num}${body.sample ? ' (sample)' : ''}.`));
@@ -255,7 +260,7 @@ export async function problemEdit(ctx) {
       run: async () => {
         await api('DELETE', `/api/v1/problems/${encodeURIComponent(id)}`);
         toast(`Problem ${id} "${prob.title}" was deleted.`);
-        ctx.navigate('/admin');
+        if (!ctx.signal.aborted) ctx.navigate('/admin');
       },
     })));
 }
@@ -263,7 +268,7 @@ export async function problemEdit(ctx) {
 // ---- /admin/import ----------------------------------------------------------------------
 
 const MAX_PACKAGE = 256 * 1024 * 1024;
-const mb = (n) => (n / 1048576).toFixed(n < 10485760 ? 2 : 1) + ' MB';
+const mb = (bytes) => fmtMemory(Math.round(bytes / 1024)); // one size format everywhere (KiB/MiB)
 
 export async function importPackage(ctx) {
   setTitle('Import a problem package');
@@ -272,7 +277,7 @@ export async function importPackage(ctx) {
   const go = el('button', { type: 'submit', class: 'btn btn-primary' }, 'Upload and import');
   const prog = el('progress', { max: 100, value: 0, 'aria-label': 'Upload progress', 'data-testid': 'upload-progress' });
   const pct = el('span', { class: 'pct', 'data-testid': 'upload-pct' }, '');
-  const phase = el('p', { class: 'muted', 'aria-live': 'polite' });
+  const phase = el('p', { class: 'muted', 'aria-live': 'polite', 'data-testid': 'upload-phase' });
   const progBox = el('div', { class: 'upload-progress', hidden: true }, el('div', { class: 'row' }, prog, pct), phase);
   const errs = el('div', { 'data-testid': 'import-errors' });
   const result = el('div', { 'data-testid': 'import-result' });
@@ -293,8 +298,7 @@ export async function importPackage(ctx) {
     prog.value = 0;
     pct.textContent = '0 %';
     phase.textContent = `Uploading ${f.name} (${mb(f.size)})…`;
-    const r = await busy(go, errs, async () => {
-      go.textContent = 'Uploading…';
+    const r = await busy(go, errs, () => relabel(go, 'Uploading…', async () => {
       try {
         return await upload('/api/v1/problems/import', f, (loaded, total) => {
           const p = total ? Math.floor((loaded / total) * 100) : 0;
@@ -307,13 +311,13 @@ export async function importPackage(ctx) {
         phase.textContent = err.status === 413 ? 'The server refused the upload as too large.' : 'The import failed.';
         throw err;
       }
-    });
+    }));
     if (!r) return;
     prog.value = 100;
     pct.textContent = '100 %';
     phase.textContent = `Imported ${f.name}.`;
-    let titleText = '';
-    try { titleText = (await api('GET', `/api/v1/problems/${encodeURIComponent(r.id)}`, undefined, { signal: ctx.signal })).title; } catch (_) { /* the link still works */ }
+    const titleText = (await problemTitle(r.id)) || ''; // on failure the link still works
+    if (ctx.signal.aborted) return;
     const warnings = r.warnings || [];
     result.append(el('section', { class: 'card import-result', 'aria-labelledby': 'imp-h' },
       el('h2', { id: 'imp-h' }, '✓ Imported'),

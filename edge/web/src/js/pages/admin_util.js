@@ -1,23 +1,14 @@
 // admin_util.js — small helpers shared by the admin/jury pages.
-import { el, showError, clear } from '../ui.js';
+import { el, clear, busy } from '../ui.js';
 
-// Runs `fn` with `btn` disabled and errors shown in `slot` (the API's own message).
-// Returns fn's result, or undefined when it failed.
-export async function busy(btn, slot, fn) {
+// While `fn` runs, `btn` reads `text` ("Saving…"); its label comes back afterwards. Used
+// inside ui.busy (which disables the button but never touches its text).
+export async function relabel(btn, text, fn) {
   const old = btn.textContent;
-  btn.disabled = true;
-  btn.setAttribute('aria-busy', 'true');
-  if (slot) showError(slot, null);
+  btn.textContent = text;
   try {
     return await fn();
-  } catch (e) {
-    if (e && e.name === 'AbortError') return undefined;
-    if (slot) showError(slot, e);
-    else throw e;
-    return undefined;
   } finally {
-    btn.disabled = false;
-    btn.removeAttribute('aria-busy');
     btn.textContent = old;
   }
 }
@@ -90,14 +81,3 @@ export function timezoneText() {
 }
 
 export const hhmmss = (d = new Date()) => d.toLocaleTimeString(undefined, { hour12: false });
-
-const STATE_TEXT = {
-  scheduled: 'Scheduled', running: 'Running', frozen: 'Running (frozen)', ended: 'Ended', finalized: 'Finalized',
-};
-export const stateText = (s) => STATE_TEXT[s] || s || '—';
-
-export function fmtKb(kb) {
-  if (!kb && kb !== 0) return '—';
-  if (kb >= 1024 && kb % 1024 === 0) return `${kb / 1024} MiB`;
-  return `${kb} KiB`;
-}
