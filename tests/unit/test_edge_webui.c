@@ -110,12 +110,29 @@ static edge_web_t *s_load(const char *dir, char *err, size_t errlen)
 
 /* ---- lookups -------------------------------------------------------------------------- */
 
+/* The standard tree (s_tree), loaded once for the lookup tests. */
+static char s_fixture_dir[64];
+static edge_web_t *s_fixture;
+
+static void s_fixture_open(void)
+{
+    char err[512];
+    if (!s_mkdtemp(s_fixture_dir, sizeof s_fixture_dir)) return;
+    s_tree(s_fixture_dir);
+    s_fixture = s_load(s_fixture_dir, err, sizeof err);
+    if (!s_fixture) fprintf(stderr, "fixture: %s\n", err);
+}
+
+static void s_fixture_close(void)
+{
+    edge_web_destroy(&s_fixture);
+    CHECK(s_fixture == NULL);
+    if (s_fixture_dir[0]) s_rmdir(s_fixture_dir);
+}
+
 static void root_and_exact_paths_find_their_files(void)
 {
-    char dir[64], err[512];
-    if (!s_mkdtemp(dir, sizeof dir)) return;
-    s_tree(dir);
-    edge_web_t *w = s_load(dir, err, sizeof err);
+    const edge_web_t *w = s_fixture;
     CHECK(w != NULL);
     if (w) {
         CHECK(edge_web_count(w) == 8); /* .env, .git and the two .gz are not files of their own */
@@ -129,18 +146,12 @@ static void root_and_exact_paths_find_their_files(void)
         const edge_web_file_t *deep = edge_web_find(w, "/a/b/c/deep.txt");
         CHECK(deep && deep->len == 5 && memcmp(deep->data, "deep\n", 5) == 0);
         CHECK(edge_web_find(w, "/fonts/inter.woff2") != NULL);
-        edge_web_destroy(&w);
-        CHECK(w == NULL);
     }
-    s_rmdir(dir);
 }
 
 static void client_side_routes_get_index_html(void)
 {
-    char dir[64], err[512];
-    if (!s_mkdtemp(dir, sizeof dir)) return;
-    s_tree(dir);
-    edge_web_t *w = s_load(dir, err, sizeof err);
+    const edge_web_t *w = s_fixture;
     CHECK(w != NULL);
     if (w) {
         const edge_web_file_t *idx = edge_web_find(w, "/index.html");
@@ -152,17 +163,12 @@ static void client_side_routes_get_index_html(void)
         CHECK(edge_web_find(w, "/js") == idx); /* a directory is not a file */
         /* a dot directory's file is not served: the path falls back to the app */
         CHECK(edge_web_find(w, "/.git/config") == idx);
-        edge_web_destroy(&w);
     }
-    s_rmdir(dir);
 }
 
 static void missing_files_and_dotfiles_are_not_found(void)
 {
-    char dir[64], err[512];
-    if (!s_mkdtemp(dir, sizeof dir)) return;
-    s_tree(dir);
-    edge_web_t *w = s_load(dir, err, sizeof err);
+    const edge_web_t *w = s_fixture;
     CHECK(w != NULL);
     if (w) {
         CHECK(edge_web_find(w, "/x.js") == NULL);
@@ -173,17 +179,12 @@ static void missing_files_and_dotfiles_are_not_found(void)
         CHECK(edge_web_find(w, "index.html") == NULL); /* not absolute */
         CHECK(edge_web_find(w, "") == NULL);
         CHECK(edge_web_find(w, NULL) == NULL);
-        edge_web_destroy(&w);
     }
-    s_rmdir(dir);
 }
 
 static void traversal_paths_are_refused(void)
 {
-    char dir[64], err[512];
-    if (!s_mkdtemp(dir, sizeof dir)) return;
-    s_tree(dir);
-    edge_web_t *w = s_load(dir, err, sizeof err);
+    const edge_web_t *w = s_fixture;
     CHECK(w != NULL);
     if (w) {
         CHECK(edge_web_find(w, "/../etc/passwd") == NULL);
@@ -194,9 +195,7 @@ static void traversal_paths_are_refused(void)
         CHECK(edge_web_find(w, "/js//app.js") == NULL);
         CHECK(edge_web_find(w, "/js\\app.js") == NULL);
         CHECK(edge_web_find(w, "\\index.html") == NULL);
-        edge_web_destroy(&w);
     }
-    s_rmdir(dir);
 }
 
 static void a_null_set_finds_nothing(void)
@@ -321,10 +320,7 @@ static void etags_are_quoted_hashes_stable_and_distinct(void)
 
 static void gzip_siblings_become_variants(void)
 {
-    char dir[64], err[512];
-    if (!s_mkdtemp(dir, sizeof dir)) return;
-    s_tree(dir);
-    edge_web_t *w = s_load(dir, err, sizeof err);
+    const edge_web_t *w = s_fixture;
     CHECK(w != NULL);
     if (w) {
         const edge_web_file_t *js = edge_web_find(w, "/js/app.js");
@@ -335,9 +331,7 @@ static void gzip_siblings_become_variants(void)
         const edge_web_file_t *css = edge_web_find(w, "/css/app.css");
         CHECK(css && css->gz == NULL && css->gz_len == 0);
         CHECK(edge_web_gzip_count(w) == 2);
-        edge_web_destroy(&w);
     }
-    s_rmdir(dir);
 }
 
 static void unfit_gzip_siblings_are_dropped(void)
@@ -552,15 +546,17 @@ static void a_v_parameter_marks_a_versioned_asset(void)
 
 int main(void)
 {
+    s_fixture_open();
     RUN(root_and_exact_paths_find_their_files);
     RUN(client_side_routes_get_index_html);
     RUN(missing_files_and_dotfiles_are_not_found);
     RUN(traversal_paths_are_refused);
+    RUN(gzip_siblings_become_variants);
+    s_fixture_close();
     RUN(a_null_set_finds_nothing);
     RUN(app_routes_are_paths_whose_last_segment_has_no_dot);
     RUN(content_types_follow_the_extension);
     RUN(etags_are_quoted_hashes_stable_and_distinct);
-    RUN(gzip_siblings_become_variants);
     RUN(unfit_gzip_siblings_are_dropped);
     RUN(symlinks_are_followed_only_inside_the_root);
     RUN(caps_fail_the_load_with_a_sentence);

@@ -1,5 +1,6 @@
 // admin_clar.js — /admin/contests/:id/clarifications (jury): every question of the contest,
 // unanswered first, with answer forms; the announcement form; live via contest/<id>.
+import { announcementItem, clarItem } from './contests_clar.js';
 import { api } from '../api.js';
 import { subscribe } from '../live.js';
 import { el, link, field, showError, clear, setTitle, errorBox, fmtTime, toast, busy, latest, syncClock } from '../ui.js';
@@ -136,28 +137,18 @@ export async function juryClarifications(ctx) {
 }
 
 function announcementNode(c) {
-  return el('article', { class: 'clar clar-announcement', dataset: { clar: c.id } },
-    el('div', { class: 'clar-meta' }, el('span', { class: 'badge badge-pending' }, 'Announcement'),
-      el('span', {}, c.to_user_id ? `to user ${c.to_user_id}` : 'to everyone'),
-      el('span', { class: 'muted' }, fmtTime(c.created_at))),
-    c.title ? el('h3', {}, c.title) : null,
-    el('p', { class: 'clar-text' }, c.answer || ''));
+  return announcementItem(c, { tag: 'article', cls: 'clar clar-announcement', recipient: c.to_user_id ? `to user ${c.to_user_id}` : 'to everyone' });
 }
 
 function clarNode(c, label, isNew, refresh, cid) {
-  const head = el('div', { class: 'clar-meta' },
+  const badges = [
     c.answer ? el('span', { class: 'badge badge-ok' }, c.public ? '✓ Answered to everyone' : '✓ Answered privately')
-      : el('span', { class: 'badge badge-warn' }, '? Unanswered'),
+      : el('span', { class: 'badge badge-warn' }, '? Unanswered'), ' ',
     isNew ? el('span', { class: 'badge badge-pending' }, '★ New') : null,
-    el('span', {}, el('strong', {}, c.username || `user ${c.from_user_id}`), label ? ` about problem ${label}` : ' (general)'),
-    el('span', { class: 'muted' }, `asked ${fmtTime(c.created_at)}`));
-  const art = el('article', { class: `clar${c.answer ? '' : ' clar-open'}`, dataset: { clar: c.id }, 'data-testid': `clar-${c.id}`, 'aria-label': `Question ${c.id} from ${c.username || c.from_user_id}` },
-    head, el('p', { class: 'clar-text clar-q' }, c.question || ''));
-  if (c.answer) {
-    art.append(el('div', { class: 'clar-answer' }, el('strong', {}, 'Answer: '), el('span', { class: 'clar-text' }, c.answer),
-      el('div', { class: 'muted' }, `${c.public ? 'Public' : 'Private'} · ${fmtTime(c.answered_at)}`)));
-    return art;
-  }
+  ];
+  const q = { ...c, label: label || c.label };
+  const item = (extra) => clarItem(q, null, (l) => `Problem ${l}`, { tag: 'article', cls: `clar${c.answer ? '' : ' clar-open'}`, badges, extra });
+  if (c.answer) return item(null);
   const ta = el('textarea', { name: 'answer', rows: 3, id: uid('ans') });
   const priv = el('button', { type: 'button', class: 'btn btn-primary' }, 'Answer privately');
   const pub = el('button', { type: 'button', class: 'btn' }, 'Answer to everyone');
@@ -172,8 +163,7 @@ function clarNode(c, label, isNew, refresh, cid) {
   };
   priv.addEventListener('click', send(false, priv));
   pub.addEventListener('click', send(true, pub));
-  art.append(el('div', { class: 'clar-form' },
+  return item(el('div', { class: 'clar-form' },
     el('label', { for: ta.id }, `Answer ${c.username || 'the contestant'}`), ta, errs,
     el('div', { class: 'row' }, priv, pub)));
-  return art;
 }

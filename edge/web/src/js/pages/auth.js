@@ -1,6 +1,6 @@
 // auth.js — sign in, sign up.
 import { api, setSession } from '../api.js';
-import { el, field, link, showError, setTitle } from '../ui.js';
+import { el, field, link, busy, setTitle } from '../ui.js';
 
 // Where to go after signing in: `?next=` when it is a path on this site, else the contests.
 function nextPath(ctx) {
@@ -11,6 +11,11 @@ function nextPath(ctx) {
     if (u.origin === location.origin) return u.pathname + u.search + u.hash;
   } catch (_) { /* not a URL */ }
   return '/contests';
+}
+
+// The form's action runs with the button busy; its failure is shown in `errs`.
+function onSubmit(form, btn, errs, action) {
+  form.addEventListener('submit', (e) => { e.preventDefault(); busy(btn, errs, action); });
 }
 
 async function login(username, password) {
@@ -27,17 +32,9 @@ export async function signIn(ctx) {
   const form = el('form', { class: 'card narrow', novalidate: true }, el('h1', {}, 'Sign in'), errs,
     field('Username', u), field('Password', p), btn,
     el('p', {}, 'No account yet? ', link('/signup' + (ctx.query.get('next') ? '?next=' + encodeURIComponent(ctx.query.get('next')) : ''), 'Sign up'), '.'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    btn.disabled = true;
-    showError(errs, null);
-    try {
-      await login(u.value.trim(), p.value);
-      ctx.navigate(nextPath(ctx), { replace: true });
-    } catch (err) {
-      showError(errs, err);
-      btn.disabled = false;
-    }
+  onSubmit(form, btn, errs, async () => {
+    await login(u.value.trim(), p.value);
+    ctx.navigate(nextPath(ctx), { replace: true });
   });
   ctx.root.append(form);
   u.focus();
@@ -54,20 +51,12 @@ export async function signUp(ctx) {
     field('Username', u, 'Letters, digits, "_" and "-".'), field('Display name (optional)', d),
     field('Password', p), btn,
     el('p', {}, 'Already registered? ', link('/signin', 'Sign in'), '.'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    btn.disabled = true;
-    showError(errs, null);
+  onSubmit(form, btn, errs, async () => {
     const body = { username: u.value.trim(), password: p.value };
     if (d.value.trim()) body.display_name = d.value.trim();
-    try {
-      await api('POST', '/api/v1/auth/register', body);
-      await login(body.username, body.password);
-      ctx.navigate(nextPath(ctx), { replace: true });
-    } catch (err) {
-      showError(errs, err);
-      btn.disabled = false;
-    }
+    await api('POST', '/api/v1/auth/register', body);
+    await login(body.username, body.password);
+    ctx.navigate(nextPath(ctx), { replace: true });
   });
   ctx.root.append(form);
   u.focus();

@@ -6,12 +6,14 @@ import { mountContest, contestTitles, problemName, debounced, keepFocus, errorBo
 
 const byNewest = (a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || Number(b.id) - Number(a.id);
 
-export function announcementItem(a) {
-  return el('li', { class: 'cn-announcement', 'data-testid': `clar-${a.id}` },
+// One announcement. The jury page passes {tag:'article', cls, recipient} ("to user 7").
+export function announcementItem(a, { tag = 'li', cls = '', recipient = null } = {}) {
+  const to = recipient !== null ? el('span', {}, recipient)
+    : a.to_user_id ? el('span', { class: 'badge badge-warn' }, 'To you only') : null;
+  return el(tag, { class: `cn-announcement ${cls}`, 'data-testid': `clar-${a.id}` },
     el('div', { class: 'spread cn-clar-meta' },
       el('strong', {}, a.title || 'Announcement'),
-      el('span', { class: 'muted' },
-        a.to_user_id ? el('span', { class: 'badge badge-warn' }, 'To you only') : null, ' ',
+      el('span', { class: 'muted' }, to, ' ',
         el('time', { datetime: a.created_at }, fmtTime(a.created_at)))),
     el('p', { class: 'cn-clar-text' }, a.answer || a.question || ''));
 }
@@ -29,7 +31,7 @@ export function announcementsPanel(ctx, contestId) {
       if (!fresh()) return;
       const items = (r.items || []).slice().sort(byNewest);
       showError(errs, null);
-      clear(list).append(...items.map(announcementItem));
+      clear(list).append(...items.map((a) => announcementItem(a)));
       box.hidden = items.length === 0;
     } catch (e) {
       if (e.name === 'AbortError' || !fresh()) return;
@@ -40,22 +42,25 @@ export function announcementsPanel(ctx, contestId) {
   return { box, reload };
 }
 
-function clarItem(q, me, labelTitle) {
+// One question with its answer, as contestants see it. The jury page adds {tag, cls,
+// badges (its own status marks, replacing Public/Private), extra (the answer form)}.
+export function clarItem(q, me, labelTitle, { tag = 'li', cls = '', badges = null, extra = null } = {}) {
   const mine = me && String(q.from_user_id) === String(me.id);
   const about = q.label ? labelTitle(q.label) : 'General';
-  return el('li', { class: `cn-clar${q.answer ? ' cn-answered' : ' open'}${mine ? ' mine' : ''}`, 'data-testid': `clar-${q.id}` },
+  return el(tag, { class: `cn-clar${q.answer ? ' cn-answered' : ' open'}${mine ? ' mine' : ''} ${cls}`, 'data-testid': `clar-${q.id}` },
     el('div', { class: 'spread cn-clar-meta' },
       el('span', {}, el('strong', {}, about), ' · ',
         mine ? 'asked by you' : q.username ? `asked by ${q.username}` : 'asked by a contestant'),
       el('span', { class: 'muted' },
-        el('span', { class: `badge ${q.public ? 'badge-ok' : 'badge-pending'}` }, q.public ? 'Public' : 'Private'), ' ',
+        badges || el('span', { class: `badge ${q.public ? 'badge-ok' : 'badge-pending'}` }, q.public ? 'Public' : 'Private'), ' ',
         el('time', { datetime: q.created_at }, fmtTime(q.created_at)))),
     el('p', { class: 'cn-clar-text' }, el('span', { class: 'sr-only' }, 'Question: '), q.question || ''),
     q.answer
       ? el('div', { class: 'cn-clar-answer', 'data-testid': 'clar-answer' },
         el('strong', {}, 'Answer: '), el('span', { class: 'cn-clar-text' }, q.answer),
         q.answered_at ? el('span', { class: 'muted' }, ' · ', el('time', { datetime: q.answered_at }, fmtTime(q.answered_at))) : null)
-      : el('p', { class: 'cn-clar-awaiting' }, el('span', { class: 'badge badge-warn' }, '… Awaiting answer')));
+      : extra ? null : el('p', { class: 'cn-clar-awaiting' }, el('span', { class: 'badge badge-warn' }, '… Awaiting answer')),
+    extra);
 }
 
 export async function contestClarifications(ctx) {
@@ -137,7 +142,7 @@ export async function contestClarifications(ctx) {
       ? el('ul', { class: 'cn-clar-list', 'data-testid': 'clar-list' }, qs.map((q) => clarItem(q, me, labelTitle)))
       : el('p', { class: 'muted', 'data-testid': 'clar-empty' }, me ? 'No questions yet. Questions you ask, and public answers, appear here.' : 'No public clarifications yet.')));
     clear(annSlot).append(el('section', { class: 'card cn-announcements', 'aria-labelledby': 'clar-ann-h' }, el('h2', { id: 'clar-ann-h' }, 'Announcements'),
-      anns.length ? el('ul', { class: 'cn-clar-list' }, anns.map(announcementItem)) : el('p', { class: 'muted' }, 'No announcements yet.')));
+      anns.length ? el('ul', { class: 'cn-clar-list' }, anns.map((a) => announcementItem(a))) : el('p', { class: 'muted' }, 'No announcements yet.')));
   }
   const load = latest(async (fresh) => {
     try {
