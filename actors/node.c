@@ -47,6 +47,7 @@ struct node {
     instance_t inst[NODE_MAX_ACTORS];
     size_t n_inst;
     bool reintroduce;
+    bool manual_ticks; /* tests: timers run only when forced */
 };
 
 enum { DISPATCH_OK = 0, DISPATCH_MAP_FULL = 1 };
@@ -229,6 +230,13 @@ void node_request_reintroduce(node_t *self)
     self->reintroduce = true;
 }
 
+void node_manual_ticks(node_t *self, bool manual)
+{
+    self->manual_ticks = manual;
+    for (size_t i = 0; manual && i < self->n_inst; i++)
+        self->inst[i].next_tick = UINT64_MAX;
+}
+
 void node_force_ticks(node_t *self)
 {
     for (size_t i = 0; i < self->n_inst; i++)
@@ -242,7 +250,8 @@ int node_ms_until_tick(const node_t *self)
     for (size_t i = 0; i < self->n_inst; i++) {
         const instance_t *in = &self->inst[i];
         if (!in->tick_ms || !in->kind->tick) continue;
-        int left = in->next_tick <= now ? 0 : (int)(in->next_tick - now);
+        uint64_t wait = in->next_tick <= now ? 0 : in->next_tick - now;
+        int left = wait >= (uint64_t)NODE_POLL_MS ? NODE_POLL_MS : (int)wait;
         if (left < best) best = left;
     }
     return best;
@@ -480,7 +489,9 @@ int node_handle_batch(node_t *self, gv_msg_t *const *msgs, size_t n)
     }
     if (rc == 0) {
         for (size_t i = 0; i < self->n_inst; i++)
-            if (self->inst[i].due) self->inst[i].next_tick = mono + self->inst[i].tick_ms;
+            if (self->inst[i].due)
+                self->inst[i].next_tick =
+                    self->manual_ticks ? UINT64_MAX : mono + self->inst[i].tick_ms;
         if (reintroduce) self->reintroduce = false;
         return 0;
     }

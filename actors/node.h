@@ -66,6 +66,9 @@ int node_handle_batch(node_t *self, gv_msg_t *const *msgs, size_t n);
 void node_request_reintroduce(node_t *self);
 /* Makes every timer due now (tests). */
 void node_force_ticks(node_t *self);
+/* Tests: with manual on, timers run only when node_force_ticks made them due, so a test that
+ * counts what one tick does is not disturbed by a slow machine's real-time ticks. */
+void node_manual_ticks(node_t *self, bool manual);
 /* Milliseconds until the earliest timer is due (capped at NODE_POLL_MS). */
 int node_ms_until_tick(const node_t *self);
 

@@ -474,6 +474,7 @@ static void test_rejudge_of_a_problem_proceeds_in_slices(void)
         s_notify(node, s_result(id, 1, "WA"));
         s_new_submission(node, 5, 8, 0); /* another problem: not rejudged */
     }
+    node_manual_ticks(node, true); /* only the forced ticks below may offer */
     outbox_clear(node_outbox(node));
     gv_msg_t *r = kit_expect(node, s_rejudge_problem(7), 202);
     CHECK(kit_uint(kit_data(r, "count")) == total);
