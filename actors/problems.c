@@ -6,6 +6,7 @@
  *  sources as blobs. Tests are keyed (id, n) big-endian so a
  *  cursor walks one problem's tests in order and the last n is one seek away.
  */
+#include "mathmd.h"
 #include "problems.h"
 
 #include "problems_impl.h"
@@ -13,7 +14,6 @@
 #include "gv_log.h"
 #include "store.h"
 
-#include <cmark.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -170,7 +170,7 @@ int problems_forbidden(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 static char *s_render(const char *md, size_t len)
 {
-    return cmark_markdown_to_html(md, len, CMARK_OPT_SAFE);
+    return mathmd_render(md, len);
 }
 
 static void s_view_from_msg(const gv_msg_t *msg, pview_t *v)

@@ -12,6 +12,10 @@ gavel_actors_test(test_actors_node)
 gavel_actors_test(test_actors_accounts)
 gavel_actors_test(test_actors_problems)
 gavel_actors_test(test_actors_submissions)
+gavel_actors_test(test_actors_mathmd)
+
+# Fuzz target over statement rendering (tests/fuzz/fuzz_mathmd.c).
+gavel_fuzz_target(fuzz_mathmd mathmd gavel_actors)
 
 # A bad configuration is reported on stderr with exit status 2.
 add_test(NAME test_actors_bad_config

@@ -100,7 +100,8 @@ export async function run(t) {
   // ---- a problem with math, limits and two tests -------------------------------------------
   t.step('create a problem through the form');
   const ptitle = `Sum ${tag}`;
-  const statement = 'Print $a+b$.\n\nThe input has two integers $a$ and $b$.\n';
+  // \{ and *…* inside math must reach KaTeX untouched by Markdown (mathmd.c)
+  const statement = 'Print $a+b$.\n\nThe input has two integers $a$ and $b$ from $S = \\{1, 2\\}$, and $a*b*c$ fits.\n';
   await page.getByRole('link', { name: '+ New problem' }).click();
   await page.getByRole('heading', { name: 'New problem' }).waitFor();
   await page.getByLabel('Title', { exact: true }).fill(ptitle);
@@ -115,6 +116,8 @@ export async function run(t) {
   // The preview shows the server's HTML with KaTeX typeset.
   await page.getByTestId('statement-preview').locator('.katex').first().waitFor();
   assert.match(await page.getByTestId('statement-preview').innerText(), /Print/);
+  const tex = await page.getByTestId('statement-preview').locator('annotation[encoding="application/x-tex"]').allTextContents();
+  assert.ok(tex.includes('S = \\{1, 2\\}') && tex.includes('a*b*c'), `KaTeX got: ${JSON.stringify(tex)}`);
 
   t.step('add a sample test by typing and a hidden one from files');
   await page.getByLabel('Input', { exact: true }).fill('1 2\n');
