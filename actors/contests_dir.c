@@ -122,7 +122,7 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
         return -1;
     }
     msgpack_packer *pk = gv_writer_pk(w);
-    msgpack_pack_map(pk, 2);
+    msgpack_pack_map(pk, 3); /* server_time: the clock the countdowns should use */
     gv_pk_key(pk, "items");
     msgpack_pack_array(pk, n);
     MDB_val k, v;
@@ -143,6 +143,8 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
         return actor_fail(ctx, rc ? rc : MDB_CORRUPTED, "list contests");
     }
     gv_pk_kv_uint(pk, "total", total);
+    gv_pk_key(pk, "server_time");
+    actor_pk_time(pk, ctx->now_ms);
     return actor_reply_end(ctx, &w);
 }
 

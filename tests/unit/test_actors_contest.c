@@ -428,6 +428,7 @@ static void test_directory_ids_and_listing(void)
     kit_caller(gv_writer_pk(w), 11, "contestant");
     gv_msg_t *r = kit_expect(node, kit_end(w), 200);
     CHECK(kit_uint(kit_data(r, "total")) == 5);
+    CHECK(kit_data(r, "server_time") && kit_data(r, "server_time")->type == MSGPACK_OBJECT_STR);
     const msgpack_object *items = kit_data(r, "items");
     CHECK(items->via.array.size == 5);
     const char *states[] = {"finalized", "frozen", "scheduled", "running", "ended"};

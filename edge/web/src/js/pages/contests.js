@@ -4,7 +4,7 @@
 import { api, user, isJury, isAdmin } from '../api.js';
 import {
   el, clear, link, errorBox, setTitle, fmtTime, fmtDuration, countdown, statusText, latest, signInLink,
-  contestState, scoringName,
+  contestState, scoringName, syncClock,
 } from '../ui.js';
 import { submitForm } from '../submit.js';
 import { renderStatement } from './problems.js';
@@ -47,6 +47,7 @@ export async function contestsList(ctx) {
       return;
     }
     if (!fresh()) return;
+    if (r && r.server_time) syncClock(r.server_time); // countdowns on the server's clock
     const items = Array.isArray(r) ? r : r.items || [];
     const states = items.map((c) => c.id + c.state).join();
     if (states !== lastStates) { lastStates = states; tries = 0; }
