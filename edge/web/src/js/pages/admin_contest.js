@@ -6,7 +6,7 @@ import {
   el, link, field, showError, clear, setTitle, fmtTime, errorBox, busy, latest, contestState, scoringName, syncClock,
 } from '../ui.js';
 import {
-  relabel, confirmAction, note, parseMinutes, minutesText, localInputValue, localToRfc3339,
+  saveResource, confirmAction, note, parseMinutes, minutesText, localInputValue, localToRfc3339,
   timezoneText, hhmmss,
 } from './admin_util.js';
 
@@ -123,13 +123,7 @@ export async function contestEdit(ctx) {
     if (freeze.value.trim() !== '') body.freeze_s = Math.round(Number(freeze.value) * 60);
     if (penalty.value.trim() !== '') body.penalty_min = Number(penalty.value);
     body.problems = editor.value();
-    const r = await busy(save, errs, () => relabel(save, id ? 'Saving…' : 'Creating…', async () => {
-      if (id) {
-        await api('PUT', `/api/v1/contests/${encodeURIComponent(id)}`, body);
-        return { id };
-      }
-      return api('POST', '/api/v1/contests', body);
-    }));
+    const r = await saveResource(save, errs, 'contests', id, body);
     if (ctx.signal.aborted) return; // the user left while it was saving: stay where they went
     if (!r) { errs.scrollIntoView({ block: 'nearest' }); return; }
     if (!id) { ctx.navigate(`/admin/contests/${encodeURIComponent(r.id)}?created=1`); return; }

@@ -3,7 +3,7 @@
 import { api, upload } from '../api.js';
 import { problemTitle } from '../data.js';
 import { el, link, field, showError, clear, setTitle, errorBox, renderMath, table, toast, busy, fmtMemory } from '../ui.js';
-import { relabel, confirmAction, note, hhmmss, uid } from './admin_util.js';
+import { relabel, confirmAction, note, hhmmss, uid, saveResource } from './admin_util.js';
 
 const CHECKERS = [
   ['tokens', 'Tokens — whitespace-insensitive compare (default)'],
@@ -146,14 +146,7 @@ export async function problemEdit(ctx) {
       }
       body.checker = c;
     }
-    const r = await busy(save, errs, () => relabel(save, id ? 'Saving…' : 'Creating…', async () => {
-      if (id) {
-        // A PUT may answer 204 (null): success still has to read as truthy for the code below.
-        await api('PUT', `/api/v1/problems/${encodeURIComponent(id)}`, body);
-        return { id };
-      }
-      return api('POST', '/api/v1/problems', body);
-    }));
+    const r = await saveResource(save, errs, 'problems', id, body);
     if (ctx.signal.aborted) return; // the user left while it was saving: stay where they went
     if (!r) return;
     if (!id) { ctx.navigate(`/admin/problems/${encodeURIComponent(r.id)}?created=1`); return; }

@@ -1,4 +1,5 @@
 // admin_util.js — small helpers shared by the admin/jury pages.
+import { api } from '../api.js';
 import { el, clear, busy } from '../ui.js';
 
 // While `fn` runs, `btn` reads `text` ("Saving…"); its label comes back afterwards. Used
@@ -81,3 +82,16 @@ export function timezoneText() {
 }
 
 export const hhmmss = (d = new Date()) => d.toLocaleTimeString(undefined, { hour12: false });
+
+// Saves the form's body: PUT /api/v1/<collection>/<id> when editing (a 204 still counts as
+// success), POST /api/v1/<collection> when creating. With `btn` busy ("Saving…"/"Creating…")
+// and the API's error in `errs`. → {id} on success, undefined on failure.
+export function saveResource(btn, errs, collection, id, body) {
+  return busy(btn, errs, () => relabel(btn, id ? 'Saving…' : 'Creating…', async () => {
+    if (id) {
+      await api('PUT', `/api/v1/${collection}/${encodeURIComponent(id)}`, body);
+      return { id };
+    }
+    return api('POST', `/api/v1/${collection}`, body);
+  }));
+}
