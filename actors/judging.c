@@ -51,6 +51,16 @@ static int s_admit(actor_ctx_t *ctx, const gv_msg_t *msg, job_t *job)
     return 1;
 }
 
+/* The judge's result for the test before the running one, when it extends the stored list
+ * (a repeated or out-of-order report adds nothing; a lost one leaves a gap the verdict fills). */
+static const msgpack_object *s_next_test(const msgpack_object *tests, const msgpack_object *last)
+{
+    if (!last || last->type != MSGPACK_OBJECT_MAP) return NULL;
+    uint32_t n = tests && tests->type == MSGPACK_OBJECT_ARRAY ? tests->via.array.size : 0;
+    uint64_t stored = n ? record_obj_uint(gv_obj_get(&tests->via.array.ptr[n - 1], "n"), n) : 0;
+    return record_obj_uint(gv_obj_get(last, "n"), 0) > stored ? last : NULL;
+}
+
 int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     submissions_t *st = ctx->state;
@@ -73,8 +83,13 @@ int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg)
     subview_t v;
     rc = submissions_load(ctx, job.sub_id, &r, &v);
     if (rc == 0) {
+        bool running = strcmp(status, "running") == 0;
         v.status = status;
-        v.test = strcmp(status, "running") == 0 ? gv_msg_uint(msg, "test", 0) : 0;
+        v.test = running ? gv_msg_uint(msg, "test", 0) : 0;
+        if (!running)
+            v.tests = NULL; /* a (re)started run: results of an earlier try do not count */
+        else
+            v.tests_push = s_next_test(v.tests, gv_msg_field(msg, "last"));
         /* publish first: v points into the old record, which the write may move */
         rc = submissions_publish(ctx, &v, attempt > job.attempt ? attempt : job.attempt);
         if (rc == 0) rc = submissions_store(ctx, &v);

@@ -105,7 +105,7 @@ void submissions_pk_history(msgpack_packer *pk, const msgpack_object *history)
         gv_pk_kv_uint(pk, "time_ms", record_obj_uint(gv_obj_get(e, "time_ms"), 0));
         gv_pk_kv_uint(pk, "memory_kb", record_obj_uint(gv_obj_get(e, "memory_kb"), 0));
         gv_pk_key(pk, "tests");
-        submissions_pk_tests(pk, gv_obj_get(e, "tests"));
+        submissions_pk_tests(pk, gv_obj_get(e, "tests"), NULL);
         gv_pk_key(pk, "judged_at");
         actor_pk_time(pk, record_obj_uint(gv_obj_get(e, "judged_at"), 0));
     }

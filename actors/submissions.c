@@ -59,28 +59,34 @@ static void s_pk_outcome(msgpack_packer *pk, const subview_t *v)
 }
 
 /* Per-test results with only the API fields; unknown verdicts become JE. */
-void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests)
+static void s_pk_test(msgpack_packer *pk, const msgpack_object *t, uint32_t i)
+{
+    size_t vl;
+    const char *verdict = record_obj_str(gv_obj_get(t, "verdict"), &vl);
+    char vbuf[8];
+    snprintf(vbuf, sizeof vbuf, "%.*s", (int)(vl < 7 ? vl : 7), verdict ? verdict : "");
+    const msgpack_object *group = gv_obj_get(t, "group");
+    bool has_group = group && group->type == MSGPACK_OBJECT_STR;
+    msgpack_pack_map(pk, 4 + (has_group ? 1 : 0));
+    gv_pk_kv_uint(pk, "n", record_obj_uint(gv_obj_get(t, "n"), i + 1));
+    if (has_group) {
+        gv_pk_key(pk, "group");
+        gv_pk_object(pk, group);
+    }
+    gv_pk_kv_str(pk, "verdict", gv_verdict_valid(vbuf) ? vbuf : "JE");
+    gv_pk_kv_uint(pk, "time_ms", record_obj_uint(gv_obj_get(t, "time_ms"), 0));
+    gv_pk_kv_uint(pk, "memory_kb", record_obj_uint(gv_obj_get(t, "memory_kb"), 0));
+}
+
+void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests,
+                          const msgpack_object *push)
 {
     uint32_t n = tests && tests->type == MSGPACK_OBJECT_ARRAY ? tests->via.array.size : 0;
-    msgpack_pack_array(pk, n);
-    for (uint32_t i = 0; i < n; i++) {
-        const msgpack_object *t = &tests->via.array.ptr[i];
-        size_t vl;
-        const char *verdict = record_obj_str(gv_obj_get(t, "verdict"), &vl);
-        char vbuf[8];
-        snprintf(vbuf, sizeof vbuf, "%.*s", (int)(vl < 7 ? vl : 7), verdict ? verdict : "");
-        const msgpack_object *group = gv_obj_get(t, "group");
-        bool has_group = group && group->type == MSGPACK_OBJECT_STR;
-        msgpack_pack_map(pk, 4 + (has_group ? 1 : 0));
-        gv_pk_kv_uint(pk, "n", record_obj_uint(gv_obj_get(t, "n"), i + 1));
-        if (has_group) {
-            gv_pk_key(pk, "group");
-            gv_pk_object(pk, group);
-        }
-        gv_pk_kv_str(pk, "verdict", gv_verdict_valid(vbuf) ? vbuf : "JE");
-        gv_pk_kv_uint(pk, "time_ms", record_obj_uint(gv_obj_get(t, "time_ms"), 0));
-        gv_pk_kv_uint(pk, "memory_kb", record_obj_uint(gv_obj_get(t, "memory_kb"), 0));
-    }
+    bool more = push && push->type == MSGPACK_OBJECT_MAP;
+    msgpack_pack_array(pk, n + (more ? 1 : 0));
+    for (uint32_t i = 0; i < n; i++)
+        s_pk_test(pk, &tests->via.array.ptr[i], i);
+    if (more) s_pk_test(pk, push, n);
 }
 
 static void s_pk_hist_entry(msgpack_packer *pk, const subhist_t *h)
@@ -97,7 +103,7 @@ static void s_pk_hist_entry(msgpack_packer *pk, const subhist_t *h)
     gv_pk_kv_uint(pk, "time_ms", h->time_ms);
     gv_pk_kv_uint(pk, "memory_kb", h->memory_kb);
     gv_pk_key(pk, "tests");
-    submissions_pk_tests(pk, h->tests);
+    submissions_pk_tests(pk, h->tests, NULL);
     gv_pk_kv_uint(pk, "judged_at", h->judged_at);
 }
 
@@ -128,7 +134,7 @@ static void s_pk_record(msgpack_packer *pk, const subview_t *v)
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
     gv_pk_key(pk, "tests");
-    submissions_pk_tests(pk, v->tests);
+    submissions_pk_tests(pk, v->tests, v->tests_push);
     gv_pk_key(pk, "test");
     s_pk_opt_uint(pk, v->test != 0, v->test);
     gv_pk_key(pk, "history");
@@ -242,7 +248,7 @@ static int s_notify_contest(actor_ctx_t *ctx, const subview_t *v, uint32_t attem
         gv_pk_key(pk, "verdict");
         gv_pk_strn(pk, v->verdict ? v->verdict : "JE", v->verdict ? v->verdict_len : 2);
         gv_pk_key(pk, "tests");
-        submissions_pk_tests(pk, v->tests);
+        submissions_pk_tests(pk, v->tests, NULL);
     }
     return progress ? actor_send_end(ctx, &w) : actor_durable_end(ctx, &w);
 }
@@ -319,7 +325,7 @@ static void s_pk_api(msgpack_packer *pk, const subview_t *v, bool full, const MD
     gv_pk_key(pk, "compile_output");
     gv_pk_strn(pk, v->compile_output ? v->compile_output : "", v->compile_output_len);
     gv_pk_key(pk, "tests");
-    submissions_pk_tests(pk, v->tests);
+    submissions_pk_tests(pk, v->tests, NULL);
     gv_pk_key(pk, "source");
     gv_pk_strn(pk, source && source->mv_size ? source->mv_data : "", source ? source->mv_size : 0);
     gv_pk_kv_uint(pk, "attempt", attempt);

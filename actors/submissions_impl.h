@@ -57,6 +57,8 @@ typedef struct {
     const char *compile_output;
     size_t compile_output_len;
     const msgpack_object *tests; /* array of {n, verdict, time_ms, memory_kb}, NULL = [] */
+    const msgpack_object *tests_push; /* one more test result, appended when stored (the judge
+                                         reports each test's result while it runs the next) */
     uint64_t test;               /* test running now, 0 = none */
     const msgpack_object *history; /* array of past results (subhist_t as maps), NULL = [] */
     const subhist_t *push;         /* appended to history when stored, NULL = none */
@@ -76,7 +78,9 @@ uint64_t submissions_event_id(const subview_t *v, uint32_t attempt);
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 
 /* Per-test results {n, verdict, time_ms, memory_kb} (unknown verdicts become JE). */
-void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests);
+/* Packs `tests` (an array of test results, NULL = []) and then `push` (one more, or NULL). */
+void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests,
+                          const msgpack_object *push);
 /* The API's history entries ({attempt, verdict, score, time_ms, memory_kb, tests, judged_at}). */
 void submissions_pk_history(msgpack_packer *pk, const msgpack_object *history); /* rejudge.c */
 

@@ -184,7 +184,7 @@ static void s_tests(const job_spec_t *spec, char **env, job_result_t *res)
         const job_test_t *t = &spec->tests[i];
         long long tp = jtiming_us();
         if (spec->on_test)
-            spec->on_test(spec->arg, t->n);
+            spec->on_test(spec->arg, t->n, res->n_tests ? &res->tests[res->n_tests - 1] : NULL);
         jtiming_mark(&tp, "job.progress_msg");
         runner_spec_t rs;
         s_run_spec(spec, &rs, argv, env, t, out);

@@ -44,7 +44,18 @@ typedef struct {
     char group[JOB_GROUP_MAX + 1]; /* "" = none */
 } job_test_t;
 
-typedef void(job_test_fn)(void *arg, uint32_t n); /* called before test n runs */
+typedef struct {
+    uint32_t n;
+    char verdict[4];
+    uint32_t time_ms;
+    uint64_t memory_kb;
+    char message[JOB_MESSAGE_MAX]; /* checker's message / why it failed (for the judge's log) */
+    char group[JOB_GROUP_MAX + 1]; /* the test's group, copied from job_test_t */
+} job_test_result_t;
+
+/* Called before test n runs, with the result of the test run just before it (NULL for the
+ * first), so the judge can report results as they come. */
+typedef void(job_test_fn)(void *arg, uint32_t n, const job_test_result_t *prev);
 
 typedef struct {
     const language_t *lang;
@@ -70,14 +81,6 @@ typedef struct {
     void *arg;
 } job_spec_t;
 
-typedef struct {
-    uint32_t n;
-    char verdict[4];
-    uint32_t time_ms;
-    uint64_t memory_kb;
-    char message[JOB_MESSAGE_MAX]; /* checker's message / why it failed (for the judge's log) */
-    char group[JOB_GROUP_MAX + 1]; /* the test's group, copied from job_test_t */
-} job_test_result_t;
 
 typedef struct {
     char verdict[4]; /* AC WA TLE MLE RTE OLE CE JE */

@@ -138,10 +138,25 @@ static gv_msg_t *s_wait(worker_t *self, int64_t timeout_ms)
     return NULL;
 }
 
-static void s_progress(worker_t *self, const char *status, uint32_t test)
+/* One test's result: {n, verdict, group?, time_ms, memory_kb}. */
+static void s_pk_test(msgpack_packer *pk, const job_test_result_t *t)
+{
+    bool grouped = t->group[0] != '\0';
+    msgpack_pack_map(pk, 4 + (grouped ? 1 : 0));
+    gv_pk_kv_uint(pk, "n", t->n);
+    gv_pk_kv_str(pk, "verdict", t->verdict);
+    if (grouped)
+        gv_pk_kv_str(pk, "group", t->group);
+    gv_pk_kv_uint(pk, "time_ms", t->time_ms);
+    gv_pk_kv_uint(pk, "memory_kb", t->memory_kb);
+}
+
+/* "compiling", or "running" test n with the result of the test before it (`last`). */
+static void s_progress(worker_t *self, const char *status, uint32_t test,
+                       const job_test_result_t *last)
 {
     gv_writer_t *w = gv_writer_new("judge.progress", s_corr(self), self->ctx->name, "submissions",
-                                   0, test ? 4 : 3);
+                                   0, 3 + (test ? 1 : 0) + (last ? 1 : 0));
     if (!w)
         return;
     msgpack_packer *pk = gv_writer_pk(w);
@@ -150,14 +165,18 @@ static void s_progress(worker_t *self, const char *status, uint32_t test)
     gv_pk_kv_str(pk, "status", status);
     if (test)
         gv_pk_kv_uint(pk, "test", test);
+    if (last) {
+        gv_pk_key(pk, "last");
+        s_pk_test(pk, last);
+    }
     gv_buf_t buf;
     if (gv_writer_finish(&w, &buf) == 0)
         s_forward(self, &buf);
 }
 
-static void s_on_test(void *arg, uint32_t n)
+static void s_on_test(void *arg, uint32_t n, const job_test_result_t *prev)
 {
-    s_progress(arg, "running", n);
+    s_progress(arg, "running", n, prev);
 }
 
 static void s_result(worker_t *self, const job_result_t *r)
@@ -175,16 +194,8 @@ static void s_result(worker_t *self, const job_result_t *r)
     gv_pk_kv_str(pk, "judge", self->ctx->name);
     gv_pk_key(pk, "tests");
     msgpack_pack_array(pk, (uint32_t)r->n_tests);
-    for (size_t i = 0; i < r->n_tests; i++) {
-        bool grouped = r->tests[i].group[0] != '\0';
-        msgpack_pack_map(pk, 4 + (grouped ? 1 : 0));
-        gv_pk_kv_uint(pk, "n", r->tests[i].n);
-        gv_pk_kv_str(pk, "verdict", r->tests[i].verdict);
-        if (grouped)
-            gv_pk_kv_str(pk, "group", r->tests[i].group);
-        gv_pk_kv_uint(pk, "time_ms", r->tests[i].time_ms);
-        gv_pk_kv_uint(pk, "memory_kb", r->tests[i].memory_kb);
-    }
+    for (size_t i = 0; i < r->n_tests; i++)
+        s_pk_test(pk, &r->tests[i]);
     if (r->compile_output)
         gv_pk_kv_str(pk, "compile_output", r->compile_output);
     gv_buf_t buf;
@@ -468,7 +479,7 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
         return;
     }
     long long tw = jtiming_us();
-    s_progress(self, "compiling", 0);
+    s_progress(self, "compiling", 0, NULL);
     gv_msg_t *manifest = s_manifest(self, problem_id, res);
     jtiming_mark(&tw, "worker.manifest");
     if (!manifest)

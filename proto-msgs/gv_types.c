@@ -61,15 +61,17 @@ static const gv_field_t f_ready[] = {
     FE("running", GV_K_MAP_ARRAY, false, 256, &s_running), F("isolation", GV_K_MAP, false)};
 SCHEMA(s_ready, "judge.ready", f_ready);
 
-static const gv_field_t f_progress[] = {F("sub_id", GV_K_UINT, true), F("attempt", GV_K_UINT, true),
-                                        FN("status", GV_K_STR, true, 16), F("test", GV_K_UINT, false)};
-SCHEMA(s_progress, "judge.progress", f_progress);
-
 static const gv_field_t f_test_result[] = {F("n", GV_K_UINT, true), FN("verdict", GV_K_STR, true, 8),
                                            F("time_ms", GV_K_UINT, true),
                                            F("memory_kb", GV_K_UINT, true),
                                            FN("group", GV_K_STR, false, 64)};
 static const gv_schema_t s_test_result = {NULL, f_test_result, 5};
+
+/* "last": the result of the test before `test` (running), as in judge.result's tests */
+static const gv_field_t f_progress[] = {F("sub_id", GV_K_UINT, true), F("attempt", GV_K_UINT, true),
+                                        FN("status", GV_K_STR, true, 16), F("test", GV_K_UINT, false),
+                                        FE("last", GV_K_MAP, false, 0, &s_test_result)};
+SCHEMA(s_progress, "judge.progress", f_progress);
 static const gv_field_t f_result[] = {
     F("sub_id", GV_K_UINT, true),       F("attempt", GV_K_UINT, true),
     FN("verdict", GV_K_STR, true, 8),   F("time_ms", GV_K_UINT, true),

@@ -29,10 +29,15 @@ async function token(page) {
 async function watchStatus(page) {
   await page.evaluate(() => {
     window.__statusSeen = [];
+    window.__resultRowsWhileRunning = 0; // per-test result rows shown before the verdict
     const grab = () => {
       const n = document.querySelector('[data-testid="sub-status"]');
       const txt = n ? n.textContent.trim() : '';
       if (txt && window.__statusSeen[window.__statusSeen.length - 1] !== txt) window.__statusSeen.push(txt);
+      if (/Running/.test(txt)) {
+        const rows = document.querySelectorAll('[data-testid="tests-table"] tbody tr[data-test]').length;
+        window.__resultRowsWhileRunning = Math.max(window.__resultRowsWhileRunning, rows);
+      }
     };
     new MutationObserver(grab).observe(document.getElementById('main'), { subtree: true, childList: true, characterData: true });
     grab();
@@ -55,6 +60,10 @@ async function submitAndWait(t, page, { verdict, live = false }) {
   if (live) {
     assert.ok(seen.length >= 2 && seen.slice(0, -1).some((x) => /Queued|Compiling|Running/.test(x)),
       `the status never showed judging in progress before the verdict: ${seen.join(' → ')}`);
+    // each "running test n" carries test n-1's result: the table grows while judging
+    const rows = await page.evaluate(() => window.__resultRowsWhileRunning);
+    t.step(`per-test result rows shown before the verdict: ${rows}`);
+    assert.ok(rows >= 2, `the per-test table did not fill while judging (${rows} result rows before the verdict)`);
   }
   return id;
 }

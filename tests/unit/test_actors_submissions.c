@@ -37,6 +37,25 @@ static gv_msg_t *s_progress(uint64_t sub, uint32_t attempt, const char *status, 
     return kit_end(w);
 }
 
+/* "running" test `test` with the previous test's result (`last_n`, `last_verdict`). */
+static gv_msg_t *s_progress_last(uint64_t sub, uint32_t attempt, uint64_t test, uint64_t last_n,
+                                 const char *last_verdict)
+{
+    gv_writer_t *w = gv_writer_new("judge.progress", 0, "judge-1", "submissions", 0, 5);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "sub_id", sub);
+    gv_pk_kv_uint(pk, "attempt", attempt);
+    gv_pk_kv_str(pk, "status", "running");
+    gv_pk_kv_uint(pk, "test", test);
+    gv_pk_key(pk, "last");
+    msgpack_pack_map(pk, 4);
+    gv_pk_kv_uint(pk, "n", last_n);
+    gv_pk_kv_str(pk, "verdict", last_verdict);
+    gv_pk_kv_uint(pk, "time_ms", 10 * last_n);
+    gv_pk_kv_uint(pk, "memory_kb", 1000 + last_n);
+    return kit_end(w);
+}
+
 static gv_msg_t *s_result(uint64_t sub, uint32_t attempt, const char *verdict)
 {
     gv_writer_t *w = gv_writer_new("judge.result", 0, "judge-1", "submissions", 0, 7);
@@ -196,6 +215,46 @@ static void test_result_applied_exactly_once(void)
     /* unknown submission: ignored quietly */
     s_notify(node, s_result(999, 1, "AC"));
     CHECK(outbox_size(node_outbox(node)) == 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+/* The tests table fills while the judge runs: each "running n" carries test n-1's result. */
+static size_t s_tests_now(node_t *node, uint64_t id, uint64_t *last_n, uint64_t *last_time)
+{
+    gv_msg_t *r = kit_expect(node, s_get(id, 1, "jury"), 200);
+    const msgpack_object *t = kit_data(r, "tests");
+    size_t n = t ? t->via.array.size : 0;
+    *last_n = n ? kit_uint(gv_obj_get(&t->via.array.ptr[n - 1], "n")) : 0;
+    *last_time = n ? kit_uint(gv_obj_get(&t->via.array.ptr[n - 1], "time_ms")) : 0;
+    gv_msg_destroy(&r);
+    return n;
+}
+
+static void test_per_test_results_arrive_while_running(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t id = s_new_submission(node, 5, 1, 0), last = 0, ms = 0;
+    s_notify(node, s_progress(id, 1, "compiling", 0));
+    s_notify(node, s_progress(id, 1, "running", 1));
+    CHECK(s_tests_now(node, id, &last, &ms) == 0);
+    s_notify(node, s_progress_last(id, 1, 2, 1, "AC"));
+    CHECK(s_tests_now(node, id, &last, &ms) == 1 && last == 1 && ms == 10);
+    s_notify(node, s_progress_last(id, 1, 2, 1, "AC")); /* repeated: nothing added */
+    CHECK(s_tests_now(node, id, &last, &ms) == 1);
+    s_notify(node, s_progress_last(id, 1, 4, 3, "AC")); /* test 2's report was lost: a gap */
+    CHECK(s_tests_now(node, id, &last, &ms) == 2 && last == 3);
+    s_notify(node, s_progress_last(id, 1, 3, 2, "AC")); /* late and out of order: ignored */
+    CHECK(s_tests_now(node, id, &last, &ms) == 2 && last == 3);
+    /* the run starts again (another judge): the earlier results go */
+    s_notify(node, s_progress(id, 1, "compiling", 0));
+    CHECK(s_tests_now(node, id, &last, &ms) == 0);
+    /* the verdict's list replaces the partial one */
+    s_notify(node, s_progress_last(id, 1, 2, 1, "AC"));
+    s_notify(node, s_result(id, 1, "WA"));
+    CHECK(s_tests_now(node, id, &last, &ms) == 2);
     node_destroy(&node);
     kit_rmrf(&dir);
 }
@@ -501,6 +560,7 @@ int main(void)
     kit_init();
     RUN(test_create_commits_record_and_pending_job);
     RUN(test_result_applied_exactly_once);
+    RUN(test_per_test_results_arrive_while_running);
     RUN(test_duplicate_results_in_one_batch);
     RUN(test_newer_attempt_owns_the_job);
     RUN(test_visibility_and_listing);

@@ -43,9 +43,12 @@ static void s_write(const char *path, const char *text)
     fclose(f);
 }
 
-static void s_on_test(void *arg, uint32_t n)
+static size_t s_prev_wrong; /* on_test calls whose `prev` was not the test just run */
+
+static void s_on_test(void *arg, uint32_t n, const job_test_result_t *prev)
 {
     (void)arg;
+    if (prev ? prev->n + 1 != n || prev->verdict[0] == '\0' : s_n_progress != 0) s_prev_wrong++;
     if (s_n_progress <= N_TESTS)
         s_progress[s_n_progress++] = n;
 }
@@ -77,6 +80,7 @@ static void test_c_accepted(void)
     CHECK_STR(r.verdict, "AC");
     CHECK(r.n_tests == N_TESTS);
     CHECK(s_n_progress == N_TESTS && s_progress[0] == 1 && s_progress[N_TESTS - 1] == N_TESTS);
+    CHECK(s_prev_wrong == 0);
     for (size_t i = 0; i < r.n_tests; i++) {
         CHECK_STR(r.tests[i].verdict, "AC");
         CHECK(r.tests[i].n == i + 1);
