@@ -168,6 +168,11 @@ bool actor_caller_is_staff(const gv_msg_t *msg)
     return actor_caller_is(msg, "jury") || actor_caller_is(msg, "admin");
 }
 
+bool actor_caller_sees_all(const gv_msg_t *msg)
+{
+    return !actor_caller_role(msg) || actor_caller_is_staff(msg);
+}
+
 void actor_pk_id(msgpack_packer *pk, uint64_t id)
 {
     char s[24];

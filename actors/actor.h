@@ -130,6 +130,8 @@ int actor_event_end(actor_ctx_t *ctx, const char *topic, gv_writer_t **w_p);
 const char *actor_caller_role(const gv_msg_t *msg);
 bool actor_caller_is(const gv_msg_t *msg, const char *role);
 bool actor_caller_is_staff(const gv_msg_t *msg); /* jury or admin */
+/* Jury, admin, or a node-internal request (no caller_role): sees and may do everything. */
+bool actor_caller_sees_all(const gv_msg_t *msg);
 
 void actor_pk_id(msgpack_packer *pk, uint64_t id);        /* ids are strings in reply data */
 void actor_pk_time(msgpack_packer *pk, uint64_t unix_ms); /* RFC 3339 */

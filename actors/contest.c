@@ -488,7 +488,7 @@ static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
 static int s_register(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     uint64_t uid = gv_msg_uint(msg, "user_id", 0);
-    if (actor_caller_role(msg) && !actor_caller_is_staff(msg) &&
+    if (!actor_caller_sees_all(msg) &&
         gv_msg_uint(msg, "caller_id", 0) != uid)
         return actor_reply_error(ctx, msg, 403, "forbidden", "you may register only yourself");
     cdef_t d;
@@ -643,7 +643,7 @@ static int s_admit(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t uid = gv_msg_uint(msg, "user_id", 0);
     int pidx = cdef_problem_index(&d, gv_msg_uint(msg, "problem_id", 0));
-    bool staff = actor_caller_is_staff(msg) || !actor_caller_role(msg);
+    bool staff = actor_caller_sees_all(msg);
     char when[40];
     if (pidx < 0) {
         rc = actor_reply_error(ctx, msg, 403, "problem_not_in_contest",

@@ -786,7 +786,7 @@ int contest_scoreboard(actor_ctx_t *ctx, const gv_msg_t *msg)
     int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t cid = d.id;
-    bool staff = actor_caller_is_staff(msg) || !actor_caller_role(msg);
+    bool staff = actor_caller_sees_all(msg);
     const char *want = gv_msg_str(msg, "view");
     int view = staff && !(want && strcmp(want, "public") == 0) ? VIEW_LIVE : VIEW_PUBLIC;
     uint64_t *holders = calloc(CONTEST_MAX_PROBLEMS, sizeof *holders);
@@ -861,7 +861,7 @@ int contest_subs(actor_ctx_t *ctx, const gv_msg_t *msg)
     int rc = contest_load_or_404(ctx, msg, &d);
     if (rc != 0) return rc < 0 ? -1 : 0;
     uint64_t cid = d.id;
-    bool staff = actor_caller_is_staff(msg) || !actor_caller_role(msg);
+    bool staff = actor_caller_sees_all(msg);
     uint64_t me = gv_msg_uint(msg, "caller_id", 0);
     uint64_t page = gv_msg_uint(msg, "page", 1), per = gv_msg_uint(msg, "per_page", 100);
     if (page == 0) page = 1;

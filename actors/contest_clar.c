@@ -180,7 +180,7 @@ int contest_clar_ask(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
-    if (actor_caller_role(msg) && !actor_caller_is_staff(msg))
+    if (!actor_caller_sees_all(msg))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only the jury answers clarifications");
     cdef_t d;
     int rc = contest_load_or_404(ctx, msg, &d);
@@ -235,7 +235,7 @@ int contest_clar_answer(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 int contest_announce(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
-    if (actor_caller_role(msg) && !actor_caller_is_staff(msg))
+    if (!actor_caller_sees_all(msg))
         return actor_reply_error(ctx, msg, 403, "forbidden", "only the jury makes announcements");
     cdef_t d;
     int rc = contest_load_or_404(ctx, msg, &d);

@@ -406,7 +406,7 @@ static int s_create(actor_ctx_t *ctx, const gv_msg_t *msg)
 static bool s_restricted(const gv_msg_t *msg)
 {
     /* no caller_role: a node-internal request */
-    return actor_caller_role(msg) && !actor_caller_is_staff(msg);
+    return !actor_caller_sees_all(msg);
 }
 
 static bool s_may_see(const gv_msg_t *msg, uint64_t owner)

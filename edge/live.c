@@ -79,6 +79,17 @@ void live_client_unref(live_client_t *c)
     free(c);
 }
 
+/* Puts c at the back of w's ready list; the caller holds w->lock. */
+static void s_ready_append(live_writer_t *w, live_client_t *c)
+{
+    c->next_ready = NULL;
+    if (w->tail)
+        w->tail->next_ready = c;
+    else
+        w->head = c;
+    w->tail = c;
+}
+
 /* Puts c on its writer's list (c->lock held). */
 void live_schedule_locked(live_client_t *c)
 {
@@ -87,12 +98,7 @@ void live_schedule_locked(live_client_t *c)
     atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed); /* the list's */
     live_writer_t *w = c->writer;
     pthread_mutex_lock(&w->lock);
-    c->next_ready = NULL;
-    if (w->tail)
-        w->tail->next_ready = c;
-    else
-        w->head = c;
-    w->tail = c;
+    s_ready_append(w, c);
     pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->lock);
 }
@@ -208,12 +214,7 @@ static void s_flush(live_writer_t *w, live_client_t *c)
         return;
     }
     pthread_mutex_lock(&w->lock); /* to the back of the line, with the list's reference */
-    c->next_ready = NULL;
-    if (w->tail)
-        w->tail->next_ready = c;
-    else
-        w->head = c;
-    w->tail = c;
+    s_ready_append(w, c);
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -490,3 +491,4 @@ void edge_live_stats(edge_live_t *self, edge_live_stats_t *out)
     out->clients = self ? atomic_load(&self->n_clients) : 0;
     out->dropped_slow = self ? atomic_load(&self->dropped_slow) : 0;
 }
+

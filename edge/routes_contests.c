@@ -247,16 +247,28 @@ static void s_destroy_all(gv_msg_t **replies, size_t n)
         gv_msg_destroy(&replies[i]);
 }
 
-void edge_route_contests_create(edge_req_t *r)
+/* The request's contest definition with its problems fetched into problems[] (the caller
+ * frees both with s_destroy_all and free), or NULL with the response in place. */
+static edge_contest_t *s_new_definition(edge_req_t *r, gv_msg_t **problems)
 {
-    edge_contest_t *c = malloc(sizeof *c);
-    gv_msg_t *problems[EDGE_CONTEST_PROBLEMS_MAX] = {0};
+    edge_contest_t *c = calloc(1, sizeof *c);
     if (!c) {
         edge_req_error(r, 503, "unavailable", "the edge is out of memory; retry later");
-        return;
+        return NULL;
     }
-    memset(c, 0, sizeof *c);
-    if (s_read_definition(r, c, problems) != 0) goto done;
+    if (s_read_definition(r, c, problems) != 0) {
+        s_destroy_all(problems, c->n_problems);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void edge_route_contests_create(edge_req_t *r)
+{
+    gv_msg_t *problems[EDGE_CONTEST_PROBLEMS_MAX] = {0};
+    edge_contest_t *c = s_new_definition(r, problems);
+    if (!c) return;
 
     gv_writer_t *w = edge_req_begin(r, DIRECTORY, "contests.next_id", 0);
     if (!w) goto done;
@@ -297,14 +309,9 @@ done:
 
 void edge_route_contest_update(edge_req_t *r)
 {
-    edge_contest_t *c = malloc(sizeof *c);
     gv_msg_t *problems[EDGE_CONTEST_PROBLEMS_MAX] = {0};
-    if (!c) {
-        edge_req_error(r, 503, "unavailable", "the edge is out of memory; retry later");
-        return;
-    }
-    memset(c, 0, sizeof *c);
-    if (s_read_definition(r, c, problems) != 0) goto done;
+    edge_contest_t *c = s_new_definition(r, problems);
+    if (!c) return;
     gv_msg_t *reply = s_define(r, r->id, false, c, problems);
     if (!reply) goto done;
     sbcache_invalidate(r->id);

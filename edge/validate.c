@@ -18,9 +18,15 @@ static const json_t *s_get(const json_t *obj, const char *name)
 
 int edge_v_id(const json_t *obj, const char *name, bool required, uint64_t *out, edge_err_t *err)
 {
-    const json_t *v = s_get(obj, name);
+    return edge_v_id_as(obj, name, name, required, out, err);
+}
+
+int edge_v_id_as(const json_t *obj, const char *key, const char *shown, bool required,
+                 uint64_t *out, edge_err_t *err)
+{
+    const json_t *v = s_get(obj, key);
     if (!v) {
-        if (required) return edge_err_set(err, BAD, "`%s` is required", name);
+        if (required) return edge_err_set(err, BAD, "`%s` is required", shown);
         return 0;
     }
     if (json_is_integer(v) && json_integer_value(v) >= 0) {
@@ -29,7 +35,7 @@ int edge_v_id(const json_t *obj, const char *name, bool required, uint64_t *out,
     }
     if (json_is_string(v) && edge_parse_u64(json_string_value(v), json_string_length(v), out) == 0)
         return 1;
-    return edge_err_set(err, BAD, "`%s` must be an id: a string or number of decimal digits", name);
+    return edge_err_set(err, BAD, "`%s` must be an id: a string or number of decimal digits", shown);
 }
 
 int edge_v_string(const json_t *obj, const char *name, bool required, size_t max_bytes,

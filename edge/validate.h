@@ -121,6 +121,9 @@ int edge_v_submission_query(const char *query, edge_submission_query_t *out, edg
 /* Field-level helpers (also used by the route files). Each returns 1 when the field is
  * present and valid, 0 when it is absent (or null) and optional, -1 with err set otherwise. */
 int edge_v_id(const json_t *obj, const char *name, bool required, uint64_t *out, edge_err_t *err);
+/* The same for the field `key`, named `shown` in the message ("problems[2].problem_id"). */
+int edge_v_id_as(const json_t *obj, const char *key, const char *shown, bool required,
+                 uint64_t *out, edge_err_t *err);
 int edge_v_string(const json_t *obj, const char *name, bool required, size_t max_bytes,
                   const char **out, size_t *len, edge_err_t *err);
 int edge_v_uint(const json_t *obj, const char *name, bool required, uint64_t min, uint64_t max,

@@ -104,24 +104,6 @@ int edge_rfc3339_parse(const char *s, size_t n, uint64_t *unix_ms)
 
 /* ---- field helpers --------------------------------------------------------------------- */
 
-/* An id under `key`, named `name` in messages. 1 present, 0 absent (optional), -1 bad. */
-static int s_id(const json_t *obj, const char *key, const char *name, bool required,
-                uint64_t *out, edge_err_t *err)
-{
-    const json_t *v = s_get(obj, key);
-    if (!v) {
-        if (required) return edge_err_set(err, BAD, "`%s` is required", name);
-        return 0;
-    }
-    if (json_is_integer(v) && json_integer_value(v) >= 0) {
-        *out = (uint64_t)json_integer_value(v);
-        return 1;
-    }
-    if (json_is_string(v) && edge_parse_u64(json_string_value(v), json_string_length(v), out) == 0)
-        return 1;
-    return edge_err_set(err, BAD, "`%s` must be an id: a string or number of decimal digits", name);
-}
-
 static bool s_label_ok(const char *s, size_t n)
 {
     if (n == 0 || n > EDGE_LABEL_MAX) return false;
@@ -162,7 +144,7 @@ static int s_problem(const json_t *e, size_t i, double dflt, edge_contest_proble
         return edge_err_set(err, BAD,
                             "`problems[%zu]` must be an object {problem_id, label, points?}", i);
     snprintf(name, sizeof name, "problems[%zu].problem_id", i);
-    if (s_id(e, "problem_id", name, true, &p->problem_id, err) < 0) return -1;
+    if (edge_v_id_as(e, "problem_id", name, true, &p->problem_id, err) < 0) return -1;
     const json_t *label = s_get(e, "label");
     if (!label)
         return edge_err_set(err, BAD, "`problems[%zu].label` is required", i);
@@ -260,7 +242,7 @@ int edge_v_clar_ask(const json_t *body, edge_clar_ask_t *out, edge_err_t *err)
     memset(out, 0, sizeof *out);
     if (s_text(body, "text", true, EDGE_CLAR_TEXT_MAX, &out->text, &out->text_len, err) < 0)
         return -1;
-    int rc = s_id(body, "problem_id", "problem_id", false, &out->problem_id, err);
+    int rc = edge_v_id(body, "problem_id", false, &out->problem_id, err);
     if (rc < 0) return -1;
     out->has_problem = rc == 1;
     return 0;
@@ -269,7 +251,7 @@ int edge_v_clar_ask(const json_t *body, edge_clar_ask_t *out, edge_err_t *err)
 int edge_v_clar_staff(const json_t *body, edge_clar_staff_t *out, edge_err_t *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = s_id(body, "reply_to", "reply_to", false, &out->reply_to, err);
+    int rc = edge_v_id(body, "reply_to", false, &out->reply_to, err);
     if (rc < 0) return -1;
     out->has_reply_to = rc == 1;
     if (s_text(body, "text", true, EDGE_CLAR_TEXT_MAX, &out->text, &out->text_len, err) < 0)
@@ -278,7 +260,7 @@ int edge_v_clar_staff(const json_t *body, edge_clar_staff_t *out, edge_err_t *er
     if (pub && !json_is_boolean(pub))
         return edge_err_set(err, BAD, "`public` must be true or false");
     out->is_public = json_is_true(pub);
-    rc = s_id(body, "to_user_id", "to_user_id", false, &out->to_user_id, err);
+    rc = edge_v_id(body, "to_user_id", false, &out->to_user_id, err);
     if (rc < 0) return -1;
     out->has_to_user = rc == 1;
     if (out->has_reply_to && out->has_to_user)
@@ -299,7 +281,7 @@ int edge_v_announce(const json_t *body, edge_announce_t *out, edge_err_t *err)
         return -1;
     if (s_text(body, "title", false, EDGE_ANNOUNCE_TITLE_MAX, &out->title, NULL, err) < 0)
         return -1;
-    int rc = s_id(body, "to_user_id", "to_user_id", false, &out->to_user_id, err);
+    int rc = edge_v_id(body, "to_user_id", false, &out->to_user_id, err);
     if (rc < 0) return -1;
     out->has_to_user = rc == 1;
     return 0;

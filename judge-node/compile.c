@@ -28,15 +28,20 @@ void compile_result_clear(compile_result_t *res)
  *   what was executable), nobody may write. Anything the compile did not make itself (not
  *   owned by the run user, not a regular file or directory, or a hard link to a file
  *   elsewhere) is deleted rather than handed over. */
+DIR *compile_opendir_fd(int dfd, int depth, int max_depth)
+{
+    int dup_fd = depth < max_depth ? fcntl(dfd, F_DUPFD_CLOEXEC, 0) : -1;
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d && dup_fd >= 0)
+        close(dup_fd);
+    return d;
+}
+
 static int s_walk(int dfd, const runner_user_t *lock, int depth)
 {
-    int dup_fd = depth < 64 ? fcntl(dfd, F_DUPFD_CLOEXEC, 0) : -1;
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
+    DIR *d = compile_opendir_fd(dfd, depth, 64);
+    if (!d)
         return -1;
-    }
     int rc = 0;
     struct dirent *de;
     while (rc == 0 && (de = readdir(d))) {

@@ -21,6 +21,7 @@
 #include "languages.h"
 #include "runner.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,5 +71,9 @@ void compile_env_free(char ***env_p);
 
 /* Removes a directory tree without following symlinks. 0, or -1 with errno. */
 int compile_rmtree(const char *path);
+
+/* A directory stream over a duplicate of dfd (dfd stays open and its own), for a walk that is
+ * `depth` levels deep; NULL when depth reaches max_depth or on error. closedir() it. */
+DIR *compile_opendir_fd(int dfd, int depth, int max_depth);
 
 #endif

@@ -1,5 +1,6 @@
 /*  compilecache — compiled programs on disk, LRU-bounded (see compilecache.h). */
 #include "compilecache.h"
+#include "compile.h"
 #include "gv_log.h"
 #include "job.h"
 
@@ -98,13 +99,9 @@ typedef struct {
  * to a run user). */
 static int s_copy_tree(int sfd, int dfd, copy_t *c, int depth)
 {
-    int dup_fd = depth < TREE_DEPTH_MAX ? fcntl(sfd, F_DUPFD_CLOEXEC, 0) : -1;
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
+    DIR *d = compile_opendir_fd(sfd, depth, TREE_DEPTH_MAX);
+    if (!d)
         return -1;
-    }
     int rc = 0;
     struct dirent *de;
     bool mine = c->uid != (uid_t)-1;
