@@ -153,7 +153,7 @@ export async function makeT(cluster, browser, shotsDir) {
     page.on('console', (m) => { if (m.type() === 'error') page._gavelErrors.push(m.text()); });
     // Everything the page loads must come from the edge: the machines that run contests are offline.
     await ctx.route((url) => !url.href.startsWith(t.base) && !url.href.startsWith(t.base.replace('http', 'ws')),
-      (route) => { page._gavelErrors.push('external request: ' + route.request().url()); return route.abort(); });
+      (route) => { page._gavelErrors.push('external request: ' + route.request().url()); return route.abort().catch(() => {}); });
     return page;
   };
   t.closeAll = async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); };

@@ -20,6 +20,12 @@ const stop = async () => {
   if (browser) await browser.close().catch(() => {});
   cluster.down();
 };
+// An error thrown outside a scenario's own awaits (a route handler, a page event) must not
+// kill the runner before it stops the cluster: it fails the scenario that was running.
+let stray = [];
+const onStray = (e) => { stray.push(e && e.stack ? e.stack : String(e)); };
+process.on('uncaughtException', onStray);
+process.on('unhandledRejection', onStray);
 process.on('SIGINT', async () => { await stop(); process.exit(130); });
 process.on('SIGTERM', async () => { await stop(); process.exit(143); });
 
@@ -34,9 +40,11 @@ try {
     const t = await makeT(cluster, browser, shots);
     const t0 = Date.now();
     console.log(`  ${name}`);
+    stray = [];
     try {
       const mod = await import(file);
       await mod.run(t);
+      if (stray.length) throw new Error(`uncaught error outside the scenario's steps:\n${stray.join('\n')}`);
       results.push([name, 'PASS', `${((Date.now() - t0) / 1000).toFixed(1)} s`]);
     } catch (e) {
       results.push([name, 'FAIL', e && e.stack ? e.stack : String(e)]);

@@ -105,7 +105,9 @@ export async function run(t) {
   assert.ok(m403.includes(r403.json.error.message), `the page shows "${m403}", the API said "${r403.json.error.message}"`);
   assert.ok(m403.includes('HTTP 403'));
   assert.ok(new URL(page.url()).pathname.endsWith('/problems/A'), 'a refused submission left the page');
-  await page.unroute(contestUrl);
+  // 'wait': a refetch of the contest may still be in the handler (the header refreshes live);
+  // removing the route under it would let the request through and its fulfill then throws
+  await page.unrouteAll({ behavior: 'wait' });
   await t.shot(page, 'error-not-registered');
 
   t.step('too many submissions: the API\u2019s 429 with a countdown');
