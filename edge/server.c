@@ -30,6 +30,11 @@
 
 #define JSON_TYPE "application/json"
 #define PATH_IN_MESSAGE_MAX 200
+/* The idle timeout goes with every kept connection, so clients that honour it (Node's undici,
+ * curl) stop reusing a socket before the edge closes it instead of racing the close. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define KEEP_ALIVE "keep-alive\r\nKeep-Alive: timeout=" STR(EDGE_HTTP_KEEP_ALIVE_S)
 #define HEAD_MAX 1536 /* status line and headers of one response */
 
 #define CACHE_API "no-store"
@@ -137,13 +142,13 @@ static void s_write(struct mg_connection *conn, int status, const char *ctype, c
                       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                       "Connection: %s\r\nCache-Control: %s\r\nDate: %s\r\n%.*s\r\n",
                       status, mg_get_response_code_text(conn, status), ctype, body_len,
-                      keep ? "keep-alive" : "close", cache, s_http_date(), (int)extra_len, extra);
+                      keep ? KEEP_ALIVE : "close", cache, s_http_date(), (int)extra_len, extra);
     if (hl < 0 || (size_t)hl >= sizeof head)
         hl = snprintf(head, sizeof head,
                       "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                       "Connection: %s\r\nCache-Control: %s\r\n\r\n",
                       status, mg_get_response_code_text(conn, status), ctype, body_len,
-                      keep ? "keep-alive" : "close", cache);
+                      keep ? KEEP_ALIVE : "close", cache);
     if (hl < 0) return; /* cannot happen with these formats; nothing sensible to send */
     size_t send_len = head_only ? 0 : body_len;
     if (room && room->data && body == edge_buf_body(room) && (size_t)hl <= room->headroom) {

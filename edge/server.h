@@ -21,9 +21,9 @@
 #include <stddef.h>
 
 #define EDGE_HTTP_REQUEST_TIMEOUT_MS 10000 /* to read one request / write one response */
-#define EDGE_HTTP_KEEP_ALIVE_MS                                                                    \
-    2000                               /* idle keep-alive connections are closed after this;       \
-                                          each open connection holds a worker thread */
+/* Idle keep-alive connections are closed after this (each open one holds a worker thread). */
+#define EDGE_HTTP_KEEP_ALIVE_S 2
+#define EDGE_HTTP_KEEP_ALIVE_MS (EDGE_HTTP_KEEP_ALIVE_S * 1000)
 #define EDGE_HTTP_CONNECTION_QUEUE 256 /* accepted sockets waiting for a free worker */
 #define EDGE_HTTP_BACKLOG 1024
 

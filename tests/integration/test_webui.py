@@ -218,3 +218,13 @@ def test_metrics_count_ui_requests_as_static(cluster, index_html):
     assert cluster.req("GET", "/").status_code == 200
     text = cluster.req("GET", "/metrics").text
     assert 'gavel_http_requests_total{route="static",method="GET",status="200"}' in text
+
+
+def test_kept_connections_say_when_the_edge_closes_them(cluster):
+    # Clients that honour Keep-Alive: timeout (Node's fetch) then never reuse a socket the edge
+    # is closing; without it a POST could race the close and fail with no answer at all.
+    r = cluster.req("GET", "/healthz")
+    assert r.headers.get("Connection") == "keep-alive", r.headers
+    assert r.headers.get("Keep-Alive") == "timeout=2", r.headers
+    r = cluster.req("GET", "/", headers={"Connection": "close"})
+    assert r.headers.get("Connection") == "close" and "Keep-Alive" not in r.headers, r.headers
