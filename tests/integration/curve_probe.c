@@ -1,19 +1,93 @@
-/*  curve_probe — connects to a cluster's broker with a given CURVE certificate and asks for
- *  broker.status. Exit 0 when the broker answered, 3 when it did not within 2 s (refused).
- *  Used by test_curve.py to prove an unknown key is refused and an authorised one admitted.
- *    curve_probe CONFIG DATA CERT_FILE    (CERT_FILE with its _secret beside it) */
+/*  curve_probe — connects to a cluster's broker with a given CURVE certificate.
+ *
+ *    curve_probe CONFIG DATA CERT_FILE    (CERT_FILE with its _secret beside it)
+ *      asks for broker.status. Exit 0 when the broker answered, 3 when it did not within 2 s
+ *      (refused). Used by test_curve.py to prove an unknown key is refused and an authorised
+ *      one admitted.
+ *
+ *    curve_probe CONFIG DATA CERT_FILE IDENTITY NAME ROLE [HOLD_MS]
+ *      plays a node: connects with routing id IDENTITY, says hello as NAME with ROLE, then for
+ *      HOLD_MS (default 2000) sends a heartbeat every 250 ms and reads what the broker sends.
+ *      Exit 4 when the broker refused it (`broker.refused`, reason printed), 0 when it was
+ *      admitted (a heartbeat came back and no refusal), 3 when nothing came back.
+ */
 #include "gv_config.h"
 #include "gv_link.h"
 #include "gv_msg.h"
 
 #include <czmq.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <zmq.h>
+
+#define PROBE_BEAT_MS 250
+
+static int s_send(zsock_t *s, gv_writer_t *w)
+{
+    gv_buf_t buf;
+    if (!w || gv_writer_finish(&w, &buf) != 0)
+        return -1;
+    int rc = zmq_send(zsock_resolve(s), buf.data, buf.size, ZMQ_DONTWAIT) < 0 ? -1 : 0;
+    gv_buf_free(&buf);
+    return rc;
+}
+
+static int s_play_node(zsock_t *s, const char *identity, const char *name, const char *role,
+                       int hold_ms)
+{
+    gv_writer_t *w = gv_writer_new("hello", 0, identity, "broker", 0, 3);
+    if (!w)
+        return 2;
+    gv_pk_kv_str(gv_writer_pk(w), "role", role);
+    gv_pk_kv_str(gv_writer_pk(w), "name", name);
+    gv_pk_kv_uint(gv_writer_pk(w), "pid", (uint64_t)getpid());
+    if (s_send(s, w) != 0)
+        return 2;
+    bool admitted = false, refused = false;
+    int64_t end = zclock_mono() + hold_ms, next_beat = zclock_mono() + PROBE_BEAT_MS;
+    while (zclock_mono() < end) {
+        int64_t wait = next_beat - zclock_mono();
+        zmq_pollitem_t it = {zsock_resolve(s), 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&it, 1, wait > 0 ? (long)wait : 0) == 1) {
+            zmq_msg_t zm;
+            zmq_msg_init(&zm);
+            if (zmq_msg_recv(&zm, it.socket, 0) >= 0) {
+                gv_msg_t *m = NULL;
+                char err[256];
+                if (gv_msg_decode(zmq_msg_data(&zm), zmq_msg_size(&zm), &m, NULL, NULL, 0, err,
+                                  sizeof err) == 0) {
+                    const char *type = gv_msg_type(m);
+                    if (strcmp(type, "broker.refused") == 0) {
+                        const char *reason = gv_msg_str(m, "reason");
+                        printf("refused: %s\n", reason ? reason : "?");
+                        refused = true;
+                    } else if (strcmp(type, "heartbeat") == 0 && !admitted) {
+                        printf("admitted (the broker answered with a heartbeat)\n");
+                        admitted = true;
+                    }
+                    gv_msg_destroy(&m);
+                }
+            }
+            zmq_msg_close(&zm);
+        }
+        if (zclock_mono() >= next_beat) {
+            s_send(s, gv_writer_new("heartbeat", 0, identity, "broker", 0, 0));
+            next_beat = zclock_mono() + PROBE_BEAT_MS;
+        }
+    }
+    if (refused)
+        return 4;
+    if (admitted)
+        return 0;
+    printf("no answer\n");
+    return 3;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE\n");
+    if (argc != 4 && argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE [IDENTITY NAME ROLE [HOLD_MS]]\n");
         return 2;
     }
     char err[1024];
@@ -26,23 +100,25 @@ int main(int argc, char **argv)
     char *bpath = gv_cert_path(cfg, broker->name, false);
     zcert_t *server = zcert_load(bpath), *mine = zcert_load(argv[3]);
     int rc = 2;
+    const char *identity = argc > 4 ? argv[4] : "curve-probe";
     zsock_t *s = zsock_new(ZMQ_DEALER);
     if (!server || !mine || !s) {
         fprintf(stderr, "cannot load certs\n");
         goto done;
     }
-    zsock_set_identity(s, "curve-probe");
+    zsock_set_identity(s, identity);
     zcert_apply(mine, s);
     zsock_set_curve_serverkey(s, zcert_public_txt(server));
     zsock_set_linger(s, 0);
     if (zsock_connect(s, "%s", broker->router_endpoint) != 0)
         goto done;
-    gv_writer_t *w = gv_writer_new("broker.status", 1, "curve-probe", "broker", 0, 0);
-    gv_buf_t buf;
-    if (!w || gv_writer_finish(&w, &buf) != 0)
+    if (argc > 4) {
+        rc = s_play_node(s, identity, argv[5], argv[6], argc > 7 ? atoi(argv[7]) : 2000);
         goto done;
-    zmq_send(zsock_resolve(s), buf.data, buf.size, ZMQ_DONTWAIT);
-    gv_buf_free(&buf);
+    }
+    gv_writer_t *w = gv_writer_new("broker.status", 1, "curve-probe", "broker", 0, 0);
+    if (s_send(s, w) != 0)
+        goto done;
     zmq_pollitem_t it = {zsock_resolve(s), 0, ZMQ_POLLIN, 0};
     rc = zmq_poll(&it, 1, 2000) == 1 ? 0 : 3;
     printf("%s\n", rc == 0 ? "answered" : "no answer (refused)");

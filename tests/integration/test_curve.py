@@ -7,10 +7,10 @@ import tempfile
 from conftest import ROOT
 
 
-def _probe(cluster, cert):
+def _probe(cluster, cert, *extra):
     probe = os.path.join(os.environ.get("GAVEL_BUILD", os.path.join(ROOT, "build")), "tests", "curve_probe")
     config = os.path.join(ROOT, "cluster.toml")
-    return subprocess.run([probe, config, cluster.data, cert], capture_output=True, text=True, timeout=30)
+    return subprocess.run([probe, config, cluster.data, cert, *extra], capture_output=True, text=True, timeout=30)
 
 
 def test_unknown_curve_key_is_refused(cluster):
@@ -24,3 +24,121 @@ def test_unknown_curve_key_is_refused(cluster):
 def test_authorised_key_is_admitted(cluster):
     r = _probe(cluster, os.path.join(cluster.data, "keys", "edge-1.cert"))
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# --- issue 10 point 13: a key authorises exactly one node ------------------------------------
+# Each authorised key is bound to the node of cluster.toml it was made for (its name and role);
+# a hello under another name or role, or a routing id that is not the key's node, is refused
+# and logged with the key's fingerprint, and a key removed from authorized/ is dropped within a
+# heartbeat. These run last in the module: the revocation test stops and restores judge-1.
+import re
+import shutil
+import threading
+import time
+
+
+def _public_key(cluster, name):
+    with open(os.path.join(cluster.data, "keys", f"{name}.cert")) as f:
+        return re.search(r'public-key = "([^"]+)"', f.read()).group(1)
+
+
+def _broker_log(cluster):
+    with open(os.path.join(cluster.data, "logs", "broker.log"), errors="replace") as f:
+        return f.read()
+
+
+def _wait_log(cluster, pattern, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        lines = [l for l in _broker_log(cluster).splitlines() if re.search(pattern, l)]
+        if lines:
+            return lines
+        time.sleep(0.2)
+    raise AssertionError(f"no broker log line matches {pattern!r} within {timeout} s\n" + cluster.logs())
+
+
+def _play(cluster, cert_name, identity, name, role, hold_ms=2000):
+    return _probe(cluster, os.path.join(cluster.data, "keys", f"{cert_name}.cert"),
+                  identity, name, role, str(hold_ms))
+
+
+def test_judge_key_saying_hello_as_actors_node_is_refused(cluster):
+    fp = _public_key(cluster, "judge-1")[:8]
+    r = _play(cluster, "judge-1", "judge-1.probe", "actors-1", "actors")
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "belongs to node judge-1, not actors-1" in r.stdout, r.stdout
+    lines = _wait_log(cluster, r"WARN .*refused.*" + re.escape(fp))
+    assert any("actors-1" in l and "judge-1" in l for l in lines), lines
+
+
+def test_hello_with_the_wrong_role_is_refused(cluster):
+    r = _play(cluster, "judge-1", "judge-1.probe", "judge-1", "actors")
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "role" in r.stdout and "judge" in r.stdout, r.stdout
+    _wait_log(cluster, r"WARN .*refused.*role")
+
+
+def test_judge_key_cannot_take_over_actors_routing(cluster):
+    """The attack of the issue: judge-1's key, routing id and hello of actors-1. Requests that
+    actors-1 serves keep succeeding while the impostor tries, and after."""
+    fp = _public_key(cluster, "judge-1")[:8]
+    statuses, stop = [], threading.Event()
+
+    def load():
+        while not stop.is_set():
+            try:
+                statuses.append(cluster.req("GET", "/api/v1/problems", timeout=20).status_code)
+            except Exception as e:  # a hung request is a failure too
+                statuses.append(repr(e))
+            time.sleep(0.05)
+
+    t = threading.Thread(target=load)
+    t.start()
+    try:
+        time.sleep(0.5)
+        r = _play(cluster, "judge-1", "actors-1", "actors-1", "actors", hold_ms=3000)
+        time.sleep(1.5)
+    finally:
+        stop.set()
+        t.join(timeout=60)
+    bad = [s for s in statuses if s != 200]
+    assert statuses and not bad, f"{len(bad)} of {len(statuses)} requests failed: {bad[:10]}"
+    assert r.returncode != 0, "the impostor was admitted: " + r.stdout + r.stderr
+    lines = _wait_log(cluster, r"WARN .*refused.*" + re.escape(fp))
+    assert any("judge-1" in l for l in lines), lines
+
+
+def _judge_ids(cluster):
+    r = cluster.req("GET", "/api/v1/admin/judges", token=cluster.admin())
+    assert r.status_code == 200, r.text
+    return [j["id"] for j in r.json() if j.get("state") != "lost"], [j["id"] for j in r.json()]
+
+
+def test_removing_a_key_from_authorized_drops_its_node(cluster):
+    authorized = os.path.join(cluster.data, "keys", "authorized", "judge-1.cert")
+    saved = os.path.join(tempfile.mkdtemp(prefix="gavel-revoked-"), "judge-1.cert")
+    fp = _public_key(cluster, "judge-1")[:8]
+    deadline = time.time() + 60
+    while "judge-1" not in _judge_ids(cluster)[0]:
+        assert time.time() < deadline, "judge-1 never connected\n" + cluster.logs()
+        time.sleep(0.2)
+    shutil.move(authorized, saved)
+    try:
+        removed_at = time.time()
+        # Within a heartbeat (1 s) plus a generous margin for a loaded machine.
+        _wait_log(cluster, r"WARN .*key revoked.*" + re.escape(fp) + r".*judge-1", timeout=6)
+        while "judge-1" in _judge_ids(cluster)[1]:
+            assert time.time() - removed_at < 6, "judge-1 still listed: " + str(_judge_ids(cluster))
+            time.sleep(0.2)
+        # Its heartbeats and READY must not bring it back while the key stays removed.
+        time.sleep(3)
+        assert "judge-1" not in _judge_ids(cluster)[1], _judge_ids(cluster)
+        r = _play(cluster, "judge-1", "judge-1.probe", "judge-1", "judge", hold_ms=1500)
+        assert r.returncode != 0, "a revoked key was admitted: " + r.stdout
+    finally:
+        shutil.move(saved, authorized)
+    # Restored: the judge finds its way back (its link reconnects with back-off, 32 s at most).
+    deadline = time.time() + 60
+    while "judge-1" not in _judge_ids(cluster)[0]:
+        assert time.time() < deadline, "judge-1 did not come back after its key was restored\n" + cluster.logs()
+        time.sleep(0.5)
