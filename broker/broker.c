@@ -3,11 +3,21 @@
  *  again, and the nodes rebuild what it knew.
  *
  *  Sockets (all CURVE servers; only certs in <data>/keys/authorized/ are admitted, via zauth):
- *    ROUTER  router_endpoint   requests, replies, heartbeats, jobs (ROUTER_MANDATORY, HANDOVER)
+ *    ROUTER  router_endpoint   requests, replies, heartbeats, jobs (ROUTER_MANDATORY, ZMTP
+ *                              heartbeats; no HANDOVER: a live route cannot be taken over)
  *    XSUB    pub_endpoint      actor nodes publish events here
  *    XPUB    sub_endpoint      edges subscribe here
+ *
+ *  Node identity (keyring.h): zauth only says a key is authorised. Every message on the router
+ *  also carries its connection's key ("User-Id"), and passes keyring_check: the key must be
+ *  bound to a node of cluster.toml, the routing id must be that node's, and a hello must give
+ *  its name and role. A refused message is dropped, logged with the key's fingerprint and
+ *  answered with `broker.refused` {reason}; its connection is then shut down. authorized/ is
+ *  re-read every heartbeat interval: the peers of a key that disappeared are forgotten and
+ *  their connections shut down at once.
  */
 #include "dispatch.h"
+#include "keyring.h"
 #include "gv_cli.h"
 #include "gv_config.h"
 #include "gv_link.h"
@@ -19,17 +29,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <zmq.h>
 
 #define ROUTER_HWM 200000
+#define KICK_DELAY_MS 100          /* lets a refusal reach the peer before its connection goes */
+#define KICKS_MAX 64               /* connections waiting to be shut down */
+#define REFUSAL_LOG_EVERY_MS 10000 /* the same refusal (key + reason) is logged this often */
+#define REFUSAL_LOG_KEYS_MAX 1024  /* refusals remembered for that; beyond, forgotten */
+#define PEER_KEY_KEEP_MS (10u * 60u * 1000u) /* a routing id's key is forgotten when silent */
+#define PEER_KEY_FSTAT_MS 1000     /* how stale a remembered connection may get */
+
+/* The key and connection a routing id last spoke with (for revocation). */
+typedef struct {
+    char key[KEYRING_KEY_LEN + 1];
+    char node[GV_ADDR_MAX + 1];
+    int fd;
+    ino_t ino;
+    uint64_t checked_ms; /* mono ms when fd/ino were last confirmed */
+    uint64_t last_ms;    /* mono ms of its last message */
+} peer_key_t;
+
+typedef struct {
+    int fd;
+    ino_t ino;
+    uint64_t due_ms;
+} kick_t;
+
+typedef struct {
+    uint64_t last_ms;
+    uint64_t suppressed;
+} refusal_log_t;
 
 typedef struct {
     const gv_config_t *cfg;
     const char *name;
     zsock_t *router, *xsub, *xpub;
     dispatch_t *dispatch;
-    uint64_t routed, dropped;
+    keyring_t *keyring;
+    zhashx_t *peer_keys;    /* routing id -> peer_key_t */
+    zhashx_t *refusal_logs; /* "fingerprint|reason" -> refusal_log_t */
+    kick_t kicks[KICKS_MAX];
+    size_t n_kicks;
+    uint64_t routed, dropped, refused;
 } broker_t;
 
 static int s_send_to(void *arg, const char *identity, const gv_buf_t *buf)
@@ -138,6 +181,186 @@ static void s_who(broker_t *b, const char *identity)
     }
 }
 
+static void s_free_item(void **item)
+{
+    free(*item);
+    *item = NULL;
+}
+
+/* The connection a message came in on: its fd (libzmq's private "__fd" property, what
+ * ZMQ_SRCFD reads) and the socket's inode, so a kick never hits an fd number reused since. */
+static int s_msg_conn(zmq_msg_t *msg, ino_t *ino)
+{
+    const char *s = zmq_msg_gets(msg, "__fd");
+    int fd = s ? atoi(s) : -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+        return -1;
+    *ino = st.st_ino;
+    return fd;
+}
+
+/* Shuts a peer's connection down under libzmq, which then drops its pipe (ZeroMQ has no
+ * server-side close of one peer). Only when the fd is still the socket we saw. */
+static void s_kick_now(int fd, ino_t ino)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_ino != ino)
+        return;
+    if (shutdown(fd, SHUT_RDWR) != 0)
+        gv_debug("cannot shut a refused connection down", "fd=%d error=\"%s\"", fd, strerror(errno));
+}
+
+static void s_kick_later(broker_t *b, int fd, ino_t ino)
+{
+    if (fd < 0)
+        return;
+    for (size_t i = 0; i < b->n_kicks; i++)
+        if (b->kicks[i].fd == fd && b->kicks[i].ino == ino)
+            return;
+    if (b->n_kicks == KICKS_MAX) {
+        s_kick_now(fd, ino);
+        return;
+    }
+    b->kicks[b->n_kicks++] = (kick_t){fd, ino, gv_mono_ms() + KICK_DELAY_MS};
+}
+
+/* Runs due kicks; returns ms until the next one is due (INT32_MAX when none). */
+static long s_run_kicks(broker_t *b)
+{
+    uint64_t now = gv_mono_ms();
+    long next = INT32_MAX;
+    for (size_t i = 0; i < b->n_kicks;) {
+        if (b->kicks[i].due_ms <= now) {
+            s_kick_now(b->kicks[i].fd, b->kicks[i].ino);
+            b->kicks[i] = b->kicks[--b->n_kicks];
+            continue;
+        }
+        long left = (long)(b->kicks[i].due_ms - now);
+        next = left < next ? left : next;
+        i++;
+    }
+    return next;
+}
+
+/* Sends `broker.refused` {reason} to a routing id (which may not be a string). */
+static void s_tell_refused(broker_t *b, const void *id, size_t idl, const char *node, const char *why)
+{
+    gv_writer_t *w = gv_writer_new("broker.refused", 0, "broker", node && *node ? node : "unknown", 0, 1);
+    gv_buf_t buf;
+    if (!w)
+        return;
+    gv_pk_kv_str(gv_writer_pk(w), "reason", why);
+    if (gv_writer_finish(&w, &buf) != 0)
+        return;
+    void *h = zsock_resolve(b->router);
+    if (zmq_send(h, id, idl, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
+        zmq_send(h, buf.data, buf.size, ZMQ_DONTWAIT);
+    gv_buf_free(&buf);
+}
+
+/* Drops a message that failed keyring_check: logs it (once per key and reason every
+ * REFUSAL_LOG_EVERY_MS), tells the peer why, and shuts its connection down shortly. */
+static void s_refuse(broker_t *b, const void *id, size_t idl, const char *key, int fd, ino_t ino,
+                     const char *type, const char *why)
+{
+    b->refused++;
+    char fp[KEYRING_FINGERPRINT + 1], lk[KEYRING_FINGERPRINT + 520];
+    keyring_fingerprint(key, fp, sizeof fp);
+    const char *node = keyring_node(b->keyring, key, NULL);
+    snprintf(lk, sizeof lk, "%s|%s", fp, why);
+    refusal_log_t *rl = zhashx_lookup(b->refusal_logs, lk);
+    uint64_t now = gv_mono_ms();
+    if (!rl) {
+        if (zhashx_size(b->refusal_logs) >= REFUSAL_LOG_KEYS_MAX)
+            zhashx_purge(b->refusal_logs);
+        rl = calloc(1, sizeof *rl);
+        if (rl && zhashx_insert(b->refusal_logs, lk, rl) != 0) {
+            free(rl);
+            rl = NULL;
+        }
+        if (rl)
+            rl->last_ms = now - REFUSAL_LOG_EVERY_MS - 1;
+    }
+    if (!rl || now - rl->last_ms > REFUSAL_LOG_EVERY_MS) {
+        gv_warn("refused message", "key=%s node=%s type=%s suppressed=%llu reason=\"%s\"", fp,
+                node ? node : "none", type ? type : "?",
+                (unsigned long long)(rl ? rl->suppressed : 0), why);
+        if (rl) {
+            rl->last_ms = now;
+            rl->suppressed = 0;
+        }
+    } else {
+        rl->suppressed++;
+    }
+    s_tell_refused(b, id, idl, node, why);
+    s_kick_later(b, fd, ino);
+}
+
+/* Remembers which key and connection `identity` speaks with, for revocation. */
+static void s_note_peer_key(broker_t *b, const char *identity, const char *key, int fd,
+                            ino_t ino)
+{
+    uint64_t now = gv_mono_ms();
+    peer_key_t *pk = zhashx_lookup(b->peer_keys, identity);
+    if (!pk) {
+        pk = calloc(1, sizeof *pk);
+        if (!pk)
+            return;
+        if (zhashx_insert(b->peer_keys, identity, pk) != 0) {
+            free(pk);
+            return;
+        }
+        pk->fd = -1;
+    }
+    if (strcmp(pk->key, key) != 0) {
+        snprintf(pk->key, sizeof pk->key, "%s", key);
+        const char *node = keyring_node(b->keyring, key, NULL);
+        snprintf(pk->node, sizeof pk->node, "%s", node ? node : "");
+    }
+    if (pk->fd != fd || pk->ino != ino || now - pk->checked_ms > PEER_KEY_FSTAT_MS) {
+        pk->fd = fd;
+        pk->ino = ino;
+        pk->checked_ms = now;
+    }
+    pk->last_ms = now;
+}
+
+/* Re-reads authorized/ and drops the peers whose key is no longer bound to their node. */
+static void s_rescan_keys(broker_t *b)
+{
+    if (keyring_load(b->keyring) < 0)
+        return;
+    uint64_t now = gv_mono_ms();
+    zlistx_t *gone = zlistx_new();
+    if (!gone)
+        return;
+    zlistx_set_duplicator(gone, (zlistx_duplicator_fn *)strdup);
+    zlistx_set_destructor(gone, (zlistx_destructor_fn *)zstr_free);
+    for (peer_key_t *pk = zhashx_first(b->peer_keys); pk; pk = zhashx_next(b->peer_keys)) {
+        const char *identity = zhashx_cursor(b->peer_keys);
+        const char *node = keyring_node(b->keyring, pk->key, NULL);
+        if (!node || strcmp(node, pk->node) != 0) {
+            char fp[KEYRING_FINGERPRINT + 1];
+            keyring_fingerprint(pk->key, fp, sizeof fp);
+            gv_warn("key revoked, node dropped", "key=%s node=%s identity=%s reason=\"%s\"", fp,
+                    pk->node, identity,
+                    node ? "the key now belongs to another node"
+                         : "its cert left keys/authorized/ (or no longer names a node)");
+            dispatch_peer_forget(b->dispatch, identity, "key revoked");
+            s_tell_refused(b, identity, strlen(identity), pk->node,
+                           "this node's key was removed from keys/authorized/ on the broker");
+            s_kick_later(b, pk->fd, pk->ino);
+            zlistx_add_end(gone, (void *)identity);
+        } else if (now - pk->last_ms > PEER_KEY_KEEP_MS) {
+            zlistx_add_end(gone, (void *)identity);
+        }
+    }
+    for (const char *id = zlistx_first(gone); id; id = zlistx_next(gone))
+        zhashx_delete(b->peer_keys, id);
+    zlistx_destroy(&gone);
+}
+
 static void s_on_router(broker_t *b)
 {
     void *h = zsock_resolve(b->router);
@@ -158,8 +381,22 @@ static void s_on_router(broker_t *b)
             zmq_msg_close(&body);
             continue;
         }
-        char sender[GV_ADDR_MAX + 1];
+        /* Who holds the connection, before anything else is believed (keyring.h). */
+        char key[KEYRING_KEY_LEN + 1] = "", why[600];
+        const char *user_id = zmq_msg_gets(&body, "User-Id");
+        if (user_id)
+            snprintf(key, sizeof key, "%s", user_id);
+        ino_t ino = 0;
+        int fd = s_msg_conn(&body, &ino);
         size_t idl = zmq_msg_size(&id);
+        if (keyring_check(b->keyring, key, zmq_msg_data(&id), idl, false, NULL, NULL, why,
+                          sizeof why) != 0) {
+            s_refuse(b, zmq_msg_data(&id), idl, key, fd, ino, NULL, why);
+            zmq_msg_close(&id);
+            zmq_msg_close(&body);
+            continue;
+        }
+        char sender[GV_ADDR_MAX + 1];
         if (idl == 0 || idl > GV_ADDR_MAX) {
             zmq_msg_close(&id);
             zmq_msg_close(&body);
@@ -185,8 +422,16 @@ static void s_on_router(broker_t *b)
             }
             continue;
         }
-        bool known = dispatch_peer_seen(b->dispatch, sender);
         const char *type = gv_msg_type(m);
+        if (strcmp(type, "hello") == 0 &&
+            keyring_check(b->keyring, key, sender, idl, true, gv_msg_str(m, "name"),
+                          gv_msg_str(m, "role"), why, sizeof why) != 0) {
+            s_refuse(b, sender, idl, key, fd, ino, type, why);
+            gv_msg_destroy(&m);
+            continue;
+        }
+        s_note_peer_key(b, sender, key, fd, ino);
+        bool known = dispatch_peer_seen(b->dispatch, sender);
         if (!known && strcmp(type, "heartbeat") == 0)
             s_who(b, sender); /* we restarted, or it was declared lost: ask it to introduce itself */
         if (strcmp(type, "judge.result") == 0)
@@ -238,7 +483,16 @@ static zsock_t *s_bind(const gv_config_t *cfg, zcert_t *cert, int type, const ch
     zsock_set_rcvhwm(s, ROUTER_HWM);
     if (type == ZMQ_ROUTER) {
         zsock_set_router_mandatory(s, 1);
-        zsock_set_router_handover(s, 1);
+        /* No handover: a second connection with a routing id in use is ignored by libzmq, so
+         * no key can take a live node's route (keyring.h). A node's own reconnection finds its
+         * old pipe gone: the kernel closes it when the process dies, and ZMTP heartbeats close
+         * a silent one after `liveness` intervals. */
+        int ivl = (int)cfg->heartbeat_interval_ms;
+        int timeout = (int)(cfg->heartbeat_interval_ms * cfg->heartbeat_liveness);
+        if (zmq_setsockopt(zsock_resolve(s), ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl) != 0 ||
+            zmq_setsockopt(zsock_resolve(s), ZMQ_HEARTBEAT_TIMEOUT, &timeout, sizeof timeout) != 0)
+            gv_warn("cannot enable ZMTP heartbeats; dead connections close only on TCP errors",
+                    "error=\"%s\"", zmq_strerror(zmq_errno()));
     }
     if (type == ZMQ_XPUB)
         zsock_set_xpub_verbose(s, 1);
@@ -284,6 +538,18 @@ int main(int argc, char **argv)
         gv_error("cannot start CURVE authentication", "authorized=%s", authorized);
         goto done;
     }
+    b.keyring = keyring_new(cfg, authorized);
+    b.peer_keys = zhashx_new();
+    b.refusal_logs = zhashx_new();
+    if (!b.keyring || !b.peer_keys || !b.refusal_logs)
+        goto done;
+    zhashx_set_destructor(b.peer_keys, s_free_item);
+    zhashx_set_destructor(b.refusal_logs, s_free_item);
+    int bound = keyring_load(b.keyring);
+    if (bound <= 0)
+        gv_warn("no authorised key is bound to a node; every node will be refused",
+                "authorized=%s hint=\"run ops/gavel up or gavel-keygen to authorise the nodes of cluster.toml\"",
+                authorized);
     b.router = s_bind(cfg, cert, ZMQ_ROUTER, me->router_endpoint);
     b.xsub = s_bind(cfg, cert, ZMQ_XSUB, me->pub_endpoint);
     b.xpub = s_bind(cfg, cert, ZMQ_XPUB, me->sub_endpoint);
@@ -291,8 +557,8 @@ int main(int argc, char **argv)
     b.dispatch = dispatch_new(s_send_to, &b, liveness_ms);
     if (!b.router || !b.xsub || !b.xpub || !b.dispatch)
         goto done;
-    gv_info("broker up", "router=%s events_in=%s events_out=%s authorized=%s",
-            me->router_endpoint, me->pub_endpoint, me->sub_endpoint, authorized);
+    gv_info("broker up", "router=%s events_in=%s events_out=%s authorized=%s bound_keys=%d",
+            me->router_endpoint, me->pub_endpoint, me->sub_endpoint, authorized, bound);
 
     gv_writer_t *hw = gv_writer_new("heartbeat", 0, "broker", "*", 0, 0);
     gv_buf_t heartbeat;
@@ -305,6 +571,9 @@ int main(int argc, char **argv)
                                   {zsock_resolve(b.xpub), 0, ZMQ_POLLIN, 0}};
         uint64_t now = gv_mono_ms();
         long wait = now >= next_tick ? 0 : (long)(next_tick - now);
+        long kick_wait = s_run_kicks(&b);
+        if (kick_wait < wait)
+            wait = kick_wait;
         int rc = zmq_poll(items, 3, wait);
         if (rc < 0) {
             if (zmq_errno() == EINTR)
@@ -319,16 +588,20 @@ int main(int argc, char **argv)
         if (items[2].revents & ZMQ_POLLIN)
             s_proxy(b.xpub, b.xsub);
         if (gv_mono_ms() >= next_tick) {
+            s_rescan_keys(&b);
             dispatch_tick(b.dispatch, &heartbeat);
             next_tick = gv_mono_ms() + cfg->heartbeat_interval_ms;
         }
     }
     gv_buf_free(&heartbeat);
-    gv_info("broker stopping", "routed=%llu dropped=%llu", (unsigned long long)b.routed,
-            (unsigned long long)b.dropped);
+    gv_info("broker stopping", "routed=%llu dropped=%llu refused=%llu", (unsigned long long)b.routed,
+            (unsigned long long)b.dropped, (unsigned long long)b.refused);
     exit_code = 0;
 done:
     dispatch_destroy(&b.dispatch);
+    keyring_destroy(&b.keyring);
+    zhashx_destroy(&b.peer_keys);
+    zhashx_destroy(&b.refusal_logs);
     zsock_destroy(&b.router);
     zsock_destroy(&b.xsub);
     zsock_destroy(&b.xpub);

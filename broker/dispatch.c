@@ -424,6 +424,16 @@ static void s_lose(dispatch_t *self, peer_t *p, const char *why)
     s_requeue_judge_jobs(self, p, why);
 }
 
+void dispatch_peer_forget(dispatch_t *self, const char *identity, const char *why)
+{
+    peer_t *p = s_peer(self, identity, false);
+    if (!p)
+        return;
+    s_lose(self, p, why);
+    zhashx_delete(self->peers, identity); /* frees p */
+    dispatch_run(self);
+}
+
 void dispatch_run(dispatch_t *self)
 {
     size_t scanned = 0;

@@ -30,6 +30,9 @@ void dispatch_destroy(dispatch_t **self_p);
 /* Records that `identity` spoke. Returns true if the peer is known (has said hello). */
 bool dispatch_peer_seen(dispatch_t *self, const char *identity);
 void dispatch_peer_hello(dispatch_t *self, const char *identity, const gv_msg_t *hello);
+/* Forgets a peer whose key was revoked: its jobs go back to the queue (as for a lost judge)
+ * and it leaves the node and judge lists. Unknown identities are ignored. */
+void dispatch_peer_forget(dispatch_t *self, const char *identity, const char *why);
 void dispatch_judge_ready(dispatch_t *self, const char *identity, const gv_msg_t *ready);
 void dispatch_offer(dispatch_t *self, const gv_msg_t *offer);
 /* A judge.result passing through from `identity`: frees its slot, forgets the job. */

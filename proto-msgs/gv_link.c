@@ -278,6 +278,14 @@ gv_msg_t *gv_link_recv(gv_link_t *self, int timeout_ms)
             gv_msg_destroy(&m);
             continue;
         }
+        if (strcmp(type, "broker.refused") == 0) { /* our key is not this node's (broker/keyring.h) */
+            const char *reason = gv_msg_str(m, "reason");
+            gv_error("the broker refused this node", "identity=%s reason=\"%s\" hint=\"check that "
+                     "keys/authorized/ on the broker holds this node's cert\"",
+                     self->identity, reason ? reason : "?");
+            gv_msg_destroy(&m);
+            continue;
+        }
         if (strcmp(type, "broker.who") == 0) {
             gv_msg_destroy(&m);
             if (self->heartbeat) {

@@ -24,6 +24,9 @@ static const gv_field_t f_hello[] = {FN("role", GV_K_STR, true, 16), FN("name", 
 SCHEMA(s_hello, "hello", f_hello);
 EMPTY_SCHEMA(s_heartbeat, "heartbeat");
 EMPTY_SCHEMA(s_who, "broker.who");
+/* The broker refused a message because of the connection's key (broker/keyring.h). */
+static const gv_field_t f_refused[] = {FN("reason", GV_K_STR, true, 1024)};
+SCHEMA(s_refused, "broker.refused", f_refused);
 static const gv_field_t f_reply[] = {F("status", GV_K_UINT, true), FN("code", GV_K_STR, false, 64),
                                      FN("message", GV_K_STR, false, 4096),
                                      F("data", GV_K_ANY, false)};
@@ -223,6 +226,7 @@ static const gv_schema_t *const s_all[] = {
     &s_ack,      &s_cnext,     &s_cput,     &s_clist,    &s_cdefine, &s_cget,    &s_cthaw,
     &s_cfinal,   &s_cusers,    &s_cclars,   &s_creg,     &s_cadmit,  &s_csub,    &s_csb,
     &s_cevents,  &s_cask,      &s_canswer,  &s_cannounce, &s_csubs,
+    &s_refused,
 };
 
 const gv_schema_t *const *gv_types_all(size_t *n)

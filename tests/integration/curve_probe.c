@@ -1,9 +1,10 @@
 /*  curve_probe — connects to a cluster's broker with a given CURVE certificate.
  *
  *    curve_probe CONFIG DATA CERT_FILE    (CERT_FILE with its _secret beside it)
- *      asks for broker.status. Exit 0 when the broker answered, 3 when it did not within 2 s
- *      (refused). Used by test_curve.py to prove an unknown key is refused and an authorised
- *      one admitted.
+ *      asks for broker.status from the routing id "<cert's node name>.curve-probe". Exit 0 when
+ *      the broker answered, 3 when it did not within 2 s (CURVE refused the key), 4 when it
+ *      answered `broker.refused`. Used by test_curve.py to prove an unknown key is refused and
+ *      an authorised one admitted.
  *
  *    curve_probe CONFIG DATA CERT_FILE IDENTITY NAME ROLE [HOLD_MS]
  *      plays a node: connects with routing id IDENTITY, says hello as NAME with ROLE, then for
@@ -18,6 +19,7 @@
 #include <czmq.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -67,6 +69,8 @@ static int s_play_node(zsock_t *s, const char *identity, const char *name, const
                         admitted = true;
                     }
                     gv_msg_destroy(&m);
+                } else {
+                    printf("undecodable message from the broker: %s\n", err);
                 }
             }
             zmq_msg_close(&zm);
@@ -100,12 +104,16 @@ int main(int argc, char **argv)
     char *bpath = gv_cert_path(cfg, broker->name, false);
     zcert_t *server = zcert_load(bpath), *mine = zcert_load(argv[3]);
     int rc = 2;
-    const char *identity = argc > 4 ? argv[4] : "curve-probe";
     zsock_t *s = zsock_new(ZMQ_DEALER);
     if (!server || !mine || !s) {
         fprintf(stderr, "cannot load certs\n");
         goto done;
     }
+    /* By default a routing id the cert's node may use ("<name>.curve-probe"). */
+    char own[160];
+    const char *meta = zcert_meta(mine, "name");
+    snprintf(own, sizeof own, "%s%scurve-probe", meta ? meta : "", meta ? "." : "");
+    const char *identity = argc > 4 ? argv[4] : own;
     zsock_set_identity(s, identity);
     zcert_apply(mine, s);
     zsock_set_curve_serverkey(s, zcert_public_txt(server));
@@ -116,12 +124,18 @@ int main(int argc, char **argv)
         rc = s_play_node(s, identity, argv[5], argv[6], argc > 7 ? atoi(argv[7]) : 2000);
         goto done;
     }
-    gv_writer_t *w = gv_writer_new("broker.status", 1, "curve-probe", "broker", 0, 0);
+    gv_writer_t *w = gv_writer_new("broker.status", 1, identity, "broker", 0, 0);
     if (s_send(s, w) != 0)
         goto done;
     zmq_pollitem_t it = {zsock_resolve(s), 0, ZMQ_POLLIN, 0};
     rc = zmq_poll(&it, 1, 2000) == 1 ? 0 : 3;
-    printf("%s\n", rc == 0 ? "answered" : "no answer (refused)");
+    zmq_msg_t zm;
+    zmq_msg_init(&zm);
+    if (rc == 0 && zmq_msg_recv(&zm, it.socket, 0) >= 0 && zmq_msg_size(&zm) > 0 &&
+        memmem(zmq_msg_data(&zm), zmq_msg_size(&zm), "broker.refused", 14))
+        rc = 4;
+    zmq_msg_close(&zm);
+    printf("%s\n", rc == 0 ? "answered" : rc == 4 ? "refused by the broker" : "no answer (refused)");
 done:
     zsock_destroy(&s);
     zcert_destroy(&server);
