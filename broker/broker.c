@@ -40,6 +40,7 @@
 #define REFUSAL_LOG_KEYS_MAX 1024  /* refusals remembered for that; beyond, forgotten */
 #define PEER_KEY_KEEP_MS (10u * 60u * 1000u) /* a routing id's key is forgotten when silent */
 #define PEER_KEY_FSTAT_MS 1000     /* how stale a remembered connection may get */
+#define BUS_CONNS_MAX 4096         /* subscriber connections remembered for revocation */
 
 /* The key and connection a routing id last spoke with (for revocation). */
 typedef struct {
@@ -70,6 +71,7 @@ typedef struct {
     keyring_t *keyring;
     zhashx_t *peer_keys;    /* routing id -> peer_key_t */
     zhashx_t *refusal_logs; /* "fingerprint|reason" -> refusal_log_t */
+    zhashx_t *bus_conns;    /* "fd:inode" of admitted subscribers -> peer_key_t */
     kick_t kicks[KICKS_MAX];
     size_t n_kicks;
     uint64_t routed, dropped, refused;
@@ -293,7 +295,8 @@ static void s_refuse(broker_t *b, const void *id, size_t idl, const char *key, i
     } else {
         rl->suppressed++;
     }
-    s_tell_refused(b, id, idl, node, why);
+    if (id)
+        s_tell_refused(b, id, idl, node, why);
     s_kick_later(b, fd, ino);
 }
 
@@ -358,6 +361,23 @@ static void s_rescan_keys(broker_t *b)
     }
     for (const char *id = zlistx_first(gone); id; id = zlistx_next(gone))
         zhashx_delete(b->peer_keys, id);
+    zlistx_purge(gone);
+    /* Subscribers: shut down those of revoked keys; forget connections that closed. */
+    for (peer_key_t *pk = zhashx_first(b->bus_conns); pk; pk = zhashx_next(b->bus_conns)) {
+        struct stat st;
+        bool alive = fstat(pk->fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == pk->ino;
+        if (alive && !keyring_node(b->keyring, pk->key, NULL)) {
+            char fp[KEYRING_FINGERPRINT + 1];
+            keyring_fingerprint(pk->key, fp, sizeof fp);
+            gv_warn("key revoked, event subscriber dropped", "key=%s", fp);
+            s_kick_now(pk->fd, pk->ino);
+            alive = false;
+        }
+        if (!alive)
+            zlistx_add_end(gone, (void *)zhashx_cursor(b->bus_conns));
+    }
+    for (const char *id = zlistx_first(gone); id; id = zlistx_next(gone))
+        zhashx_delete(b->bus_conns, id);
     zlistx_destroy(&gone);
 }
 
@@ -444,8 +464,56 @@ static void s_on_router(broker_t *b)
     }
 }
 
-/* Event bus: XSUB <-> XPUB in both directions (events down, subscriptions up). */
-static void s_proxy(zsock_t *from, zsock_t *to)
+/* Whether the bus message whose first part is `part` comes from a key of a `role` node;
+ * refusals are logged like the router's. No connection is shut down for it (the peer's libzmq
+ * would reconnect at once): what it sends is dropped, and a subscriber gets nothing. */
+static bool s_bus_allowed(broker_t *b, zmq_msg_t *part, gv_role_t role, const char *what)
+{
+    const char *key = zmq_msg_gets(part, "User-Id");
+    if (!key)
+        return true; /* made by libzmq itself: XPUB's unsubscriptions when a subscriber leaves */
+    gv_role_t has;
+    const char *node = keyring_node(b->keyring, key, &has);
+    if (node && has == role)
+        return true;
+    char why[300], fp[KEYRING_FINGERPRINT + 1];
+    keyring_fingerprint(key, fp, sizeof fp);
+    if (node)
+        snprintf(why, sizeof why, "key %s belongs to node %s (role %s): only %s nodes may %s", fp,
+                 node, gv_role_name(has), gv_role_name(role), what);
+    else
+        snprintf(why, sizeof why, "key %s is not bound to a node of cluster.toml: it may not %s",
+                 fp, what);
+    s_refuse(b, NULL, 0, key, -1, 0, "bus", why);
+    return false;
+}
+
+/* Remembers the connection of an admitted subscriber, to shut it down if its key is revoked. */
+static void s_note_bus_conn(broker_t *b, zmq_msg_t *part)
+{
+    const char *key = zmq_msg_gets(part, "User-Id");
+    ino_t ino = 0;
+    int fd = s_msg_conn(part, &ino);
+    if (!key || fd < 0)
+        return;
+    char id[48];
+    snprintf(id, sizeof id, "%d:%llu", fd, (unsigned long long)ino);
+    if (zhashx_lookup(b->bus_conns, id) || zhashx_size(b->bus_conns) >= BUS_CONNS_MAX)
+        return;
+    peer_key_t *pk = calloc(1, sizeof *pk);
+    if (!pk)
+        return;
+    snprintf(pk->key, sizeof pk->key, "%s", key);
+    pk->fd = fd;
+    pk->ino = ino;
+    if (zhashx_insert(b->bus_conns, id, pk) != 0)
+        free(pk);
+}
+
+/* Event bus: XSUB <-> XPUB in both directions (events down, subscriptions up). Only actors
+ * nodes may publish and only edges may subscribe (a judge's key must not read or forge the
+ * events of every contest). */
+static void s_proxy(broker_t *b, zsock_t *from, zsock_t *to, gv_role_t allowed, const char *what)
 {
     void *fh = zsock_resolve(from), *th = zsock_resolve(to);
     for (int burst = 0; burst < 1024; burst++) {
@@ -455,9 +523,20 @@ static void s_proxy(zsock_t *from, zsock_t *to)
             zmq_msg_close(&part);
             return;
         }
+        bool ok = s_bus_allowed(b, &part, allowed, what);
+        size_t size = zmq_msg_size(&part);
+        const unsigned char *data = zmq_msg_data(&part);
+        if (ok && from == b->xpub && size >= 1 && (data[0] == 0 || data[0] == 1) &&
+            zmq_msg_gets(&part, "User-Id")) {
+            /* XPUB_MANUAL: a subscription counts only once we apply it to its pipe */
+            if (zmq_setsockopt(fh, data[0] ? ZMQ_SUBSCRIBE : ZMQ_UNSUBSCRIBE, data + 1, size - 1) != 0)
+                gv_warn("cannot apply a subscription", "error=\"%s\"", zmq_strerror(zmq_errno()));
+            s_note_bus_conn(b, &part);
+        }
         for (;;) {
             int more = zmq_msg_more(&part);
-            zmq_msg_send(&part, th, more ? ZMQ_SNDMORE : 0);
+            if (ok)
+                zmq_msg_send(&part, th, more ? ZMQ_SNDMORE : 0);
             zmq_msg_close(&part);
             if (!more)
                 break;
@@ -494,8 +573,17 @@ static zsock_t *s_bind(const gv_config_t *cfg, zcert_t *cert, int type, const ch
             gv_warn("cannot enable ZMTP heartbeats; dead connections close only on TCP errors",
                     "error=\"%s\"", zmq_strerror(zmq_errno()));
     }
-    if (type == ZMQ_XPUB)
+    if (type == ZMQ_XPUB) {
         zsock_set_xpub_verbose(s, 1);
+        /* Subscriptions take effect only when the broker applies them (s_proxy): a key that is
+         * not an edge's subscribes to nothing. */
+        int manual = 1;
+        if (zmq_setsockopt(zsock_resolve(s), ZMQ_XPUB_MANUAL, &manual, sizeof manual) != 0) {
+            gv_error("cannot set XPUB_MANUAL", "error=\"%s\"", zmq_strerror(zmq_errno()));
+            zsock_destroy(&s);
+            return NULL;
+        }
+    }
     if (zsock_bind(s, "%s", endpoint) < 0) {
         gv_error("cannot bind", "endpoint=%s error=\"%s\"", endpoint, zmq_strerror(zmq_errno()));
         zsock_destroy(&s);
@@ -541,8 +629,10 @@ int main(int argc, char **argv)
     b.keyring = keyring_new(cfg, authorized);
     b.peer_keys = zhashx_new();
     b.refusal_logs = zhashx_new();
-    if (!b.keyring || !b.peer_keys || !b.refusal_logs)
+    b.bus_conns = zhashx_new();
+    if (!b.keyring || !b.peer_keys || !b.refusal_logs || !b.bus_conns)
         goto done;
+    zhashx_set_destructor(b.bus_conns, s_free_item);
     zhashx_set_destructor(b.peer_keys, s_free_item);
     zhashx_set_destructor(b.refusal_logs, s_free_item);
     int bound = keyring_load(b.keyring);
@@ -584,9 +674,9 @@ int main(int argc, char **argv)
         if (items[0].revents & ZMQ_POLLIN)
             s_on_router(&b);
         if (items[1].revents & ZMQ_POLLIN)
-            s_proxy(b.xsub, b.xpub);
+            s_proxy(&b, b.xsub, b.xpub, GV_ROLE_ACTORS, "publish events");
         if (items[2].revents & ZMQ_POLLIN)
-            s_proxy(b.xpub, b.xsub);
+            s_proxy(&b, b.xpub, b.xsub, GV_ROLE_EDGE, "subscribe to events");
         if (gv_mono_ms() >= next_tick) {
             s_rescan_keys(&b);
             dispatch_tick(b.dispatch, &heartbeat);
@@ -602,6 +692,7 @@ done:
     keyring_destroy(&b.keyring);
     zhashx_destroy(&b.peer_keys);
     zhashx_destroy(&b.refusal_logs);
+    zhashx_destroy(&b.bus_conns);
     zsock_destroy(&b.router);
     zsock_destroy(&b.xsub);
     zsock_destroy(&b.xpub);

@@ -202,6 +202,9 @@ static int64_t s_tick(gv_link_t *self)
     if (now - self->last_recv > (uint64_t)iv * self->cfg->heartbeat_liveness) {
         gv_warn("broker silent, dropping connection", "identity=%s silent_ms=%llu retry_in_ms=%u",
                 self->identity, (unsigned long long)(now - self->last_recv), self->backoff_ms);
+        /* close at once: the broker ignores a second connection with our routing id while the
+         * old one lingers (it sets no ROUTER_HANDOVER, see broker/keyring.h) */
+        zsock_set_linger(self->sock, 0);
         zsock_destroy(&self->sock);
         self->alive = false;
         self->reconnect_at = now + self->backoff_ms;

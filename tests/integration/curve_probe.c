@@ -11,6 +11,10 @@
  *      HOLD_MS (default 2000) sends a heartbeat every 250 ms and reads what the broker sends.
  *      Exit 4 when the broker refused it (`broker.refused`, reason printed), 0 when it was
  *      admitted (a heartbeat came back and no refusal), 3 when nothing came back.
+ *
+ *    curve_probe CONFIG DATA CERT_FILE --subscribe HOLD_MS
+ *      subscribes to every event on the broker's event bus for HOLD_MS and prints how many it
+ *      got. Exit 0 when it got at least one, 3 when none.
  */
 #include "gv_config.h"
 #include "gv_link.h"
@@ -88,10 +92,40 @@ static int s_play_node(zsock_t *s, const char *identity, const char *name, const
     return 3;
 }
 
+static int s_subscribe(const gv_node_cfg_t *broker, zcert_t *mine, zcert_t *server, int hold_ms)
+{
+    zsock_t *sub = zsock_new(ZMQ_SUB);
+    if (!sub)
+        return 2;
+    zcert_apply(mine, sub);
+    zsock_set_curve_serverkey(sub, zcert_public_txt(server));
+    zsock_set_linger(sub, 0);
+    zsock_set_subscribe(sub, "");
+    int got = 0;
+    if (zsock_connect(sub, "%s", broker->sub_endpoint) == 0) {
+        int64_t end = zclock_mono() + hold_ms;
+        while (zclock_mono() < end) {
+            zmq_pollitem_t it = {zsock_resolve(sub), 0, ZMQ_POLLIN, 0};
+            if (zmq_poll(&it, 1, (long)(end - zclock_mono())) != 1)
+                continue;
+            zmq_msg_t zm;
+            zmq_msg_init(&zm);
+            if (zmq_msg_recv(&zm, it.socket, 0) >= 0 && !zmq_msg_more(&zm))
+                got++; /* count whole messages: [topic][envelope] */
+            zmq_msg_close(&zm);
+        }
+    }
+    printf("events received: %d\n", got);
+    zsock_destroy(&sub);
+    return got > 0 ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE [IDENTITY NAME ROLE [HOLD_MS]]\n");
+    bool subscribe = argc == 6 && strcmp(argv[4], "--subscribe") == 0;
+    if (argc != 4 && argc != 7 && argc != 8 && !subscribe) {
+        fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE [IDENTITY NAME ROLE [HOLD_MS] | "
+                        "--subscribe HOLD_MS]\n");
         return 2;
     }
     char err[1024];
@@ -114,6 +148,10 @@ int main(int argc, char **argv)
     const char *meta = zcert_meta(mine, "name");
     snprintf(own, sizeof own, "%s%scurve-probe", meta ? meta : "", meta ? "." : "");
     const char *identity = argc > 4 ? argv[4] : own;
+    if (subscribe) {
+        rc = s_subscribe(broker, mine, server, atoi(argv[5]));
+        goto done;
+    }
     zsock_set_identity(s, identity);
     zcert_apply(mine, s);
     zsock_set_curve_serverkey(s, zcert_public_txt(server));

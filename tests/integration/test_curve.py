@@ -117,6 +117,33 @@ def test_judge_key_cannot_take_over_actors_routing(cluster):
     assert not [l for l in _broker_log(cluster).splitlines()[before:] if "peer joined" in l and "actors-1" in l]
 
 
+def test_only_edges_may_subscribe_to_the_event_bus(cluster):
+    """A judge's key must not read every contest's events (nor an edge's forge them)."""
+    fp = _public_key(cluster, "judge-1")[:8]
+    pid = cluster.demo_problem()
+    _, token = cluster.new_user("bus")
+    cert = lambda n: os.path.join(cluster.data, "keys", f"{n}.cert")
+    results = {}
+
+    def listen(name):
+        results[name] = _probe(cluster, cert(name), "--subscribe", "4000")
+
+    threads = [threading.Thread(target=listen, args=(n,)) for n in ("edge-1", "judge-1")]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)  # both subscribed
+    for _ in range(3):
+        r = cluster.submit(token, pid, "python3", "print(sum(map(int, input().split())))\n")
+        assert r.status_code in (201, 202), r.text
+        time.sleep(0.3)
+    for t in threads:
+        t.join(timeout=60)
+    assert results["edge-1"].returncode == 0, results["edge-1"].stdout  # events did flow
+    assert results["judge-1"].returncode == 3, results["judge-1"].stdout
+    lines = _wait_log(cluster, r"WARN .*refused message.*key=" + re.escape(fp) + r".*subscribe to events")
+    assert lines
+
+
 def _judge_ids(cluster):
     r = cluster.req("GET", "/api/v1/admin/judges", token=cluster.admin())
     assert r.status_code == 200, r.text
