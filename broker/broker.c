@@ -450,6 +450,13 @@ static void s_on_router(broker_t *b)
             gv_msg_destroy(&m);
             continue;
         }
+        gv_role_t role = GV_ROLE_BROKER;
+        const char *node = keyring_node(b->keyring, key, &role);
+        if (node && keyring_may_send(role, node, type, why, sizeof why) != 0) {
+            s_refuse(b, sender, idl, key, fd, ino, type, why);
+            gv_msg_destroy(&m);
+            continue;
+        }
         s_note_peer_key(b, sender, key, fd, ino);
         bool known = dispatch_peer_seen(b->dispatch, sender);
         if (!known && strcmp(type, "heartbeat") == 0)

@@ -277,3 +277,25 @@ int keyring_check(const keyring_t *self, const char *key, const void *identity,
     }
     return 0;
 }
+
+int keyring_may_send(gv_role_t role, const char *node, const char *type, char *why,
+                     size_t why_len)
+{
+    static const char *const judge_types[] = {"hello",          "heartbeat",    "reply",
+                                              "judge.ready",    "judge.progress", "judge.result",
+                                              "problems.manifest", "problems.testdata"};
+    bool ok = true;
+    if (role == GV_ROLE_JUDGE) {
+        ok = false;
+        for (size_t i = 0; i < sizeof judge_types / sizeof judge_types[0]; i++)
+            ok |= strcmp(type, judge_types[i]) == 0;
+    } else if (role == GV_ROLE_EDGE) {
+        ok = strncmp(type, "judge.", 6) != 0 && strcmp(type, "jobs.offer") != 0;
+    } else if (role == GV_ROLE_BROKER) {
+        ok = false;
+    }
+    if (!ok)
+        snprintf(why, why_len, "node %s (role %s) may not send `%s`", node, gv_role_name(role),
+                 type);
+    return ok ? 0 : -1;
+}

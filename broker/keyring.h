@@ -50,6 +50,14 @@ int keyring_check(const keyring_t *self, const char *key, const void *identity,
                   size_t identity_len, bool is_hello, const char *hello_name,
                   const char *hello_role, char *why, size_t why_len);
 
+/* Whether a node of `role` may send a message of `type` through the broker. Judges may send
+ * only what judging needs (hello, heartbeat, reply, judge.ready/progress/result and the
+ * problems.manifest/testdata requests), so a judge's key cannot act as an edge or an actor
+ * node (whose requests actors trust); edges may send anything but judge.* and jobs.offer;
+ * actors nodes anything. 0 when allowed, -1 with a sentence in `why`. */
+int keyring_may_send(gv_role_t role, const char *node, const char *type, char *why,
+                     size_t why_len);
+
 /* The first KEYRING_FINGERPRINT characters of a key, or "none". out: at least 9 bytes. */
 void keyring_fingerprint(const char *key, char *out, size_t out_len);
 

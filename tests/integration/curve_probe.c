@@ -12,6 +12,10 @@
  *      Exit 4 when the broker refused it (`broker.refused`, reason printed), 0 when it was
  *      admitted (a heartbeat came back and no refusal), 3 when nothing came back.
  *
+ *    curve_probe CONFIG DATA CERT_FILE --request TYPE TO
+ *      sends an empty-bodied request TYPE to address TO (as "<name>.curve-probe"). Exit 0 when
+ *      a reply came, 4 when the broker answered `broker.refused`, 3 when nothing came in 5 s.
+ *
  *    curve_probe CONFIG DATA CERT_FILE --subscribe HOLD_MS
  *      subscribes to every event on the broker's event bus for HOLD_MS and prints how many it
  *      got. Exit 0 when it got at least one, 3 when none.
@@ -123,6 +127,7 @@ static int s_subscribe(const gv_node_cfg_t *broker, zcert_t *mine, zcert_t *serv
 int main(int argc, char **argv)
 {
     bool subscribe = argc == 6 && strcmp(argv[4], "--subscribe") == 0;
+    bool request = argc == 7 && strcmp(argv[4], "--request") == 0;
     if (argc != 4 && argc != 7 && argc != 8 && !subscribe) {
         fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE [IDENTITY NAME ROLE [HOLD_MS] | "
                         "--subscribe HOLD_MS]\n");
@@ -147,7 +152,7 @@ int main(int argc, char **argv)
     char own[160];
     const char *meta = zcert_meta(mine, "name");
     snprintf(own, sizeof own, "%s%scurve-probe", meta ? meta : "", meta ? "." : "");
-    const char *identity = argc > 4 ? argv[4] : own;
+    const char *identity = argc > 4 && !request ? argv[4] : own;
     if (subscribe) {
         rc = s_subscribe(broker, mine, server, atoi(argv[5]));
         goto done;
@@ -158,20 +163,33 @@ int main(int argc, char **argv)
     zsock_set_linger(s, 0);
     if (zsock_connect(s, "%s", broker->router_endpoint) != 0)
         goto done;
-    if (argc > 4) {
+    if (argc > 4 && !request) {
         rc = s_play_node(s, identity, argv[5], argv[6], argc > 7 ? atoi(argv[7]) : 2000);
         goto done;
     }
-    gv_writer_t *w = gv_writer_new("broker.status", 1, identity, "broker", 0, 0);
+    gv_writer_t *w = gv_writer_new(request ? argv[5] : "broker.status", 1, identity,
+                                   request ? argv[6] : "broker", 0, 0);
     if (s_send(s, w) != 0)
         goto done;
     zmq_pollitem_t it = {zsock_resolve(s), 0, ZMQ_POLLIN, 0};
-    rc = zmq_poll(&it, 1, 2000) == 1 ? 0 : 3;
+    rc = zmq_poll(&it, 1, request ? 5000 : 2000) == 1 ? 0 : 3;
     zmq_msg_t zm;
     zmq_msg_init(&zm);
-    if (rc == 0 && zmq_msg_recv(&zm, it.socket, 0) >= 0 && zmq_msg_size(&zm) > 0 &&
-        memmem(zmq_msg_data(&zm), zmq_msg_size(&zm), "broker.refused", 14))
-        rc = 4;
+    if (rc == 0 && zmq_msg_recv(&zm, it.socket, 0) >= 0) {
+        gv_msg_t *m = NULL;
+        char derr[256];
+        if (gv_msg_decode(zmq_msg_data(&zm), zmq_msg_size(&zm), &m, NULL, NULL, 0, derr,
+                          sizeof derr) == 0) {
+            if (strcmp(gv_msg_type(m), "broker.refused") == 0) {
+                const char *reason = gv_msg_str(m, "reason");
+                printf("refused: %s\n", reason ? reason : "?");
+                rc = 4;
+            } else {
+                printf("%s status=%u\n", gv_msg_type(m), gv_reply_status(m));
+            }
+            gv_msg_destroy(&m);
+        }
+    }
     zmq_msg_close(&zm);
     printf("%s\n", rc == 0 ? "answered" : rc == 4 ? "refused by the broker" : "no answer (refused)");
 done:

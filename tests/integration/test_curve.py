@@ -117,6 +117,19 @@ def test_judge_key_cannot_take_over_actors_routing(cluster):
     assert not [l for l in _broker_log(cluster).splitlines()[before:] if "peer joined" in l and "actors-1" in l]
 
 
+def test_a_judge_key_may_send_only_judge_messages(cluster):
+    """Actors trust requests from nodes (an edge's caller fields, or none: node-internal), so a
+    judge's key must not be able to make them."""
+    fp = _public_key(cluster, "judge-1")[:8]
+    cert = lambda n: os.path.join(cluster.data, "keys", f"{n}.cert")
+    ok = _probe(cluster, cert("edge-1"), "--request", "problems.list", "problems")
+    assert ok.returncode == 0 and "reply status=200" in ok.stdout, ok.stdout + ok.stderr
+    r = _probe(cluster, cert("judge-1"), "--request", "problems.list", "problems")
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "node judge-1 (role judge) may not send `problems.list`" in r.stdout, r.stdout
+    _wait_log(cluster, r"WARN .*refused message.*key=" + re.escape(fp) + r".*may not send")
+
+
 def test_only_edges_may_subscribe_to_the_event_bus(cluster):
     """A judge's key must not read every contest's events (nor an edge's forge them)."""
     fp = _public_key(cluster, "judge-1")[:8]

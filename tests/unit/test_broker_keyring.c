@@ -1,7 +1,8 @@
 /*  Broker keyring: each authorised CURVE key is bound to exactly one node of cluster.toml (by
  *  the cert's "name" metadata, else its file name), keys that name no node, the broker, or two
  *  nodes are bound to none, a removed cert unbinds its key on the next load, and
- *  keyring_check refuses a routing id, hello name or hello role that is not the key's node's.
+ *  keyring_check refuses a routing id, hello name or hello role that is not the key's node's,
+ *  and keyring_may_send keeps each role to its own messages.
  *
  *  Run all tests, or one by name: `test_broker_keyring [test_name]`. */
 #include "gv_config.h"
@@ -176,6 +177,25 @@ static void check_refuses_another_nodes_routing_id_name_or_role(void)
     free(judge);
 }
 
+static void each_role_may_send_only_its_own_messages(void)
+{
+    char why[300];
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "judge.result", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "problems.testdata", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "hello", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "accounts.set_role", why, sizeof why) == -1);
+    CHECK_STR(why, "node judge-1 (role judge) may not send `accounts.set_role`");
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "problems.list", why, sizeof why) == -1);
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "jobs.offer", why, sizeof why) == -1);
+    CHECK(keyring_may_send(GV_ROLE_JUDGE, "judge-1", "broker.status", why, sizeof why) == -1);
+    CHECK(keyring_may_send(GV_ROLE_EDGE, "edge-1", "problems.list", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_EDGE, "edge-1", "broker.status", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_EDGE, "edge-1", "judge.result", why, sizeof why) == -1);
+    CHECK(keyring_may_send(GV_ROLE_EDGE, "edge-1", "jobs.offer", why, sizeof why) == -1);
+    CHECK(keyring_may_send(GV_ROLE_ACTORS, "actors-1", "jobs.offer", why, sizeof why) == 0);
+    CHECK(keyring_may_send(GV_ROLE_BROKER, "broker", "hello", why, sizeof why) == -1);
+}
+
 int main(int argc, char **argv)
 {
     gv_log_init("test");
@@ -203,6 +223,7 @@ int main(int argc, char **argv)
     T(refuses_keys_naming_no_node_the_broker_or_two_nodes);
     T(a_removed_cert_unbinds_its_key_on_the_next_load);
     T(check_refuses_another_nodes_routing_id_name_or_role);
+    T(each_role_may_send_only_its_own_messages);
     gv_config_destroy(&s_cfg);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf %s", s_root);
