@@ -8,10 +8,17 @@
 #include <inttypes.h>
 #include <string.h>
 
+static void s_waiting_key(uint8_t k[16], uint64_t user_id, uint64_t sub_id)
+{
+    store_be64_put(k, user_id);
+    store_be64_put(k + 8, sub_id);
+}
+
 int judgequeue_open(MDB_txn *txn, judgequeue_t *q)
 {
     int rc = store_dbi_open(txn, "judgequeue.jobs", &q->jobs);
-    return rc == 0 ? store_dbi_open(txn, "judgequeue.pending", &q->pending) : rc;
+    if (rc == 0) rc = store_dbi_open(txn, "judgequeue.pending", &q->pending);
+    return rc == 0 ? store_dbi_open(txn, "judgequeue.waiting", &q->waiting) : rc;
 }
 
 job_report_t judgequeue_check(const job_t *job, uint32_t attempt)
@@ -27,22 +34,51 @@ int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
     store_be64_put(key, job->sub_id);
     recbuf_t rb;
     recbuf_init(&rb);
-    msgpack_pack_map(&rb.pk, 4);
+    msgpack_pack_map(&rb.pk, 5);
     gv_pk_kv_uint(&rb.pk, "attempt", job->attempt);
     gv_pk_kv_str(&rb.pk, "state", job->done ? "done" : "pending");
     gv_pk_kv_uint(&rb.pk, "created_at", job->created_at);
     gv_pk_kv_uint(&rb.pk, "done_at", job->done_at);
+    gv_pk_kv_uint(&rb.pk, "user_id", job->user_id);
     int rc = recbuf_ok(&rb) ? actor_put(ctx, q->jobs, key, 8, rb.sb.data, rb.sb.size, 0) : -1;
     recbuf_done(&rb);
     if (rc != 0) return -1;
-    if (job->done) return actor_del(ctx, q->pending, key, 8);
+    if (job->done) {
+        uint8_t wk[16];
+        s_waiting_key(wk, job->user_id, job->sub_id);
+        return actor_del(ctx, q->pending, key, 8) == 0 && actor_del(ctx, q->waiting, wk, 16) == 0
+                   ? 0
+                   : -1;
+    }
     return actor_put(ctx, q->pending, key, 8, "", 0, 0) == 0 ? 0 : -1;
 }
 
-int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id)
+int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id)
 {
-    job_t job = {.sub_id = sub_id, .attempt = 1, .created_at = ctx->now_ms};
-    return judgequeue_put(ctx, q, &job);
+    job_t job = {.sub_id = sub_id, .user_id = user_id, .attempt = 1, .created_at = ctx->now_ms};
+    uint8_t wk[16];
+    s_waiting_key(wk, user_id, sub_id);
+    if (judgequeue_put(ctx, q, &job) != 0) return -1;
+    return actor_put(ctx, q->waiting, wk, 16, "", 0, 0) == 0 ? 0 : -1;
+}
+
+int judgequeue_waiting(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t user_id, size_t max,
+                       size_t *n)
+{
+    *n = 0;
+    MDB_cursor *cur;
+    if (actor_cursor(ctx, q->waiting, &cur) != 0) return -1;
+    uint8_t start[16];
+    s_waiting_key(start, user_id, 0);
+    MDB_val k = {sizeof start, start}, v;
+    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    for (; rc == 0 && *n < max; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 16 || store_be64_get(k.mv_data) != user_id) break;
+        ++*n;
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "count waiting jobs");
+    return 0;
 }
 
 int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job_t *job)
@@ -65,6 +101,7 @@ int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job
     job->done = record_str_eq(&r, "state", "done");
     job->created_at = record_uint(&r, "created_at", 0);
     job->done_at = record_uint(&r, "done_at", 0);
+    job->user_id = record_uint(&r, "user_id", 0);
     record_done(&r);
     return 0;
 }

@@ -11,9 +11,11 @@
  *  job's attempt follows the newest attempt seen, so a judge that was declared lost and comes
  *  back late with an older attempt is ignored once a newer attempt has reported.
  *
- *  Databases: judgequeue.jobs (sub_id → {attempt, state, created_at, done_at}) and
+ *  Databases: judgequeue.jobs (sub_id → {attempt, state, created_at, done_at, user_id}),
  *  judgequeue.pending (sub_id → empty), an index of unfinished jobs so re-offering never walks
- *  finished ones.
+ *  finished ones, and judgequeue.waiting ((user_id, sub_id) → empty), each user's submissions
+ *  that wait for their first verdict (queued or running; not rejudges), which the per-user cap
+ *  on waiting submissions counts. Jobs written before `waiting` existed are not in it.
  */
 #ifndef ACTORS_JUDGEQUEUE_H
 #define ACTORS_JUDGEQUEUE_H
@@ -26,10 +28,12 @@
 typedef struct {
     MDB_dbi jobs;
     MDB_dbi pending;
+    MDB_dbi waiting;
 } judgequeue_t;
 
 typedef struct {
     uint64_t sub_id;
+    uint64_t user_id;    /* 0 for jobs written before it was kept */
     uint32_t attempt;
     bool done;
     uint64_t created_at; /* Unix ms */
@@ -45,12 +49,18 @@ typedef enum {
 /* Returns the mdb rc. */
 int judgequeue_open(MDB_txn *txn, judgequeue_t *q);
 
-/* A new pending job with attempt 1. 0 / -1. */
-int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id);
+/* A new pending job with attempt 1, waiting for user_id's first verdict. 0 / -1. */
+int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id);
 /* 0 found, 1 absent, -1 error. */
 int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job_t *job);
-/* Writes the job and keeps the pending index in step with job->done. 0 / -1. */
+/* Writes the job and keeps the pending index in step with job->done; a done job no longer
+ * waits (judgequeue.waiting). 0 / -1. */
 int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job);
+
+/* How many of user_id's submissions wait for their first verdict, counting up to `max` (the
+ * walk stops there). 0 / -1. */
+int judgequeue_waiting(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t user_id, size_t max,
+                       size_t *n);
 
 /* Whether a judge report for `attempt` may change the job (see above). */
 job_report_t judgequeue_check(const job_t *job, uint32_t attempt);
