@@ -8,6 +8,22 @@
 #include <inttypes.h>
 #include <string.h>
 
+#define POS_CLASS_SHIFT 62
+#define POS_ID_MASK ((UINT64_C(1) << POS_CLASS_SHIFT) - 1)
+
+static const char *const s_class_names[JOB_CLASSES] = {"contest", "practice", "rejudge"};
+
+const char *judgequeue_class_name(job_class_t c)
+{
+    return c < JOB_CLASSES ? s_class_names[c] : "practice";
+}
+
+/* The job's key in the pending index: its queue position (see judgequeue.h). */
+static void s_pending_key(uint8_t k[8], job_class_t klass, uint64_t sub_id)
+{
+    store_be64_put(k, (uint64_t)klass << POS_CLASS_SHIFT | (sub_id & POS_ID_MASK));
+}
+
 static void s_waiting_key(uint8_t k[16], uint64_t user_id, uint64_t sub_id)
 {
     store_be64_put(k, user_id);
@@ -30,32 +46,49 @@ job_report_t judgequeue_check(const job_t *job, uint32_t attempt)
 
 int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
 {
+    if (job->sub_id > POS_ID_MASK || job->klass >= JOB_CLASSES) {
+        gv_error("job id or class out of range", "sub_id=%" PRIu64 " class=%d", job->sub_id,
+                 (int)job->klass);
+        return -1;
+    }
     uint8_t key[8];
     store_be64_put(key, job->sub_id);
     recbuf_t rb;
     recbuf_init(&rb);
-    msgpack_pack_map(&rb.pk, 5);
+    msgpack_pack_map(&rb.pk, 6);
     gv_pk_kv_uint(&rb.pk, "attempt", job->attempt);
     gv_pk_kv_str(&rb.pk, "state", job->done ? "done" : "pending");
     gv_pk_kv_uint(&rb.pk, "created_at", job->created_at);
     gv_pk_kv_uint(&rb.pk, "done_at", job->done_at);
     gv_pk_kv_uint(&rb.pk, "user_id", job->user_id);
+    gv_pk_kv_uint(&rb.pk, "class", job->klass);
     int rc = recbuf_ok(&rb) ? actor_put(ctx, q->jobs, key, 8, rb.sb.data, rb.sb.size, 0) : -1;
     recbuf_done(&rb);
     if (rc != 0) return -1;
+    /* at its position while unfinished, and nowhere else (a rejudge changes the class) */
+    for (int c = 0; c < JOB_CLASSES; c++) {
+        uint8_t pk[8];
+        s_pending_key(pk, (job_class_t)c, job->sub_id);
+        bool here = !job->done && c == (int)job->klass;
+        if ((here ? actor_put(ctx, q->pending, pk, 8, "", 0, 0) : actor_del(ctx, q->pending, pk, 8)) != 0)
+            return -1;
+    }
     if (job->done) {
         uint8_t wk[16];
         s_waiting_key(wk, job->user_id, job->sub_id);
-        return actor_del(ctx, q->pending, key, 8) == 0 && actor_del(ctx, q->waiting, wk, 16) == 0
-                   ? 0
-                   : -1;
+        return actor_del(ctx, q->waiting, wk, 16) == 0 ? 0 : -1;
     }
-    return actor_put(ctx, q->pending, key, 8, "", 0, 0) == 0 ? 0 : -1;
+    return 0;
 }
 
-int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id)
+int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id,
+                   job_class_t klass)
 {
-    job_t job = {.sub_id = sub_id, .user_id = user_id, .attempt = 1, .created_at = ctx->now_ms};
+    job_t job = {.sub_id = sub_id,
+                 .user_id = user_id,
+                 .klass = klass,
+                 .attempt = 1,
+                 .created_at = ctx->now_ms};
     uint8_t wk[16];
     s_waiting_key(wk, user_id, sub_id);
     if (judgequeue_put(ctx, q, &job) != 0) return -1;
@@ -102,6 +135,8 @@ int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job
     job->created_at = record_uint(&r, "created_at", 0);
     job->done_at = record_uint(&r, "done_at", 0);
     job->user_id = record_uint(&r, "user_id", 0);
+    uint64_t klass = record_uint(&r, "class", JOB_CLASS_CONTEST); /* absent: an old job, key = id */
+    job->klass = klass < JOB_CLASSES ? (job_class_t)klass : JOB_CLASS_PRACTICE;
     record_done(&r);
     return 0;
 }
@@ -119,9 +154,9 @@ int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t fr
     size_t seen = 0;
     for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 8) continue;
-        uint64_t id = store_be64_get(k.mv_data);
+        uint64_t pos = store_be64_get(k.mv_data), id = pos & POS_ID_MASK;
         if (seen == max) {
-            *next = id;
+            *next = pos;
             break;
         }
         seen++;

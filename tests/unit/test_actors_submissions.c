@@ -701,6 +701,41 @@ static void test_offers_carry_the_class_and_user_the_broker_orders_by(void)
     kit_rmrf(&dir);
 }
 
+static void test_reoffers_come_in_queue_order_after_a_restart(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t judged = s_new_submission(node, 7, 1, 0);
+    s_notify(node, s_result(judged, 1, "WA"));
+    uint64_t p1 = s_new_submission(node, 5, 1, 0), p2 = s_new_submission(node, 5, 1, 0);
+    uint64_t c = s_new_submission(node, 6, 1, 42); /* a contest one, after the practice ones */
+    uint64_t p3 = s_new_submission(node, 8, 1, 0);
+    uint64_t ids[] = {judged};
+    kit_expect_ok(node, s_rejudge_ids(ids, 1, "admin"), 202);
+    node_destroy(&node);
+
+    /* a broker that comes back gets the contest job first, then practice, then the rejudge:
+     * the sweep walks the queue's LMDB index, which is ordered by (class, sub_id) */
+    node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    outbox_clear(node_outbox(node));
+    node_request_reintroduce(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == 5);
+    CHECK(s_offer_is(node, 0, c, "contest", 6));
+    CHECK(s_offer_is(node, 1, p1, "practice", 5));
+    CHECK(s_offer_is(node, 2, p2, "practice", 5));
+    CHECK(s_offer_is(node, 3, p3, "practice", 8));
+    CHECK(s_offer_is(node, 4, judged, "rejudge", 7));
+    /* a verdict takes a job out of the index whatever its class */
+    s_notify(node, s_result(c, 1, "AC"));
+    s_notify(node, s_result(judged, 2, "AC"));
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 3);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -717,5 +752,6 @@ int main(void)
     RUN(test_a_practice_flood_is_rate_limited_per_user);
     RUN(test_submissions_waiting_for_a_verdict_are_capped_per_user);
     RUN(test_offers_carry_the_class_and_user_the_broker_orders_by);
+    RUN(test_reoffers_come_in_queue_order_after_a_restart);
     return 0;
 }
