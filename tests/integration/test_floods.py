@@ -11,12 +11,11 @@ contest submission, then lets it go and reads the order the judge took them in f
 import os
 import re
 import signal
-import tempfile
 import time
 
 import pytest
 
-from conftest import ROOT, Cluster
+from conftest import Cluster, config_with
 from test_contests import make_contest, register
 
 RATE = 5    # submissions_per_minute_per_user of the rate cluster
@@ -33,21 +32,8 @@ def source(tag):
     return C_SUM % tag
 
 
-def config(**keys):
-    """The shipped cluster.toml with some keys set (a key the file does not have is left out,
-    so the suite also runs, and fails, against a build from before these keys)."""
-    with open(os.path.join(ROOT, "cluster.toml")) as f:
-        text = f.read()
-    for key, value in keys.items():
-        text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
-    fd, path = tempfile.mkstemp(prefix="gavel-floods-", suffix=".toml")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
-
-
 def start(**keys):
-    c = Cluster(config=config(**keys))
+    c = Cluster(config=config_with(**keys))
     c.up()
     return c
 
@@ -59,7 +45,6 @@ def rate_cluster():
         yield c
     finally:
         c.down()
-        os.unlink(c.config)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +54,6 @@ def queue_cluster():
         yield c
     finally:
         c.down()
-        os.unlink(c.config)
 
 
 def post(cluster, token, pid, tag, contest_id=None):
