@@ -70,8 +70,9 @@ int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
         uint8_t pk[8];
         s_pending_key(pk, (job_class_t)c, job->sub_id);
         bool here = !job->done && c == (int)job->klass;
-        if ((here ? actor_put(ctx, q->pending, pk, 8, "", 0, 0) : actor_del(ctx, q->pending, pk, 8)) != 0)
-            return -1;
+        int rc2 = here ? actor_put(ctx, q->pending, pk, 8, "", 0, 0)
+                       : actor_del(ctx, q->pending, pk, 8);
+        if (rc2 != 0) return -1;
     }
     if (job->done) {
         uint8_t wk[16];

@@ -88,6 +88,10 @@ void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests,
 /* The API's history entries ({attempt, verdict, score, time_ms, memory_kb, tests, judged_at}). */
 void submissions_pk_history(msgpack_packer *pk, const msgpack_object *history); /* rejudge.c */
 
+/* admission.c: the per-user rate and waiting cap of submissions.create. 0 admitted, 1 refused
+ * (429 with data.retry_after_s replied), -1 error. */
+int submissions_admit(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t user_id);
+
 /* judging.c */
 int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg);
 int judging_result(actor_ctx_t *ctx, const gv_msg_t *msg);

@@ -566,7 +566,8 @@ restart:
                     zlistx_move_end(turns, q->turn_handle); /* its turn is over */
                 s_job_inflight(self, j, p->identity);       /* may free q */
                 p->running[p->n_running++] = j->sub_id;
-                gv_debug("job dispatched", "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
+                gv_debug("job dispatched",
+                         "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
                          (unsigned long long)j->sub_id, (unsigned long long)j->attempt,
                          s_class_names[j->klass], (unsigned long long)j->user_id, p->identity);
                 goto restart; /* the lists changed under the cursors */
