@@ -1,6 +1,7 @@
 /*  dispatch — peers, judge load balancing and the in-memory job table (see dispatch.h). */
 #include "dispatch.h"
 #include "gv_log.h"
+#include "jobqueue.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -33,33 +34,15 @@ typedef struct {
     uint64_t idle_since;  /* mono µs when it last finished a job (LRU order) */
 } peer_t;
 
-/* Pending jobs wait in classes, served in this order (the offer's `class`); within a class,
- * each user has a FIFO of jobs (by sub_id) and the users take turns (round-robin). */
-typedef enum { CLASS_CONTEST, CLASS_PRACTICE, CLASS_REJUDGE, N_CLASSES } job_class_t;
-static const char *const s_class_names[N_CLASSES] = {"contest", "practice", "rejudge"};
-
-typedef struct uqueue uqueue_t;
-
 typedef struct {
     uint64_t sub_id, attempt, problem_id;
     char language[33];
     void *source;
     size_t source_len;
     bool has_source;
-    job_class_t klass;
-    uint64_t user_id;            /* 0 = unknown (an offer from an older node) */
     char judge[GV_ADDR_MAX + 1]; /* "" while pending */
-    uqueue_t *queue;             /* the user queue it waits in, NULL unless pending */
-    void *pending_handle;        /* handle in queue->jobs while pending */
+    jq_entry_t q;                /* class, user and place in the pending queue */
 } job_t;
-
-/* One user's pending jobs of one class, and its place in the class's rotation. */
-struct uqueue {
-    job_class_t klass;
-    uint64_t user_id;
-    zlistx_t *jobs;    /* job_t*, by sub_id */
-    void *turn_handle; /* handle in turns[klass] */
-};
 
 struct dispatch {
     dispatch_send_fn *send;
@@ -67,9 +50,7 @@ struct dispatch {
     uint32_t liveness_ms;
     zhashx_t *peers;  /* identity -> peer_t */
     zhashx_t *jobs;   /* "sub_id" -> job_t */
-    zhashx_t *queues; /* "class/user_id" -> uqueue_t, only while it holds a job */
-    zlistx_t *turns[N_CLASSES]; /* uqueue_t*, the next to be served first */
-    size_t n_pending;
+    jobqueue_t *pending; /* jobs waiting for a judge, in judging order */
     size_t inflight;
 };
 
@@ -84,22 +65,6 @@ static void s_peer_free(void **item)
     gv_buf_free(&p->isolation);
     free(p);
     *item = NULL;
-}
-
-static void s_uqueue_free(void **item)
-{
-    uqueue_t *q = *item;
-    if (!q)
-        return;
-    zlistx_destroy(&q->jobs);
-    free(q);
-    *item = NULL;
-}
-
-static int s_job_cmp(const void *a, const void *b)
-{
-    uint64_t x = ((const job_t *)a)->sub_id, y = ((const job_t *)b)->sub_id;
-    return x < y ? -1 : x > y;
 }
 
 static void s_job_free(void **item)
@@ -122,17 +87,13 @@ dispatch_t *dispatch_new(dispatch_send_fn *send, void *arg, uint32_t liveness_ms
     self->liveness_ms = liveness_ms;
     self->peers = zhashx_new();
     self->jobs = zhashx_new();
-    self->queues = zhashx_new();
-    bool ok = self->peers && self->jobs && self->queues;
-    for (int c = 0; c < N_CLASSES; c++)
-        ok &= (self->turns[c] = zlistx_new()) != NULL;
-    if (!ok) {
+    self->pending = jobqueue_new();
+    if (!self->peers || !self->jobs || !self->pending) {
         dispatch_destroy(&self);
         return NULL;
     }
     zhashx_set_destructor(self->peers, s_peer_free);
     zhashx_set_destructor(self->jobs, s_job_free);
-    zhashx_set_destructor(self->queues, s_uqueue_free);
     return self;
 }
 
@@ -141,9 +102,7 @@ void dispatch_destroy(dispatch_t **self_p)
     if (!self_p || !*self_p)
         return;
     dispatch_t *self = *self_p;
-    for (int c = 0; c < N_CLASSES; c++)
-        zlistx_destroy(&self->turns[c]);
-    zhashx_destroy(&self->queues); /* before the jobs its lists point to */
+    jobqueue_destroy(&self->pending); /* before the jobs its entries live in */
     zhashx_destroy(&self->jobs);
     zhashx_destroy(&self->peers);
     free(self);
@@ -201,79 +160,28 @@ static job_t *s_job(dispatch_t *self, uint64_t sub_id)
     return zhashx_lookup(self->jobs, key);
 }
 
-/* Takes a pending job out of its user queue; an emptied queue leaves the rotation. */
-static void s_job_unpend(dispatch_t *self, job_t *j)
-{
-    uqueue_t *q = j->queue;
-    if (!q || !j->pending_handle)
-        return;
-    zlistx_delete(q->jobs, j->pending_handle);
-    j->pending_handle = NULL;
-    j->queue = NULL;
-    if (self->n_pending)
-        self->n_pending--;
-    if (zlistx_size(q->jobs) == 0) {
-        char key[48];
-        snprintf(key, sizeof key, "%d/%llu", (int)q->klass, (unsigned long long)q->user_id);
-        zlistx_delete(self->turns[q->klass], q->turn_handle);
-        zhashx_delete(self->queues, key); /* frees q */
-    }
-}
-
 static void s_job_remove(dispatch_t *self, job_t *j)
 {
     char key[24];
     snprintf(key, sizeof key, "%llu", (unsigned long long)j->sub_id);
-    if (j->pending_handle)
-        s_job_unpend(self, j);
+    if (jobqueue_queued(&j->q))
+        jobqueue_pull(self->pending, &j->q);
     else if (j->judge[0] && self->inflight)
         self->inflight--;
     zhashx_delete(self->jobs, key); /* frees j */
 }
 
-/* Puts a job in its user's queue of its class, in sub_id order. A user without pending jobs of
- * that class joins the rotation at the end, or at the start for a job a lost judge held
- * (`front`): it was its turn already. Out of memory, the job is forgotten (logged): the durable
- * queue offers it again. j may be freed on return. */
+/* Back to the pending queue (`front`: a lost judge held it). Out of memory the job is
+ * forgotten (logged) and the durable queue offers it again. j may be freed on return. */
 static void s_job_pend(dispatch_t *self, job_t *j, bool front)
 {
     if (j->judge[0] && self->inflight)
         self->inflight--;
     j->judge[0] = '\0';
-    if (j->pending_handle)
+    j->q.sub_id = j->sub_id;
+    j->q.owner = j;
+    if (jobqueue_push(self->pending, &j->q, front) == 0)
         return;
-    char key[48];
-    snprintf(key, sizeof key, "%d/%llu", (int)j->klass, (unsigned long long)j->user_id);
-    uqueue_t *q = zhashx_lookup(self->queues, key);
-    if (!q) {
-        q = calloc(1, sizeof *q);
-        if (!q || !(q->jobs = zlistx_new())) {
-            free(q);
-            goto oom;
-        }
-        q->klass = j->klass;
-        q->user_id = j->user_id;
-        zlistx_set_comparator(q->jobs, s_job_cmp);
-        q->turn_handle = front ? zlistx_add_start(self->turns[j->klass], q)
-                               : zlistx_add_end(self->turns[j->klass], q);
-        if (!q->turn_handle) {
-            s_uqueue_free((void **)&q);
-            goto oom;
-        }
-        zhashx_insert(self->queues, key, q);
-    }
-    j->pending_handle = zlistx_insert(q->jobs, j, false); /* searches from the end: newest */
-    if (!j->pending_handle) {
-        if (zlistx_size(q->jobs) == 0) {
-            zlistx_delete(self->turns[q->klass], q->turn_handle);
-            zhashx_delete(self->queues, key);
-        }
-        goto oom;
-    }
-    j->queue = q;
-    self->n_pending++;
-    return;
-oom:
     gv_error("out of memory queueing a job; waiting for re-offer", "sub_id=%llu",
              (unsigned long long)j->sub_id);
     s_job_remove(self, j);
@@ -281,8 +189,7 @@ oom:
 
 static void s_job_inflight(dispatch_t *self, job_t *j, const char *identity)
 {
-    if (j->pending_handle)
-        s_job_unpend(self, j);
+    jobqueue_pull(self->pending, &j->q);
     if (!j->judge[0])
         self->inflight++;
     snprintf(j->judge, sizeof j->judge, "%s", identity);
@@ -412,23 +319,13 @@ void dispatch_judge_ready(dispatch_t *self, const char *identity, const gv_msg_t
     dispatch_run(self);
 }
 
-/* The offer's class; an offer without one (an older submissions actor) is practice. */
-static job_class_t s_offer_class(const gv_msg_t *offer)
-{
-    const char *c = gv_msg_str(offer, "class");
-    for (int i = 0; c && i < N_CLASSES; i++)
-        if (strcmp(c, s_class_names[i]) == 0)
-            return (job_class_t)i;
-    return CLASS_PRACTICE;
-}
-
 void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
 {
     uint64_t sub = gv_msg_uint(offer, "sub_id", 0), att = gv_msg_uint(offer, "attempt", 0);
     size_t len = 0;
     const void *src = gv_msg_bytes(offer, "source", &len);
     const char *lang = gv_msg_str(offer, "language");
-    job_class_t klass = s_offer_class(offer);
+    jq_class_t klass = jobqueue_class(gv_msg_str(offer, "class")); /* absent: practice */
     uint64_t user = gv_msg_uint(offer, "user_id", 0);
     job_t *j = s_job(self, sub);
     if (j && j->attempt >= att) {
@@ -440,8 +337,8 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
                 j->has_source = true;
                 j->problem_id = gv_msg_uint(offer, "problem_id", 0);
                 snprintf(j->language, sizeof j->language, "%s", lang ? lang : "");
-                j->klass = klass; /* it is in flight: kept for a requeue */
-                j->user_id = user;
+                j->q.klass = klass; /* it is in flight: kept for a requeue */
+                j->q.user_id = user;
             }
         }
         return;
@@ -463,9 +360,9 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
     memcpy(j->source, src, len);
     j->source_len = len;
     j->has_source = true;
-    s_job_unpend(self, j); /* a newer attempt may change its class: it waits where it now belongs */
-    j->klass = klass;
-    j->user_id = user;
+    jobqueue_pull(self->pending, &j->q); /* a newer attempt may change its class: it waits */
+    j->q.klass = klass;                  /* where it now belongs */
+    j->q.user_id = user;
     j->sub_id = sub;
     j->attempt = att;
     j->problem_id = gv_msg_uint(offer, "problem_id", 0);
@@ -539,40 +436,35 @@ static void s_lose(dispatch_t *self, peer_t *p, const char *why)
     s_requeue_judge_jobs(self, p, why);
 }
 
-/* Hands pending jobs to free judges: the classes in order, within a class the users in turn
- * (the one served goes to the end of the rotation), within a user the oldest job a free judge
- * can run. Looks at no more than DISPATCH_SCAN_LIMIT jobs per call. */
+/* Hands pending jobs to free judges in the queue's order (jobqueue.h): the first job some free
+ * judge can run goes. Looks at no more than DISPATCH_SCAN_LIMIT jobs per call. */
 void dispatch_run(dispatch_t *self)
 {
     size_t scanned = 0;
-restart:
-    for (int c = 0; c < N_CLASSES; c++) {
-        zlistx_t *turns = self->turns[c];
-        for (uqueue_t *q = zlistx_first(turns); q; q = zlistx_next(turns)) {
-            for (job_t *j = zlistx_first(q->jobs); j; j = zlistx_next(q->jobs)) {
-                if (scanned++ >= DISPATCH_SCAN_LIMIT)
-                    return;
-                bool any_free = false;
-                peer_t *p = s_pick_judge(self, j->language, &any_free);
-                if (!any_free)
-                    return; /* every judge is busy */
-                if (!p)
-                    continue;
-                if (s_send_job(self, p, j) != 0) {
-                    s_lose(self, p, "unreachable");
-                    goto restart;
-                }
-                if (zlistx_size(q->jobs) > 1)
-                    zlistx_move_end(turns, q->turn_handle); /* its turn is over */
-                s_job_inflight(self, j, p->identity);       /* may free q */
-                p->running[p->n_running++] = j->sub_id;
-                gv_debug("job dispatched",
-                         "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
-                         (unsigned long long)j->sub_id, (unsigned long long)j->attempt,
-                         s_class_names[j->klass], (unsigned long long)j->user_id, p->identity);
-                goto restart; /* the lists changed under the cursors */
-            }
+    jq_entry_t *e = jobqueue_first(self->pending);
+    while (e && scanned++ < DISPATCH_SCAN_LIMIT) {
+        job_t *j = e->owner;
+        bool any_free = false;
+        peer_t *p = s_pick_judge(self, j->language, &any_free);
+        if (!any_free)
+            return; /* every judge is busy */
+        if (!p) {
+            e = jobqueue_next(self->pending);
+            continue;
         }
+        if (s_send_job(self, p, j) == 0) {
+            jobqueue_take(self->pending, &j->q); /* its user's turn is over */
+            s_job_inflight(self, j, p->identity);
+            p->running[p->n_running++] = j->sub_id;
+            gv_debug("job dispatched",
+                     "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
+                     (unsigned long long)j->sub_id, (unsigned long long)j->attempt,
+                     jobqueue_class_name(j->q.klass), (unsigned long long)j->q.user_id,
+                     p->identity);
+        } else {
+            s_lose(self, p, "unreachable");
+        }
+        e = jobqueue_first(self->pending); /* the queue changed under the walk: from the top */
     }
 }
 
@@ -600,7 +492,7 @@ void dispatch_tick(dispatch_t *self, const gv_buf_t *heartbeat)
 
 size_t dispatch_queue_depth(const dispatch_t *self)
 {
-    return self->n_pending;
+    return jobqueue_size(self->pending);
 }
 
 size_t dispatch_inflight(const dispatch_t *self)
@@ -646,7 +538,7 @@ void dispatch_pack_status(dispatch_t *self, msgpack_packer *pk, const char *brok
         gv_pk_kv_uint(pk, "pid", p->pid);
     }
     gv_pk_kv_uint(pk, "judges_connected", judges);
-    gv_pk_kv_uint(pk, "queue_depth", self->n_pending);
+    gv_pk_kv_uint(pk, "queue_depth", jobqueue_size(self->pending));
     gv_pk_kv_uint(pk, "inflight", self->inflight);
 }
 

@@ -1,4 +1,5 @@
 # broker unit tests: dispatch logic with a recording send function.
 gavel_unit_test(test_broker_dispatch gavel_proto)
-target_sources(test_broker_dispatch PRIVATE ${CMAKE_SOURCE_DIR}/broker/dispatch.c)
+target_sources(test_broker_dispatch PRIVATE ${CMAKE_SOURCE_DIR}/broker/dispatch.c
+  ${CMAKE_SOURCE_DIR}/broker/jobqueue.c)
 target_include_directories(test_broker_dispatch PRIVATE ${CMAKE_SOURCE_DIR}/broker)

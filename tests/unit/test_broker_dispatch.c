@@ -337,6 +337,23 @@ static void a_requeued_contest_job_keeps_its_priority(void)
     dispatch_destroy(&d);
 }
 
+static void a_user_whose_first_job_no_judge_speaks_is_served_with_the_next(void)
+{
+    s_reset();
+    dispatch_t *d = dispatch_new(s_send, NULL, 100000);
+    s_ready(d, "j", "c", 1, 0, 0);
+    s_offer_as(d, 1, 1, "practice", 9); /* occupies the judge */
+    s_offer(d, 2, 1, "python3");        /* nobody runs python3 here */
+    s_offer_as(d, 3, 1, "practice", 0); /* same (unknown) user, a C job */
+    s_offer_as(d, 4, 1, "practice", 5);
+    uint64_t order[2];
+    s_drain(d, "j", 2, order);
+    CHECK_EQ_U(order[0], 3); /* the python job waits; its user's C job goes */
+    CHECK_EQ_U(order[1], 4);
+    CHECK(dispatch_queue_depth(d) == 1);
+    dispatch_destroy(&d);
+}
+
 static void an_offer_without_class_is_practice(void)
 {
     s_reset();
@@ -367,5 +384,6 @@ int main(void)
     RUN(a_rejudge_offer_moves_a_pending_job_to_the_rejudge_class);
     RUN(a_requeued_contest_job_keeps_its_priority);
     RUN(an_offer_without_class_is_practice);
+    RUN(a_user_whose_first_job_no_judge_speaks_is_served_with_the_next);
     return TEST_SUMMARY();
 }
