@@ -11,9 +11,17 @@
  *  job's attempt follows the newest attempt seen, so a judge that was declared lost and comes
  *  back late with an older attempt is ignored once a newer attempt has reported.
  *
- *  Databases: judgequeue.jobs (sub_id → {attempt, state, created_at, done_at}) and
- *  judgequeue.pending (sub_id → empty), an index of unfinished jobs so re-offering never walks
- *  finished ones.
+ *  Databases: judgequeue.jobs (sub_id → {attempt, state, created_at, done_at, user_id, class}),
+ *  judgequeue.pending (queue position → empty), an index of unfinished jobs so re-offering never
+ *  walks finished ones, and judgequeue.waiting ((user_id, sub_id) → empty), each user's submissions
+ *  that wait for their first verdict (queued or running; not rejudges), which the per-user cap
+ *  on waiting submissions counts. Jobs written before `waiting` existed are not in it.
+ *
+ *  Queue order: a job's position is the 8-byte big-endian (class << 62 | sub_id), so the
+ *  pending index sorts contest jobs first, then practice, then rejudges, each in sub_id order —
+ *  the order the broker judges them in (broker/dispatch.h), and the order re-offers go out in
+ *  after a restart. Class 0 positions equal plain sub_ids: jobs indexed before classes existed
+ *  (no `class` in their record) read as class 0 and keep their old key.
  */
 #ifndef ACTORS_JUDGEQUEUE_H
 #define ACTORS_JUDGEQUEUE_H
@@ -23,13 +31,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* What a job is, for the order of judging (the names travel in jobs.offer as `class`). */
+typedef enum {
+    JOB_CLASS_CONTEST,  /* a contest submission waiting for its first verdict */
+    JOB_CLASS_PRACTICE, /* a submission outside any contest */
+    JOB_CLASS_REJUDGE,  /* judged before, sent back by a rejudge */
+    JOB_CLASSES
+} job_class_t;
+
+const char *judgequeue_class_name(job_class_t c);
+
 typedef struct {
     MDB_dbi jobs;
     MDB_dbi pending;
+    MDB_dbi waiting;
 } judgequeue_t;
 
 typedef struct {
     uint64_t sub_id;
+    uint64_t user_id;    /* 0 for jobs written before it was kept */
+    job_class_t klass;
     uint32_t attempt;
     bool done;
     uint64_t created_at; /* Unix ms */
@@ -45,21 +66,29 @@ typedef enum {
 /* Returns the mdb rc. */
 int judgequeue_open(MDB_txn *txn, judgequeue_t *q);
 
-/* A new pending job with attempt 1. 0 / -1. */
-int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id);
+/* A new pending job with attempt 1, waiting for user_id's first verdict. 0 / -1. */
+int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id,
+                   job_class_t klass);
 /* 0 found, 1 absent, -1 error. */
 int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job_t *job);
-/* Writes the job and keeps the pending index in step with job->done. 0 / -1. */
+/* Writes the job and keeps the pending index in step with job->done; a done job no longer
+ * waits (judgequeue.waiting). 0 / -1. */
 int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job);
+
+/* How many of user_id's submissions wait for their first verdict, counting up to `max` (the
+ * walk stops there). 0 / -1. */
+int judgequeue_waiting(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t user_id, size_t max,
+                       size_t *n);
 
 /* Whether a judge report for `attempt` may change the job (see above). */
 job_report_t judgequeue_check(const job_t *job, uint32_t attempt);
 
-/* Calls fn for every unfinished job in sub_id order; stops at the first non-zero return
- * (returned). -1 on storage errors. fn must not write to the queue's databases. */
+/* Calls fn for unfinished jobs in queue order (class, then sub_id); stops at the first non-zero
+ * return (returned). -1 on storage errors. fn must not write to the queue's databases. */
 typedef int (*judgequeue_fn)(actor_ctx_t *ctx, const job_t *job, void *arg);
-/* Calls fn for at most `max` unfinished jobs with sub_id >= from, in id order. *next is set to
- * the id to continue from, or 0 when the walk reached the end. 0 / -1. */
+/* Calls fn for at most `max` unfinished jobs at queue positions >= from (0 = the start), in
+ * queue order. *next is set to the position to continue from, or 0 when the walk reached the
+ * end. 0 / -1. */
 int judgequeue_each_pending(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t from, size_t max,
                             judgequeue_fn fn, void *arg, uint64_t *next);
 

@@ -52,6 +52,7 @@ int rejudge_one(actor_ctx_t *ctx, uint64_t sub_id)
         v.push = &h;
     }
     job.attempt = job.attempt < UINT32_MAX ? job.attempt + 1 : UINT32_MAX;
+    job.klass = submissions_class(&v); /* a judged one now waits behind live submissions */
     job.done = false;
     job.done_at = 0;
     v.status = "queued";

@@ -279,6 +279,14 @@ int submissions_publish(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
     return v->contest_id ? s_notify_contest(ctx, v, attempt) : 0;
 }
 
+job_class_t submissions_class(const subview_t *v)
+{
+    const msgpack_object *h = v->history;
+    if (v->push || (h && h->type == MSGPACK_OBJECT_ARRAY && h->via.array.size > 0))
+        return JOB_CLASS_REJUDGE;
+    return v->contest_id ? JOB_CLASS_CONTEST : JOB_CLASS_PRACTICE;
+}
+
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
 {
     MDB_val src;
@@ -287,9 +295,12 @@ int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
         if (rc == 1) gv_error("submission without source", "id=%" PRIu64, v->id);
         return -1;
     }
-    gv_writer_t *w = actor_send_begin(ctx, "jobs.offer", "broker", 5);
+    gv_writer_t *w = actor_send_begin(ctx, "jobs.offer", "broker", 7);
     if (!w) return -1;
     msgpack_packer *pk = gv_writer_pk(w);
+    /* the class orders the broker's queue (broker/dispatch.h) */
+    gv_pk_kv_str(pk, "class", judgequeue_class_name(submissions_class(v)));
+    gv_pk_kv_uint(pk, "user_id", v->user_id);
     gv_pk_kv_uint(pk, "sub_id", v->id);
     gv_pk_kv_uint(pk, "attempt", attempt);
     gv_pk_kv_uint(pk, "problem_id", v->problem_id);
@@ -363,6 +374,8 @@ static int s_create(actor_ctx_t *ctx, const gv_msg_t *msg)
         return actor_reply_error(ctx, msg, 413, "too_large",
                                  "field `source` exceeds the %" PRIu64 "-byte limit",
                                  ctx->env->max_source_bytes);
+    int adm = submissions_admit(ctx, msg, user_id);
+    if (adm != 0) return adm < 0 ? -1 : 0;
     subview_t v = {
         .problem_id = gv_msg_uint(msg, "problem_id", 0),
         .contest_id = gv_msg_uint(msg, "contest_id", 0),
@@ -385,7 +398,7 @@ static int s_create(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (actor_put(ctx, st->by_problem, ik, INDEX_KEY_LEN, "", 0, 0) != 0) return -1;
     s_index_key(ik, v.contest_id, v.id);
     if (v.contest_id && actor_put(ctx, st->by_contest, ik, INDEX_KEY_LEN, "", 0, 0) != 0) return -1;
-    if (judgequeue_add(ctx, &st->queue, v.id) != 0) return -1;
+    if (judgequeue_add(ctx, &st->queue, v.id, v.user_id, submissions_class(&v)) != 0) return -1;
     gv_writer_t *w = actor_reply_begin(ctx, msg, 202, true);
     if (!w) return -1;
     msgpack_packer *pk = gv_writer_pk(w);

@@ -18,7 +18,7 @@ typedef struct {
     judgequeue_t queue;
     /* Paced re-offer sweep over the unfinished jobs (see judging_reoffer_tick). */
     bool sweeping;
-    uint64_t sweep_from;       /* next sub_id to offer */
+    uint64_t sweep_from;       /* next queue position to offer (judgequeue.h), 0 = start */
     uint64_t next_sweep_at;    /* mono ms when the periodic sweep starts again */
     size_t sweep_offered;
 } submissions_t;
@@ -74,7 +74,11 @@ int submissions_source(actor_ctx_t *ctx, uint64_t id, MDB_val *out);
  * for a contest submission the contest.sub notification. 0 / -1. */
 int submissions_publish(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 uint64_t submissions_event_id(const subview_t *v, uint32_t attempt);
-/* A jobs.offer to the broker for the job of v. 0 / -1. */
+/* The class of v's job (judgequeue.h): a submission judged before (a past result in its
+ * history, or v->push) is a rejudge; else a contest or a practice one. Derived from the record
+ * alone, so the index, every offer and every re-offer agree. */
+job_class_t submissions_class(const subview_t *v);
+/* A jobs.offer to the broker for the job of v, with its class and user. 0 / -1. */
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 
 /* Per-test results {n, verdict, time_ms, memory_kb} (unknown verdicts become JE). */
@@ -83,6 +87,10 @@ void submissions_pk_tests(msgpack_packer *pk, const msgpack_object *tests,
                           const msgpack_object *push);
 /* The API's history entries ({attempt, verdict, score, time_ms, memory_kb, tests, judged_at}). */
 void submissions_pk_history(msgpack_packer *pk, const msgpack_object *history); /* rejudge.c */
+
+/* admission.c: the per-user rate and waiting cap of submissions.create. 0 admitted, 1 refused
+ * (429 with data.retry_after_s replied), -1 error. */
+int submissions_admit(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t user_id);
 
 /* judging.c */
 int judging_progress(actor_ctx_t *ctx, const gv_msg_t *msg);

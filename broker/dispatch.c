@@ -1,6 +1,7 @@
 /*  dispatch — peers, judge load balancing and the in-memory job table (see dispatch.h). */
 #include "dispatch.h"
 #include "gv_log.h"
+#include "jobqueue.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ typedef struct {
     size_t source_len;
     bool has_source;
     char judge[GV_ADDR_MAX + 1]; /* "" while pending */
-    void *pending_handle;        /* zlistx handle while pending */
+    jq_entry_t q;                /* class, user and place in the pending queue */
 } job_t;
 
 struct dispatch {
@@ -49,7 +50,7 @@ struct dispatch {
     uint32_t liveness_ms;
     zhashx_t *peers;  /* identity -> peer_t */
     zhashx_t *jobs;   /* "sub_id" -> job_t */
-    zlistx_t *pending; /* job_t*, FIFO */
+    jobqueue_t *pending; /* jobs waiting for a judge, in judging order */
     size_t inflight;
 };
 
@@ -86,7 +87,7 @@ dispatch_t *dispatch_new(dispatch_send_fn *send, void *arg, uint32_t liveness_ms
     self->liveness_ms = liveness_ms;
     self->peers = zhashx_new();
     self->jobs = zhashx_new();
-    self->pending = zlistx_new();
+    self->pending = jobqueue_new();
     if (!self->peers || !self->jobs || !self->pending) {
         dispatch_destroy(&self);
         return NULL;
@@ -101,7 +102,7 @@ void dispatch_destroy(dispatch_t **self_p)
     if (!self_p || !*self_p)
         return;
     dispatch_t *self = *self_p;
-    zlistx_destroy(&self->pending);
+    jobqueue_destroy(&self->pending); /* before the jobs its entries live in */
     zhashx_destroy(&self->jobs);
     zhashx_destroy(&self->peers);
     free(self);
@@ -163,28 +164,32 @@ static void s_job_remove(dispatch_t *self, job_t *j)
 {
     char key[24];
     snprintf(key, sizeof key, "%llu", (unsigned long long)j->sub_id);
-    if (j->pending_handle)
-        zlistx_delete(self->pending, j->pending_handle);
+    if (jobqueue_queued(&j->q))
+        jobqueue_pull(self->pending, &j->q);
     else if (j->judge[0] && self->inflight)
         self->inflight--;
     zhashx_delete(self->jobs, key); /* frees j */
 }
 
+/* Back to the pending queue (`front`: a lost judge held it). Out of memory the job is
+ * forgotten (logged) and the durable queue offers it again. j may be freed on return. */
 static void s_job_pend(dispatch_t *self, job_t *j, bool front)
 {
     if (j->judge[0] && self->inflight)
         self->inflight--;
     j->judge[0] = '\0';
-    if (!j->pending_handle)
-        j->pending_handle = front ? zlistx_add_start(self->pending, j) : zlistx_add_end(self->pending, j);
+    j->q.sub_id = j->sub_id;
+    j->q.owner = j;
+    if (jobqueue_push(self->pending, &j->q, front) == 0)
+        return;
+    gv_error("out of memory queueing a job; waiting for re-offer", "sub_id=%llu",
+             (unsigned long long)j->sub_id);
+    s_job_remove(self, j);
 }
 
 static void s_job_inflight(dispatch_t *self, job_t *j, const char *identity)
 {
-    if (j->pending_handle) {
-        zlistx_delete(self->pending, j->pending_handle);
-        j->pending_handle = NULL;
-    }
+    jobqueue_pull(self->pending, &j->q);
     if (!j->judge[0])
         self->inflight++;
     snprintf(j->judge, sizeof j->judge, "%s", identity);
@@ -320,6 +325,8 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
     size_t len = 0;
     const void *src = gv_msg_bytes(offer, "source", &len);
     const char *lang = gv_msg_str(offer, "language");
+    jq_class_t klass = jobqueue_class(gv_msg_str(offer, "class")); /* absent: practice */
+    uint64_t user = gv_msg_uint(offer, "user_id", 0);
     job_t *j = s_job(self, sub);
     if (j && j->attempt >= att) {
         if (!j->has_source && src) { /* placeholder from a READY: now we can requeue it */
@@ -330,6 +337,8 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
                 j->has_source = true;
                 j->problem_id = gv_msg_uint(offer, "problem_id", 0);
                 snprintf(j->language, sizeof j->language, "%s", lang ? lang : "");
+                j->q.klass = klass; /* it is in flight: kept for a requeue */
+                j->q.user_id = user;
             }
         }
         return;
@@ -351,6 +360,9 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
     memcpy(j->source, src, len);
     j->source_len = len;
     j->has_source = true;
+    jobqueue_pull(self->pending, &j->q); /* a newer attempt may change its class: it waits */
+    j->q.klass = klass;                  /* where it now belongs */
+    j->q.user_id = user;
     j->sub_id = sub;
     j->attempt = att;
     j->problem_id = gv_msg_uint(offer, "problem_id", 0);
@@ -434,31 +446,35 @@ void dispatch_peer_forget(dispatch_t *self, const char *identity, const char *wh
     dispatch_run(self);
 }
 
+/* Hands pending jobs to free judges in the queue's order (jobqueue.h): the first job some free
+ * judge can run goes. Looks at no more than DISPATCH_SCAN_LIMIT jobs per call. */
 void dispatch_run(dispatch_t *self)
 {
     size_t scanned = 0;
-    job_t *j = zlistx_first(self->pending);
-    while (j && scanned++ < DISPATCH_SCAN_LIMIT) {
-        job_t *next = zlistx_next(self->pending);
+    jq_entry_t *e = jobqueue_first(self->pending);
+    while (e && scanned++ < DISPATCH_SCAN_LIMIT) {
+        job_t *j = e->owner;
         bool any_free = false;
         peer_t *p = s_pick_judge(self, j->language, &any_free);
         if (!any_free)
             return; /* every judge is busy */
-        if (p) {
-            if (s_send_job(self, p, j) == 0) {
-                s_job_inflight(self, j, p->identity);
-                p->running[p->n_running++] = j->sub_id;
-                gv_debug("job dispatched", "sub_id=%llu attempt=%llu judge=%s",
-                         (unsigned long long)j->sub_id, (unsigned long long)j->attempt, p->identity);
-                /* the list changed under the cursor: restart from the head */
-                j = zlistx_first(self->pending);
-                continue;
-            }
-            s_lose(self, p, "unreachable");
-            j = zlistx_first(self->pending);
+        if (!p) {
+            e = jobqueue_next(self->pending);
             continue;
         }
-        j = next;
+        if (s_send_job(self, p, j) == 0) {
+            jobqueue_take(self->pending, &j->q); /* its user's turn is over */
+            s_job_inflight(self, j, p->identity);
+            p->running[p->n_running++] = j->sub_id;
+            gv_debug("job dispatched",
+                     "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
+                     (unsigned long long)j->sub_id, (unsigned long long)j->attempt,
+                     jobqueue_class_name(j->q.klass), (unsigned long long)j->q.user_id,
+                     p->identity);
+        } else {
+            s_lose(self, p, "unreachable");
+        }
+        e = jobqueue_first(self->pending); /* the queue changed under the walk: from the top */
     }
 }
 
@@ -486,7 +502,7 @@ void dispatch_tick(dispatch_t *self, const gv_buf_t *heartbeat)
 
 size_t dispatch_queue_depth(const dispatch_t *self)
 {
-    return zlistx_size(self->pending);
+    return jobqueue_size(self->pending);
 }
 
 size_t dispatch_inflight(const dispatch_t *self)
@@ -532,7 +548,7 @@ void dispatch_pack_status(dispatch_t *self, msgpack_packer *pk, const char *brok
         gv_pk_kv_uint(pk, "pid", p->pid);
     }
     gv_pk_kv_uint(pk, "judges_connected", judges);
-    gv_pk_kv_uint(pk, "queue_depth", zlistx_size(self->pending));
+    gv_pk_kv_uint(pk, "queue_depth", jobqueue_size(self->pending));
     gv_pk_kv_uint(pk, "inflight", self->inflight);
 }
 

@@ -9,6 +9,14 @@
  *  among those with a free slot and the job's language. A judge that falls silent for
  *  `liveness` heartbeat intervals is declared lost and its jobs go back to the front of the
  *  queue with attempt+1.
+ *
+ *  Order of pending jobs (jobqueue.h): by the offer's `class` first — contest (live contest
+ *  submissions), then practice, then rejudge (a rejudge never delays a submission someone
+ *  waits for) — and within a class round-robin between users (the offer's `user_id`): each
+ *  user's jobs wait in sub_id order and the users take turns, so one user's flood delays others
+ *  by at most one job per turn. A job re-queued from a lost judge keeps its class and its user
+ *  goes first. Class and user come with every offer and re-offer (the submissions actor derives
+ *  them from its records), so the order is rebuilt after a broker restart.
  */
 #ifndef BROKER_DISPATCH_H
 #define BROKER_DISPATCH_H

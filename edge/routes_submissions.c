@@ -4,7 +4,8 @@
  *  and that the problem exists (a short-lived positive cache saves the round trip for
  *  popular problems) and, with a contest_id, that the contest admits it (contest.admit: 403,
  *  404 or 429 with Retry-After are passed on), then asks the submissions actor, which answers
- *  202 only after the record is committed — that answer is what the client gets.
+ *  202 only after the record is committed — that answer is what the client gets — or 429 with
+ *  Retry-After (data.retry_after_s) when the user is over the per-user rate or waiting cap.
  *  Contestants see their own submissions only; jury and admin see all. The actor enforces
  *  this too; the edge refuses early and never shows a contestant someone else's record.
  */
@@ -84,7 +85,17 @@ void edge_route_submissions_create(edge_req_t *r)
     gv_pk_kv_uint(pk, "user_id", r->claims.user_id);
     if (s.has_contest) gv_pk_kv_uint(pk, "contest_id", s.contest_id);
     gv_msg_t *reply = edge_req_call(r, &w);
-    if (reply) edge_req_reply_consume(r, &reply);
+    if (!reply) return;
+    if (gv_reply_status(reply) == 429) {
+        const msgpack_object *after = gv_obj_get(gv_reply_data(reply), "retry_after_s");
+        uint64_t s_after =
+            after && after->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? after->via.u64 : 1;
+        edge_req_reply(r, reply);
+        edge_req_header(r, "Retry-After: %llu", (unsigned long long)(s_after ? s_after : 1));
+        gv_msg_destroy(&reply);
+        return;
+    }
+    edge_req_reply_consume(r, &reply);
 }
 
 /* The submission's user_id (a decimal string, or an integer). */

@@ -43,7 +43,9 @@ const std::vector<std::string> k_contests_keys = {"submissions_per_minute"};
 const std::vector<std::string> k_cluster_keys = {"name"};
 const std::vector<std::string> k_heartbeat_keys = {"interval_ms", "liveness"};
 const std::vector<std::string> k_limits_keys = {"max_message_bytes", "max_body_bytes",
-                                                "max_source_bytes", "request_timeout_ms"};
+                                                "max_source_bytes", "request_timeout_ms",
+                                                "submissions_per_minute_per_user",
+                                                "max_queued_per_user"};
 const std::vector<std::string> k_auth_keys = {"token_ttl_s"};
 const std::vector<std::string> k_judging_keys = {"default_time_limit_ms", "output_limit_kb",
                                                  "cache_mb", "reoffer_interval_ms"};
@@ -256,6 +258,7 @@ class Loader
              judge_default_time_limit_ms = 2000;
     uint64_t judge_output_limit_kb = 65536, judge_cache_mb = 1024;
     uint32_t contest_submissions_per_minute = 10;
+    uint32_t user_submissions_per_minute = 10, max_queued_per_user = 10;
     std::vector<NodeSpec> nodes;
     std::vector<LangSpec> langs;
 
@@ -524,6 +527,12 @@ void Loader::load_globals()
                                1, max_body_bytes);
     request_timeout_ms = static_cast<uint32_t>(integer(
         li, "request_timeout_ms", "limits.request_timeout_ms", request_timeout_ms, 100, 600000));
+
+    user_submissions_per_minute = static_cast<uint32_t>(
+        integer(li, "submissions_per_minute_per_user", "limits.submissions_per_minute_per_user",
+                user_submissions_per_minute, 1, 100000));
+    max_queued_per_user = static_cast<uint32_t>(integer(
+        li, "max_queued_per_user", "limits.max_queued_per_user", max_queued_per_user, 1, 100000));
 
     const toml::table &au = section("auth", k_auth_keys);
     token_ttl_s = static_cast<uint32_t>(
@@ -911,6 +920,8 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
     c->judge_output_limit_kb = ld.judge_output_limit_kb;
     c->judge_cache_mb = ld.judge_cache_mb;
     c->contest_submissions_per_minute = ld.contest_submissions_per_minute;
+    c->user_submissions_per_minute = ld.user_submissions_per_minute;
+    c->max_queued_per_user = ld.max_queued_per_user;
 
     c->nodes = static_cast<gv_node_cfg_t *>(calloc(ld.nodes.size(), sizeof(gv_node_cfg_t)));
     if (!c->nodes) throw std::bad_alloc();

@@ -91,6 +91,8 @@ typedef struct {
     uint64_t judge_output_limit_kb;       /* default 65536 */
     uint64_t judge_cache_mb;              /* test data cache bound, default 1024 */
     uint32_t contest_submissions_per_minute; /* per user and contest, default 10 */
+    uint32_t user_submissions_per_minute; /* per user, practice and contest, default 10 */
+    uint32_t max_queued_per_user; /* a user's submissions waiting for a verdict, default 10 */
 
     gv_node_cfg_t *nodes;
     size_t n_nodes;

@@ -47,7 +47,9 @@ EMPTY_SCHEMA(s_broker_judges, "broker.judges");
 #define JOB_FIELDS                                                                               \
     F("sub_id", GV_K_UINT, true), F("attempt", GV_K_UINT, true), F("problem_id", GV_K_UINT, true), \
         FN("language", GV_K_STR, true, 32), FN("source", GV_K_BIN, true, 1 * MiB)
-static const gv_field_t f_offer[] = {JOB_FIELDS};
+/* class: "contest" | "practice" | "rejudge" (broker/dispatch.h: the order jobs are judged in) */
+static const gv_field_t f_offer[] = {JOB_FIELDS, FN("class", GV_K_STR, false, 16),
+                                     F("user_id", GV_K_UINT, false)};
 SCHEMA(s_offer, "jobs.offer", f_offer);
 static const gv_field_t f_job[] = {JOB_FIELDS};
 SCHEMA(s_job, "judge.job", f_job);

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import Cluster
+from conftest import RELAXED_LIMITS, Cluster, config_with
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOSTILE = os.path.join(HERE, "hostile")
@@ -23,7 +23,7 @@ MEMORY_KB = 256 * 1024
 
 @pytest.fixture(scope="module")
 def hostile():
-    c = Cluster()
+    c = Cluster(config=config_with(**RELAXED_LIMITS))
     try:
         c.up()
         admin = c.admin()

@@ -6,7 +6,7 @@ import signal
 import threading
 import time
 
-from conftest import Cluster
+from conftest import RELAXED_LIMITS, Cluster, config_with
 from test_core_api import C_AC, C_WA
 
 
@@ -15,7 +15,7 @@ def _pid(cluster, role):
 
 
 def test_kill_each_node_mid_stream_loses_nothing():
-    c = Cluster()
+    c = Cluster(config=config_with(**RELAXED_LIMITS))
     try:
         c.up()
         _, token = c.new_user("crash")

@@ -1,5 +1,6 @@
 /*  The submissions actor and its judge queue: create → job, exactly one verdict per
- *  submission, progress, visibility, listing, restart and re-offer. */
+ *  submission, progress, visibility, listing, restart and re-offer, the per-user rate and
+ *  waiting cap, and the class and user every offer carries. */
 #include "test_actors_kit.c"
 #include "submissions_impl.h"
 #include <unistd.h>
@@ -433,7 +434,7 @@ static void test_reoffers_are_paced_in_slices(void)
     CHECK(node);
     const size_t total = 2 * REOFFER_SLICE + 40;
     for (size_t i = 0; i < total; i++)
-        s_new_submission(node, 5, 1, 0);
+        s_new_submission(node, 100 + i, 1, 0); /* one user each: below the per-user limits */
     outbox_clear(node_outbox(node));
     node_request_reintroduce(node);
     CHECK(node_handle_batch(node, NULL, 0) == 0);
@@ -529,9 +530,9 @@ static void test_rejudge_of_a_problem_proceeds_in_slices(void)
     CHECK(node);
     const size_t total = 2 * REJUDGE_SLICE + 10;
     for (size_t i = 0; i < total; i++) {
-        uint64_t id = s_new_submission(node, 5, 7, 0);
-        s_notify(node, s_result(id, 1, "WA"));
-        s_new_submission(node, 5, 8, 0); /* another problem: not rejudged */
+        uint64_t id = s_new_submission(node, 1000 + i, 7, 0); /* one user each: below the */
+        s_notify(node, s_result(id, 1, "WA"));                 /* per-user limits */
+        s_new_submission(node, 2000 + i, 8, 0); /* another problem: not rejudged */
     }
     node_manual_ticks(node, true); /* only the forced ticks below may offer */
     outbox_clear(node_outbox(node));
@@ -542,7 +543,7 @@ static void test_rejudge_of_a_problem_proceeds_in_slices(void)
     CHECK(s_offers_after_tick(node) == REJUDGE_SLICE);
     CHECK(s_offers_after_tick(node) == REJUDGE_SLICE);
     /* a submission made now is after the task's bound and is not swept in */
-    uint64_t late = s_new_submission(node, 5, 7, 0);
+    uint64_t late = s_new_submission(node, 9999, 7, 0);
     CHECK(s_offers_after_tick(node) == 10);
     CHECK(s_offers_after_tick(node) == 0);
     CHECK(kit_db_entries(node, "submissions.rejudges") == 0);
@@ -551,6 +552,186 @@ static void test_rejudge_of_a_problem_proceeds_in_slices(void)
     CHECK(kit_uint(kit_data(r, "attempt")) == 1);
     gv_msg_destroy(&r);
     kit_expect_error(node, s_rejudge_problem(0), 400, "invalid_field", "problem_id");
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+/* A node whose cluster.toml sets the per-user limits (the rest of cfg is zero: no languages). */
+static node_t *s_node_with_limits(const char *dir, gv_config_t *cfg, uint32_t per_minute,
+                                  uint32_t max_queued)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->user_submissions_per_minute = per_minute;
+    cfg->max_queued_per_user = max_queued;
+    const char *list[] = {"submissions"};
+    node_opts_t opts = {.data_dir = dir, .name = "actors-1", .actors = list, .n_actors = 1,
+                        .map_size = 64u << 20, .cfg = cfg};
+    return node_new(&opts);
+}
+
+static gv_msg_t *s_submit_as(uint64_t user, const char *role, uint64_t contest)
+{
+    gv_writer_t *w = kit_begin("submissions.create", "submissions", contest ? 7 : 6);
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "problem_id", 1);
+    gv_pk_kv_str(pk, "language", "cpp");
+    gv_pk_kv_str(pk, "source", "int main(){}");
+    gv_pk_kv_uint(pk, "user_id", user);
+    if (contest) gv_pk_kv_uint(pk, "contest_id", contest);
+    kit_caller(pk, user, role);
+    return kit_end(w);
+}
+
+static void test_a_practice_flood_is_rate_limited_per_user(void)
+{
+    char *dir = kit_tmpdir();
+    gv_config_t cfg;
+    node_t *node = s_node_with_limits(dir, &cfg, 3, 100);
+    CHECK(node);
+    for (int i = 0; i < 3; i++)
+        s_new_submission(node, 5, 1, 0);
+    gv_msg_t *r = kit_expect(node, s_submit(5, 1, 0, "again"), 429);
+    CHECK(gv_obj_str_eq(gv_msg_field(r, "code"), "rate_limited"));
+    const char *m = gv_msg_str(r, "message");
+    CHECK(m && strstr(m, "at most 3 a minute") && strstr(m, "try again in"));
+    uint64_t retry = kit_uint(kit_data(r, "retry_after_s"));
+    CHECK(retry >= 1 && retry <= 60);
+    gv_msg_destroy(&r);
+    /* the same budget covers contest submissions */
+    kit_expect_error(node, s_submit(5, 1, 42, "in a contest"), 429, "rate_limited", NULL);
+    CHECK(kit_db_entries(node, "submissions.items") == 3); /* refused ones leave nothing */
+    /* other users have their own budget; jury and admin are exempt */
+    s_new_submission(node, 6, 1, 0);
+    for (int i = 0; i < 5; i++) {
+        kit_expect_ok(node, s_submit_as(1, "jury", 0), 202);
+        kit_expect_ok(node, s_submit_as(2, "admin", 0), 202);
+    }
+    /* counted from the stored submissions: a restart does not reset it */
+    node_destroy(&node);
+    node = s_node_with_limits(dir, &cfg, 3, 100);
+    CHECK(node);
+    kit_expect_error(node, s_submit(5, 1, 0, "after restart"), 429, "rate_limited", NULL);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_submissions_waiting_for_a_verdict_are_capped_per_user(void)
+{
+    char *dir = kit_tmpdir();
+    gv_config_t cfg;
+    node_t *node = s_node_with_limits(dir, &cfg, 100, 2);
+    CHECK(node);
+    uint64_t a = s_new_submission(node, 5, 1, 0), b = s_new_submission(node, 5, 1, 0);
+    gv_msg_t *r = kit_expect(node, s_submit(5, 1, 0, "third"), 429);
+    CHECK(gv_obj_str_eq(gv_msg_field(r, "code"), "too_many_queued"));
+    const char *m = gv_msg_str(r, "message");
+    CHECK(m && strstr(m, "you have 2 submissions waiting") && strstr(m, "wait for a verdict"));
+    CHECK(kit_uint(kit_data(r, "retry_after_s")) >= 1);
+    gv_msg_destroy(&r);
+    s_new_submission(node, 6, 1, 0); /* another user is not held up */
+    /* running still counts as waiting */
+    s_notify(node, s_progress(a, 1, "running", 1));
+    kit_expect_error(node, s_submit(5, 1, 0, "third"), 429, "too_many_queued", NULL);
+    /* a verdict frees a place */
+    s_notify(node, s_result(a, 1, "AC"));
+    uint64_t c = s_new_submission(node, 5, 1, 0);
+    kit_expect_error(node, s_submit(5, 1, 0, "fourth"), 429, "too_many_queued", NULL);
+    s_notify(node, s_result(b, 1, "WA"));
+    s_notify(node, s_result(c, 1, "WA"));
+    /* rejudges are the jury's doing: they do not count against the user */
+    uint64_t ids[] = {a, b, c};
+    kit_expect_ok(node, s_rejudge_ids(ids, 3, "admin"), 202);
+    s_new_submission(node, 5, 1, 0);
+    uint64_t e = s_new_submission(node, 5, 1, 0);
+    kit_expect_error(node, s_submit(5, 1, 0, "over"), 429, "too_many_queued", NULL);
+    /* the cap comes from the queue's index in LMDB: it holds across a restart */
+    node_destroy(&node);
+    node = s_node_with_limits(dir, &cfg, 100, 2);
+    CHECK(node);
+    kit_expect_error(node, s_submit(5, 1, 0, "over"), 429, "too_many_queued", NULL);
+    s_notify(node, s_result(e, 1, "AC"));
+    s_new_submission(node, 5, 1, 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+/* The class of the n-th offer in the outbox. */
+static bool s_offer_is(node_t *node, size_t n, uint64_t sub, const char *klass, uint64_t user)
+{
+    gv_msg_t *o = kit_nth_send(node, "jobs.offer", n);
+    bool ok = o && gv_msg_uint(o, "sub_id", 0) == sub && gv_msg_str(o, "class") &&
+              strcmp(gv_msg_str(o, "class"), klass) == 0 && gv_msg_uint(o, "user_id", 0) == user;
+    if (!ok)
+        fprintf(stderr, "offer %zu: sub_id=%llu class=%s user_id=%llu, want %llu %s %llu\n", n,
+                o ? (unsigned long long)gv_msg_uint(o, "sub_id", 0) : 0ull,
+                o && gv_msg_str(o, "class") ? gv_msg_str(o, "class") : "-",
+                o ? (unsigned long long)gv_msg_uint(o, "user_id", 0) : 0ull,
+                (unsigned long long)sub, klass, (unsigned long long)user);
+    gv_msg_destroy(&o);
+    return ok;
+}
+
+static void test_offers_carry_the_class_and_user_the_broker_orders_by(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    outbox_clear(node_outbox(node));
+    uint64_t p = s_new_submission(node, 5, 1, 0);
+    CHECK(s_offer_is(node, 0, p, "practice", 5));
+    outbox_clear(node_outbox(node));
+    uint64_t c = s_new_submission(node, 6, 1, 42);
+    CHECK(s_offer_is(node, 0, c, "contest", 6));
+    s_notify(node, s_result(c, 1, "WA"));
+    uint64_t ids[] = {c};
+    outbox_clear(node_outbox(node));
+    kit_expect_ok(node, s_rejudge_ids(ids, 1, "admin"), 202);
+    CHECK(s_offer_is(node, 0, c, "rejudge", 6));
+    /* re-offers after a restart derive the same classes from the records */
+    node_destroy(&node);
+    node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    outbox_clear(node_outbox(node));
+    node_request_reintroduce(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == 2);
+    CHECK(s_offer_is(node, 0, p, "practice", 5));
+    CHECK(s_offer_is(node, 1, c, "rejudge", 6));
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static void test_reoffers_come_in_queue_order_after_a_restart(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    uint64_t judged = s_new_submission(node, 7, 1, 0);
+    s_notify(node, s_result(judged, 1, "WA"));
+    uint64_t p1 = s_new_submission(node, 5, 1, 0), p2 = s_new_submission(node, 5, 1, 0);
+    uint64_t c = s_new_submission(node, 6, 1, 42); /* a contest one, after the practice ones */
+    uint64_t p3 = s_new_submission(node, 8, 1, 0);
+    uint64_t ids[] = {judged};
+    kit_expect_ok(node, s_rejudge_ids(ids, 1, "admin"), 202);
+    node_destroy(&node);
+
+    /* a broker that comes back gets the contest job first, then practice, then the rejudge:
+     * the sweep walks the queue's LMDB index, which is ordered by (class, sub_id) */
+    node = kit_node(dir, "submissions", 0);
+    CHECK(node);
+    outbox_clear(node_outbox(node));
+    node_request_reintroduce(node);
+    CHECK(node_handle_batch(node, NULL, 0) == 0);
+    CHECK(kit_count_sends(node, "jobs.offer") == 5);
+    CHECK(s_offer_is(node, 0, c, "contest", 6));
+    CHECK(s_offer_is(node, 1, p1, "practice", 5));
+    CHECK(s_offer_is(node, 2, p2, "practice", 5));
+    CHECK(s_offer_is(node, 3, p3, "practice", 8));
+    CHECK(s_offer_is(node, 4, judged, "rejudge", 7));
+    /* a verdict takes a job out of the index whatever its class */
+    s_notify(node, s_result(c, 1, "AC"));
+    s_notify(node, s_result(judged, 2, "AC"));
+    CHECK(kit_db_entries(node, "judgequeue.pending") == 3);
     node_destroy(&node);
     kit_rmrf(&dir);
 }
@@ -568,5 +749,9 @@ int main(void)
     RUN(test_reoffers_are_paced_in_slices);
     RUN(test_rejudge_is_a_new_attempt_and_keeps_history);
     RUN(test_rejudge_of_a_problem_proceeds_in_slices);
+    RUN(test_a_practice_flood_is_rate_limited_per_user);
+    RUN(test_submissions_waiting_for_a_verdict_are_capped_per_user);
+    RUN(test_offers_carry_the_class_and_user_the_broker_orders_by);
+    RUN(test_reoffers_come_in_queue_order_after_a_restart);
     return 0;
 }

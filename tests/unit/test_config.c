@@ -149,6 +149,8 @@ static void omitted_keys_take_documented_defaults(void)
     CHECK(c->judge_default_time_limit_ms == 2000);
     CHECK(c->judge_output_limit_kb == 65536);
     CHECK(c->contest_submissions_per_minute == 10);
+    CHECK(c->user_submissions_per_minute == 10);
+    CHECK(c->max_queued_per_user == 10);
     /* the contest directory goes with the problems when not placed */
     CHECK_STR(gv_config_owner(c, "contests"), "actors-1");
     CHECK(c->judge_cache_mb == 1024);
@@ -255,6 +257,14 @@ static void out_of_range_value_names_the_range(void)
 {
     s_expect_error(FIXTURE("bad_out_of_range.toml"), "line 9", "threads",
                    "out of range: expected an integer from 1 to 65536");
+}
+
+static void per_user_submission_limits_are_range_checked(void)
+{
+    s_expect_error(FIXTURE("bad_submission_limits.toml"), "line 3", "max_queued_per_user",
+                   "out of range: expected an integer from 1 to 100000");
+    s_expect_error(FIXTURE("bad_submission_rate.toml"), "line 2", "submissions_per_minute_per_user",
+                   "out of range: expected an integer from 1 to 100000");
 }
 
 static void duplicate_node_name_is_refused(void)
@@ -480,6 +490,7 @@ int main(int argc, char **argv)
     T(unknown_section_suggests_the_closest);
     T(wrong_type_names_the_expected_type);
     T(out_of_range_value_names_the_range);
+    T(per_user_submission_limits_are_range_checked);
     T(relative_bind_path_is_refused);
     T(env_entry_without_equals_is_refused);
     T(insecure_must_be_a_boolean);
