@@ -2,9 +2,10 @@
  *
  *  Records are msgpack maps {id, title, statement_md, statement_html, time_limit_ms,
  *  memory_limit_kb, output_limit_kb|nil, tags, checker, interactor|nil, subtasks, created_at,
- *  updated_at, published}; `published` false hides the problem from everyone but staff (a record
- *  without it is published), as does a contest that has not started (problem_embargo.c); checker and interactor are stored normalised (problem_fields.c), with their
- *  sources as blobs. Tests are keyed (id, n) big-endian so a
+ *  updated_at, published}; `published` false hides the problem from everyone but staff (a
+ *  record without it is published), as does a contest that has not started
+ *  (problem_embargo.c). checker and interactor are stored normalised (problem_fields.c), with
+ *  their sources as blobs. Tests are keyed (id, n) big-endian so a
  *  cursor walks one problem's tests in order and the last n is one seek away.
  */
 #include "mathmd.h"

@@ -280,8 +280,8 @@ static int s_problems_at_start(feed_t *f, const msgpack_object *data, const char
     json_array_foreach(a, i, e)
     {
         json_incref(e);
-        if ((rc = s_line(f, "problems", json_string_value(json_object_get(e, "id")), e, token)) != 0)
-            break;
+        rc = s_line(f, "problems", json_string_value(json_object_get(e, "id")), e, token);
+        if (rc != 0) break;
     }
     json_decref(a);
     return rc;

@@ -3,9 +3,12 @@ invisible to everyone but jury and admin — problem list, search, GET, submissi
 contest), GET /contests/{id}, CLICS problems and event feed, the live feed — and appears at the
 start; a problem marked unpublished by hand is hidden the same way."""
 import json
+import os
+import subprocess
 import time
 
 import websocket
+from conftest import ADMIN_PASSWORD, ROOT
 
 C_SUM = """#include <stdio.h>
 int main(void) { long a, b; if (scanf("%ld %ld", &a, &b) != 2) return 1; printf("%ld\\n", a + b); return 0; }
@@ -210,9 +213,22 @@ def test_an_unpublished_problem_is_hidden_from_everyone_but_staff(cluster):
     r = submit(cluster, tok, pid)
     assert r.status_code == 404, r.text
     assert [p["id"] for p in listed(cluster, admin, words)["items"]] == [pid]
+    r = cluster.req("PUT", f"/api/v1/problems/{pid}", token=admin, json={"published": "yes"})
+    assert r.status_code == 400 and "`published`" in r.text, r.text
     r = cluster.req("PUT", f"/api/v1/problems/{pid}", token=admin, json={"published": True})
     assert r.status_code == 200 and r.json()["published"] is True, r.text
     assert listed(cluster, None, words)["total"] == 1
+    # the same through gavelctl
+    ctl = [os.path.join(ROOT, "ops", "gavelctl"), "--url", cluster.url, "--user", "admin",
+           "problem"]
+    env = dict(os.environ, GAVELCTL_PASSWORD=ADMIN_PASSWORD)
+    out = subprocess.run(ctl + ["unpublish", pid], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "published=false" in out.stdout, out.stdout + out.stderr
+    assert cluster.req("GET", f"/api/v1/problems/{pid}", token=tok).status_code == 404
+    out = subprocess.run(ctl + ["publish", pid], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "published=true" in out.stdout, out.stdout + out.stderr
     assert cluster.req("GET", f"/api/v1/problems/{pid}", token=tok).status_code == 200
     r = submit(cluster, tok, pid)
     assert r.status_code == 202, r.text

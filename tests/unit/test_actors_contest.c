@@ -1667,7 +1667,7 @@ static void test_state_changes_become_contest_events(void)
     kit_rmrf(&dir);
 }
 
-/* ---- secrecy (issue 10, point 7) -------------------------------------------------------------- */
+/* ---- secrecy (issue 10, point 7) ------------------------------------------------------------ */
 
 static uint32_t s_problems_in(const msgpack_object *contest)
 {

@@ -609,7 +609,7 @@ static void test_import_creates_everything_in_one_step_or_nothing(void)
     kit_rmrf(&dir);
 }
 
-/* ---- secrecy (issue 10, point 7) -------------------------------------------------------------- */
+/* ---- secrecy (issue 10, point 7) ------------------------------------------------------------ */
 
 /* problems.contest_uses as a contest actor sends it (node-internal: no caller). */
 static gv_msg_t *s_uses(uint64_t cid, uint64_t start_ms, uint64_t vms, uint64_t vseq,
@@ -661,7 +661,8 @@ static bool s_public_sees(node_t *node, uint64_t id, const char *q)
 {
     gv_msg_t *r = kit_call(node, s_by_id("problems.get", id, "contestant"));
     bool seen = gv_reply_status(r) == 200;
-    CHECK(seen || (gv_reply_status(r) == 404 && gv_obj_str_eq(gv_msg_field(r, "code"), "not_found")));
+    CHECK(seen ||
+          (gv_reply_status(r) == 404 && gv_obj_str_eq(gv_msg_field(r, "code"), "not_found")));
     gv_msg_destroy(&r);
     r = kit_call(node, s_by_id("problems.get", id, "anonymous"));
     CHECK((gv_reply_status(r) == 200) == seen);
