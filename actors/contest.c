@@ -790,10 +790,52 @@ static int s_finalize(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 /* ---- timers ---------------------------------------------------------------------------------- */
 
+/* Contests defined before the problems actor learned of contests (issue 10) are told once,
+ * at the first tick, so that their problems too are hidden until their start. 0 / -1. */
+#define CONTEST_TOLD_KEY "contest.problems_told"
+static int s_tell_all_once(actor_ctx_t *ctx)
+{
+    MDB_val v;
+    int rc = actor_get(ctx, ctx->meta, CONTEST_TOLD_KEY, strlen(CONTEST_TOLD_KEY), &v);
+    if (rc <= 0) return rc; /* done before, or an error */
+    uint64_t next = 1, told = 0;
+    for (;;) { /* one seek per contest: no cursor stays open across the writes */
+        MDB_cursor *cur;
+        if (actor_cursor(ctx, contest_dbs(ctx)->defs, &cur) != 0) return -1;
+        uint8_t key[8];
+        ckey_cid(key, next);
+        MDB_val k = {8, key};
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        uint64_t cid = rc == 0 && k.mv_size == 8 ? store_be64_get(k.mv_data) : 0;
+        mdb_cursor_close(cur);
+        if (rc == MDB_NOTFOUND || (rc == 0 && cid == 0)) break;
+        if (rc != 0) return actor_fail(ctx, rc, "walk contest definitions");
+        cdef_t d;
+        int lr = cdef_load(ctx, cid, &d);
+        if (lr == 0) {
+            char addr[40];
+            snprintf(addr, sizeof addr, "contest/%" PRIu64, cid);
+            const char *saved = ctx->address;
+            ctx->address = addr;
+            lr = s_tell_problems(ctx, &d);
+            ctx->address = saved;
+            told++;
+        }
+        cdef_done(&d);
+        if (lr < 0) return -1;
+        next = cid + 1;
+    }
+    if (actor_put(ctx, ctx->meta, CONTEST_TOLD_KEY, strlen(CONTEST_TOLD_KEY), "1", 1, 0) != 0)
+        return -1;
+    if (told) gv_info("contest problem lists sent to the problems actor", "contests=%" PRIu64, told);
+    return 0;
+}
+
 /* State changes (start, freeze, end) become `contest` events within a tick of their time. */
 static int s_tick(actor_ctx_t *ctx)
 {
     contest_dbs_t *db = contest_dbs(ctx);
+    if (s_tell_all_once(ctx) != 0) return -1;
     for (int i = 0; i < 64; i++) {
         MDB_cursor *cur;
         if (actor_cursor(ctx, db->timers, &cur) != 0) return -1;
