@@ -145,6 +145,14 @@ def test_a_contest_problem_is_hidden_until_the_start(cluster):
 
     assert_hidden(cluster, pid, cid, words, "anonymous", None)
     assert_hidden(cluster, pid, cid, words, "contestant", tok)
+    # no membership oracle: a visible practice problem and the hidden one get the same answers
+    practice = make_problem(cluster, f"Practice {time.monotonic_ns()}")
+    r = submit(cluster, tok, practice, cid)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "contest_not_running", r.text
+    for p in (pid, practice, "999999"):
+        r = cluster.req("POST", f"/api/v1/contests/{cid}/clarifications", token=tok,
+                        json={"text": "Is this one hard?", "problem_id": p})
+        assert r.status_code == 400 and "before the contest starts" in r.text, (p, r.text)
 
     # admin sees everything, and is told the problem is hidden
     r = cluster.req("GET", f"/api/v1/problems/{pid}", token=admin)
