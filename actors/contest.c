@@ -187,7 +187,13 @@ static void s_pk_problems(msgpack_packer *pk, const cdef_t *d)
     }
 }
 
-void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int registered)
+bool cdef_problems_public(actor_ctx_t *ctx, const cdef_t *d)
+{
+    return ctx->now_ms >= d->start_ms;
+}
+
+void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int registered,
+                 bool show_problems)
 {
     msgpack_pack_map(pk, 15 + (registered >= 0 ? 1 : 0));
     gv_pk_key(pk, "id");
@@ -215,7 +221,10 @@ void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int regi
     gv_pk_kv_bool(pk, "thawed", d->thawed);
     gv_pk_kv_bool(pk, "finalized", d->finalized);
     gv_pk_key(pk, "problems");
-    s_pk_problems(pk, d);
+    if (show_problems)
+        s_pk_problems(pk, d);
+    else
+        msgpack_pack_array(pk, 0);
     gv_pk_kv_uint(pk, "contestants", d->users);
     gv_pk_key(pk, "server_time");
     actor_pk_time(pk, ctx->now_ms);
@@ -273,14 +282,39 @@ int contest_load_or_404(actor_ctx_t *ctx, const gv_msg_t *msg, cdef_t *d)
     return rc;
 }
 
-/* A `contest` event with the contest object (vis all). */
+/* A `contest` event with the contest object (vis all). Before the start the problem list is
+ * secret: jury and admin get the object with it (vis jury), everyone else without (vis
+ * public); the start's event shows it to all. */
 static int s_log_state(actor_ctx_t *ctx, const cdef_t *d)
 {
     cevent_t e;
-    msgpack_packer *pk = contest_event_begin(&e, "contest", "all", 0);
+    bool open = cdef_problems_public(ctx, d);
+    msgpack_packer *pk = contest_event_begin(&e, "contest", open ? "all" : "jury", 0);
     if (!pk) return -1;
-    cdef_pk_api(ctx, pk, d, -1);
+    cdef_pk_api(ctx, pk, d, -1, true);
+    if (contest_event_end(ctx, d->id, &e) != 0) return -1;
+    if (open) return 0;
+    if (!(pk = contest_event_begin(&e, "contest", "public", 0))) return -1;
+    cdef_pk_api(ctx, pk, d, -1, false);
     return contest_event_end(ctx, d->id, &e);
+}
+
+/* Tells the problems actor which problems contest d uses and when it starts, so that it
+ * hides them until then (actors/problem_embargo.c). Durable; sent on every definition. */
+static int s_tell_problems(actor_ctx_t *ctx, const cdef_t *d)
+{
+    gv_writer_t *w = actor_durable_begin(ctx, "problems.contest_uses", "problems", 5);
+    if (!w) return -1;
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "contest_id", d->id);
+    gv_pk_kv_uint(pk, "start_ms", d->start_ms);
+    gv_pk_kv_uint(pk, "version_ms", ctx->now_ms);
+    gv_pk_kv_uint(pk, "version_seq", ctx->dseq);
+    gv_pk_key(pk, "problem_ids");
+    msgpack_pack_array(pk, d->n_problems);
+    for (uint32_t i = 0; i < d->n_problems; i++)
+        msgpack_pack_uint64(pk, record_obj_uint(gv_obj_get(cdef_problem(d, i), "problem_id"), 0));
+    return actor_durable_end(ctx, &w);
 }
 
 static int s_timer(actor_ctx_t *ctx, uint64_t at, uint64_t cid)
@@ -441,11 +475,13 @@ static int s_define(actor_ctx_t *ctx, const gv_msg_t *msg)
         goto done;
     /* a changed definition (problems, scoring, times) may change every row */
     if (existed && board_thaw(ctx, &d) != 0) goto done;
+    /* queued before the reply, so the problems actor has it before the admin's next request */
+    if (s_tell_problems(ctx, &d) != 0) goto done;
     if (s_log_state(ctx, &d) != 0) goto done;
     gv_writer_t *w = actor_reply_begin(ctx, msg, existed ? 200 : 201, true);
     if (!w) goto done;
     if (existed) {
-        cdef_pk_api(ctx, gv_writer_pk(w), &d, -1);
+        cdef_pk_api(ctx, gv_writer_pk(w), &d, -1, true);
     } else {
         msgpack_pack_map(gv_writer_pk(w), 1);
         gv_pk_key(gv_writer_pk(w), "id");
@@ -479,7 +515,9 @@ static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (rc != 0) return rc < 0 ? -1 : 0;
     int reg = s_is_registered(ctx, d.id, gv_msg_uint(msg, "caller_id", 0));
     gv_writer_t *w = reg < 0 ? NULL : actor_reply_begin(ctx, msg, 200, true);
-    if (w) cdef_pk_api(ctx, gv_writer_pk(w), &d, reg);
+    if (w)
+        cdef_pk_api(ctx, gv_writer_pk(w), &d, reg,
+                    actor_caller_sees_all(msg) || cdef_problems_public(ctx, &d));
     rc = w ? actor_reply_end(ctx, &w) : -1;
     cdef_done(&d);
     return rc;
@@ -645,21 +683,22 @@ static int s_admit(actor_ctx_t *ctx, const gv_msg_t *msg)
     int pidx = cdef_problem_index(&d, gv_msg_uint(msg, "problem_id", 0));
     bool staff = actor_caller_sees_all(msg);
     char when[40];
+    /* the window first: before the start, membership is secret (issue 10) */
+    if (!staff && (ctx->now_ms < d.start_ms || d.finalized || ctx->now_ms >= cdef_end_ms(&d))) {
+        bool early = ctx->now_ms < d.start_ms;
+        gv_rfc3339(early ? d.start_ms : cdef_end_ms(&d), when, sizeof when);
+        rc = actor_reply_error(ctx, msg, 403, "contest_not_running",
+                               early ? "the contest has not started yet: it starts at %s"
+                                     : "the contest is over: it ended at %s",
+                               when);
+        goto done;
+    }
     if (pidx < 0) {
         rc = actor_reply_error(ctx, msg, 403, "problem_not_in_contest",
                                "this problem is not part of contest %" PRIu64, d.id);
         goto done;
     }
     if (!staff) {
-        if (ctx->now_ms < d.start_ms || d.finalized || ctx->now_ms >= cdef_end_ms(&d)) {
-            bool early = ctx->now_ms < d.start_ms;
-            gv_rfc3339(early ? d.start_ms : cdef_end_ms(&d), when, sizeof when);
-            rc = actor_reply_error(ctx, msg, 403, "contest_not_running",
-                                   early ? "the contest has not started yet: it starts at %s"
-                                         : "the contest is over: it ended at %s",
-                                   when);
-            goto done;
-        }
         int reg = s_is_registered(ctx, d.id, uid);
         if (reg <= 0) {
             rc = reg < 0 ? -1
@@ -751,10 +790,52 @@ static int s_finalize(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 /* ---- timers ---------------------------------------------------------------------------------- */
 
+/* Contests defined before the problems actor learned of contests (issue 10) are told once,
+ * at the first tick, so that their problems too are hidden until their start. 0 / -1. */
+#define CONTEST_TOLD_KEY "contest.problems_told"
+static int s_tell_all_once(actor_ctx_t *ctx)
+{
+    MDB_val v;
+    int rc = actor_get(ctx, ctx->meta, CONTEST_TOLD_KEY, strlen(CONTEST_TOLD_KEY), &v);
+    if (rc <= 0) return rc; /* done before, or an error */
+    uint64_t next = 1, told = 0;
+    for (;;) { /* one seek per contest: no cursor stays open across the writes */
+        MDB_cursor *cur;
+        if (actor_cursor(ctx, contest_dbs(ctx)->defs, &cur) != 0) return -1;
+        uint8_t key[8];
+        ckey_cid(key, next);
+        MDB_val k = {8, key};
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        uint64_t cid = rc == 0 && k.mv_size == 8 ? store_be64_get(k.mv_data) : 0;
+        mdb_cursor_close(cur);
+        if (rc == MDB_NOTFOUND || (rc == 0 && cid == 0)) break;
+        if (rc != 0) return actor_fail(ctx, rc, "walk contest definitions");
+        cdef_t d;
+        int lr = cdef_load(ctx, cid, &d);
+        if (lr == 0) {
+            char addr[40];
+            snprintf(addr, sizeof addr, "contest/%" PRIu64, cid);
+            const char *saved = ctx->address;
+            ctx->address = addr;
+            lr = s_tell_problems(ctx, &d);
+            ctx->address = saved;
+            told++;
+        }
+        cdef_done(&d);
+        if (lr < 0) return -1;
+        next = cid + 1;
+    }
+    if (actor_put(ctx, ctx->meta, CONTEST_TOLD_KEY, strlen(CONTEST_TOLD_KEY), "1", 1, 0) != 0)
+        return -1;
+    if (told) gv_info("contest problem lists sent to the problems actor", "contests=%" PRIu64, told);
+    return 0;
+}
+
 /* State changes (start, freeze, end) become `contest` events within a tick of their time. */
 static int s_tick(actor_ctx_t *ctx)
 {
     contest_dbs_t *db = contest_dbs(ctx);
+    if (s_tell_all_once(ctx) != 0) return -1;
     for (int i = 0; i < 64; i++) {
         MDB_cursor *cur;
         if (actor_cursor(ctx, db->timers, &cur) != 0) return -1;

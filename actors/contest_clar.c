@@ -153,6 +153,11 @@ int contest_clar_ask(actor_ctx_t *ctx, const gv_msg_t *msg)
     } else if (reg == 1) {
         rc = actor_reply_error(ctx, msg, 403, "not_registered",
                                "register for the contest before asking for clarifications");
+    } else if (pid && !actor_caller_sees_all(msg) && !cdef_problems_public(ctx, &d)) {
+        /* the same answer for every id: before the start, membership is secret (issue 10) */
+        rc = actor_reply_error(ctx, msg, 400, "invalid_field",
+                               "field `problem_id` cannot be used before the contest starts: ask "
+                               "without naming a problem");
     } else if (pid && cdef_problem_index(&d, pid) < 0) {
         rc = actor_reply_error(ctx, msg, 400, "invalid_field",
                                "field `problem_id` names a problem that is not in this contest");

@@ -86,8 +86,13 @@ const msgpack_object *cdef_problem(const cdef_t *d, uint32_t pidx);
  * to pts (SCORE_MAX_SUBTASKS entries). */
 void cdef_score_problem(const cdef_t *d, uint32_t pidx, uint64_t cutoff, double *pts,
                         score_problem_t *p);
-/* Packs the API contest object; with_registered adds `registered`. */
-void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int registered);
+/* Whether the problem list may be shown to everyone: the contest has started (issue 10:
+ * before the start only jury, admin and nodes see it). */
+bool cdef_problems_public(actor_ctx_t *ctx, const cdef_t *d);
+/* Packs the API contest object; registered >= 0 adds `registered`; without show_problems
+ * `problems` is []. */
+void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int registered,
+                 bool show_problems);
 
 contest_dbs_t *contest_dbs(actor_ctx_t *ctx);
 

@@ -174,6 +174,11 @@ int problems_check_fields(const actor_ctx_t *ctx, const gv_msg_t *msg, char *why
             return -1;
         }
     }
+    const msgpack_object *pub = gv_msg_field(msg, "published");
+    if (pub && pub->type != MSGPACK_OBJECT_BOOLEAN) {
+        snprintf(why, n, "field `published` must be true or false");
+        return -1;
+    }
     const msgpack_object *tags = gv_msg_field(msg, "tags");
     for (uint32_t i = 0; tags && i < tags->via.array.size; i++) {
         if (!s_str_nonempty(&tags->via.array.ptr[i], PROBLEMS_TAG_MAX)) {

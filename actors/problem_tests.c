@@ -303,6 +303,10 @@ int problem_tests_manifest(actor_ctx_t *ctx, const gv_msg_t *msg)
     gv_writer_t *w = NULL;
     uint32_t count = 0;
     int rc = problems_load(ctx, id, &r);
+    if (rc == 0) { /* judges (no caller_role) and staff only, for a hidden problem */
+        int vis = problem_visible_to(ctx, msg, &r);
+        rc = vis < 0 ? -1 : vis ? 0 : 1;
+    }
     if (rc != 0) {
         if (rc == 1) rc = problems_not_found(ctx, msg);
         goto done;

@@ -2,8 +2,10 @@
  *
  *  Records are msgpack maps {id, title, statement_md, statement_html, time_limit_ms,
  *  memory_limit_kb, output_limit_kb|nil, tags, checker, interactor|nil, subtasks, created_at,
- *  updated_at}; checker and interactor are stored normalised (problem_fields.c), with their
- *  sources as blobs. Tests are keyed (id, n) big-endian so a
+ *  updated_at, published}; `published` false hides the problem from everyone but staff (a
+ *  record without it is published), as does a contest that has not started
+ *  (problem_embargo.c). checker and interactor are stored normalised (problem_fields.c), with
+ *  their sources as blobs. Tests are keyed (id, n) big-endian so a
  *  cursor walks one problem's tests in order and the last n is one seek away.
  */
 #include "mathmd.h"
@@ -34,7 +36,7 @@ void problems_pk_obj_or(msgpack_packer *pk, const msgpack_object *o, const char 
 
 static void s_pk_record(msgpack_packer *pk, uint64_t id, const pview_t *v, uint64_t now)
 {
-    msgpack_pack_map(pk, 13);
+    msgpack_pack_map(pk, 14);
     gv_pk_kv_uint(pk, "id", id);
     gv_pk_key(pk, "title");
     gv_pk_strn(pk, v->title, v->title_len);
@@ -65,6 +67,7 @@ static void s_pk_record(msgpack_packer *pk, uint64_t id, const pview_t *v, uint6
     problems_pk_subtasks(pk, v->subtasks);
     gv_pk_kv_uint(pk, "created_at", v->created_at);
     gv_pk_kv_uint(pk, "updated_at", now);
+    gv_pk_kv_bool(pk, "published", !v->unpublished);
 }
 
 /* 0 when problem `id` exists, 1 absent, -1 error. */
@@ -113,12 +116,23 @@ int problems_publish(actor_ctx_t *ctx, uint64_t id, const char *action)
     return actor_event_end(ctx, topic, &w);
 }
 
-/* The reply data of problems.get for record r; the interactor only for staff. 0 / -1. */
+static bool s_published(const record_t *r)
+{
+    const msgpack_object *o = record_get(r, "published");
+    return !o || o->type != MSGPACK_OBJECT_BOOLEAN || o->via.boolean;
+}
+
+/* The reply data of problems.get for record r; the interactor and `hidden` only for staff.
+ * 0 / -1. */
 static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r, bool staff)
 {
     uint64_t id = record_uint(r, "id", 0);
     const msgpack_object *interactor = staff ? record_get(r, "interactor") : NULL;
-    msgpack_pack_map(pk, 11 + (interactor ? 1 : 0));
+    bool hidden = false;
+    if (staff && problem_hidden(ctx, r, &hidden) != 0) return -1;
+    msgpack_pack_map(pk, 12 + (interactor ? 1 : 0) + (staff ? 1 : 0));
+    gv_pk_kv_bool(pk, "published", s_published(r));
+    if (staff) gv_pk_kv_bool(pk, "hidden", hidden);
     gv_pk_key(pk, "id");
     actor_pk_id(pk, id);
     static const char *const copied[] = {"title", "statement_md", "statement_html", "time_limit_ms",
@@ -191,6 +205,7 @@ static void s_view_from_msg(const gv_msg_t *msg, pview_t *v)
     if ((o = gv_msg_field(msg, "checker"))) v->checker = o;
     if ((o = gv_msg_field(msg, "interactor"))) v->interactor = o;
     if ((o = gv_msg_field(msg, "subtasks"))) v->subtasks = o;
+    if ((o = gv_msg_field(msg, "published"))) v->unpublished = !gv_obj_bool(o, true);
 }
 
 /* Packs record `id` from v (rendering the statement when html is NULL) and stores it. */
@@ -274,6 +289,7 @@ static int s_update(actor_ctx_t *ctx, const gv_msg_t *msg)
     v.checker = record_get(&old, "checker");
     v.interactor = record_get(&old, "interactor");
     v.subtasks = record_get(&old, "subtasks");
+    v.unpublished = !s_published(&old);
     problems_source_hashes(v.checker, v.interactor, old_ch, old_ih);
     if (gv_msg_has(msg, "statement_md")) v.html = NULL; /* re-render */
     s_view_from_msg(msg, &v);
@@ -321,6 +337,10 @@ static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     record_t r;
     int rc = problems_load(ctx, gv_msg_uint(msg, "id", 0), &r);
+    if (rc == 0) { /* a hidden problem answers exactly as a missing one */
+        int vis = problem_visible_to(ctx, msg, &r);
+        rc = vis < 0 ? -1 : vis ? 0 : 1;
+    }
     if (rc == 1)
         rc = problems_not_found(ctx, msg);
     else if (rc == 0)
@@ -375,7 +395,9 @@ static void s_pk_summary(msgpack_packer *pk, const record_t *r)
         msgpack_pack_array(pk, 0);
 }
 
-/* Problems are few (thousands), so listing walks them all to count matches for `total`. */
+/* Problems are few (thousands), so listing walks them all to count matches for `total`.
+ * Problems the caller may not see are skipped before counting: neither their ids nor their
+ * number shows. */
 static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
 {
     problems_t *st = ctx->state;
@@ -388,15 +410,25 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t skip = page > UINT64_MAX / per ? UINT64_MAX : (page - 1) * per, total = 0;
     uint64_t ids[PROBLEMS_LIST_MAX];
     uint32_t n = 0;
+    bool all = actor_caller_sees_all(msg);
     MDB_cursor *cur;
     if (actor_cursor(ctx, st->items, &cur) != 0) return -1;
     MDB_val k, v;
     int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
     for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         record_t r;
+        bool hidden = false;
         if (record_parse(&r, v.mv_data, v.mv_size) == 0 && s_matches(&r, q)) {
-            if (total >= skip && n < per) ids[n++] = record_uint(&r, "id", 0);
-            total++;
+            /* reads another database: the items cursor stays valid (no write) */
+            if (!all && problem_hidden(ctx, &r, &hidden) != 0) {
+                record_done(&r);
+                mdb_cursor_close(cur);
+                return -1;
+            }
+            if (!hidden) {
+                if (total >= skip && n < per) ids[n++] = record_uint(&r, "id", 0);
+                total++;
+            }
         }
         record_done(&r);
     }
@@ -433,6 +465,8 @@ static int s_init(actor_ctx_t *ctx)
     if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.tests", &st->tests);
     if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.pkgsubs", &st->pkgsubs);
     if (rc == 0) rc = blobs_open(ctx->txn, "problems", &st->blobs);
+    if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.embargo", &st->embargo);
+    if (rc == 0) rc = store_dbi_open(ctx->txn, "problems.cuses", &st->cuses);
     return rc == 0 ? 0 : actor_fail(ctx, rc, "open databases");
 }
 
@@ -453,6 +487,7 @@ static const actor_route_t s_routes[] = {
     {"problems.testdata", problem_tests_testdata},
     {"problems.import", problem_import},
     {"problems.package_submissions", problem_import_submissions},
+    {"problems.contest_uses", problem_embargo_contest},
 };
 
 const actor_kind_t problems_actor = {

@@ -11,10 +11,14 @@
  *
  *  Databases: problems.items (id → record), problems.tests ((id, n) → test),
  *  problems.pkgsubs ((id, n) → a package's own submission), problems.blobs /
- *  problems.blobrefs. Messages: problems.create/update/delete/get/list/add_test/import/
- *  package_submissions (edge; all but get and list need caller_role jury or admin) and
- *  problems.manifest/testdata (judges). Changes are published on topic `problem/<id>`, kind `problem`, data
- *  {id, action: created|updated|deleted|tests} (edges drop cached statements on it).
+ *  problems.blobrefs, problems.embargo / problems.cuses (problem_embargo.c). Messages:
+ *  problems.create/update/delete/get/list/add_test/import/package_submissions (edge; all but
+ *  get and list need caller_role jury or admin), problems.manifest/testdata (judges) and
+ *  problems.contest_uses (contest actors). A problem that is unpublished or in a contest that
+ *  has not started is hidden from callers that are not jury, admin or a node: get and
+ *  manifest answer 404, list leaves it out (problem_embargo.c has the rule). Changes are
+ *  published on topic `problem/<id>`, kind `problem`, data {id, action:
+ *  created|updated|deleted|tests} (edges drop cached statements on it).
  */
 #ifndef ACTORS_PROBLEMS_H
 #define ACTORS_PROBLEMS_H

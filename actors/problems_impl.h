@@ -15,6 +15,8 @@ typedef struct {
                         group?} */
     MDB_dbi pkgsubs; /* (id, n) → {folder, name, language, source} from an imported package */
     blobs_t blobs;   /* test bytes, checker and interactor sources, by SHA-256 */
+    MDB_dbi embargo; /* (pid, cid) → start_ms: the contests that use a problem */
+    MDB_dbi cuses;   /* cid → what problem_embargo.c last recorded of that contest */
 } problems_t;
 
 /* The fields a record is made of; pointers into a message or an old record. A new custom
@@ -24,6 +26,7 @@ typedef struct {
     const char *title, *md, *html;
     size_t title_len, md_len, html_len;
     uint64_t tl, ml, ol /* 0 = the config's default */, created_at;
+    bool unpublished; /* `published` false: hidden from everyone but staff */
     const msgpack_object *tags, *checker, *interactor, *subtasks;
     char checker_hash[BLOBS_HASH_HEX + 1], interactor_hash[BLOBS_HASH_HEX + 1];
 } pview_t;
@@ -66,6 +69,15 @@ int problem_tests_add(actor_ctx_t *ctx, const gv_msg_t *msg);
 int problem_tests_set(actor_ctx_t *ctx, const gv_msg_t *msg); /* problems.set_test */
 int problem_tests_manifest(actor_ctx_t *ctx, const gv_msg_t *msg);
 int problem_tests_testdata(actor_ctx_t *ctx, const gv_msg_t *msg);
+
+/* problem_embargo.c — who may see a problem (the rule is in that file's head comment). */
+/* Whether a contest that has not started hides problem pid. 0 / -1. */
+int problem_embargoed(actor_ctx_t *ctx, uint64_t pid, bool *embargoed);
+/* Unpublished or embargoed. 0 / -1. */
+int problem_hidden(actor_ctx_t *ctx, const record_t *r, bool *hidden);
+/* 1 when the caller of msg may see problem record r (staff and nodes see all), 0, -1. */
+int problem_visible_to(actor_ctx_t *ctx, const gv_msg_t *msg, const record_t *r);
+int problem_embargo_contest(actor_ctx_t *ctx, const gv_msg_t *msg); /* problems.contest_uses */
 
 /* problem_import.c */
 int problem_import(actor_ctx_t *ctx, const gv_msg_t *msg);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_MAX_DBS 32
+#define STORE_MAX_DBS 64 /* named databases of one node (34 in use) */
 
 typedef struct store store_t;
 

@@ -1,8 +1,11 @@
 /*  edge_pcache — TTL positive cache of ids (see pcache.h). */
 #include "pcache.h"
 
+#include "gv_log.h"
+
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define STRIPES 64
 
@@ -79,4 +82,17 @@ void edge_pcache_drop(edge_pcache_t *self, uint64_t id)
     pthread_mutex_lock(lock);
     if (self->slots[i].id == id) self->slots[i].expires_ms = 0;
     pthread_mutex_unlock(lock);
+}
+
+void edge_pcache_put_visible(edge_pcache_t *self, uint64_t id, const msgpack_object *problem)
+{
+    if (!problem || problem->type != MSGPACK_OBJECT_MAP) return;
+    for (uint32_t i = 0; i < problem->via.map.size; i++) {
+        const msgpack_object *k = &problem->via.map.ptr[i].key, *v = &problem->via.map.ptr[i].val;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == 6 &&
+            memcmp(k->via.str.ptr, "hidden", 6) == 0 &&
+            (v->type != MSGPACK_OBJECT_BOOLEAN || v->via.boolean))
+            return;
+    }
+    edge_pcache_put(self, id, gv_mono_ms());
 }

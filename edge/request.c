@@ -199,6 +199,15 @@ gv_writer_t *edge_req_begin(edge_req_t *r, const char *to, const char *type, uin
     return w;
 }
 
+gv_writer_t *edge_req_begin_viewer(edge_req_t *r, const char *to, const char *type,
+                                   uint32_t body_fields)
+{
+    if (r->signed_in) return edge_req_begin(r, to, type, body_fields);
+    gv_writer_t *w = edge_req_begin(r, to, type, body_fields + 1);
+    if (w) gv_pk_kv_str(gv_writer_pk(w), "caller_role", "anonymous");
+    return w;
+}
+
 gv_msg_t *edge_req_call(edge_req_t *r, gv_writer_t **w)
 {
     gv_msg_t *reply = NULL;

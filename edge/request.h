@@ -84,6 +84,10 @@ int edge_req_role(edge_req_t *r, const char *const *roles);
 /* Begins a request to an actor; when signed in, caller_id and caller_role are added (they
  * count in addition to body_fields). NULL (with 503 in place) on failure. */
 gv_writer_t *edge_req_begin(edge_req_t *r, const char *to, const char *type, uint32_t body_fields);
+/* edge_req_begin that names a signed-out caller (caller_role "anonymous"): actors take a
+ * request without caller_role as one from inside the cluster, which sees everything. */
+gv_writer_t *edge_req_begin_viewer(edge_req_t *r, const char *to, const char *type,
+                                   uint32_t body_fields);
 /* Sends and waits. NULL with the error response in place (503 unavailable on timeout). */
 gv_msg_t *edge_req_call(edge_req_t *r, gv_writer_t **w);
 

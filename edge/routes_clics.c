@@ -223,7 +223,7 @@ static gv_msg_t *s_problem_call(edge_req_t *r, const char *type, const char *key
                                 bool *missing)
 {
     *missing = false;
-    gv_writer_t *w = edge_req_begin(r, "problems", type, 1);
+    gv_writer_t *w = edge_req_begin_viewer(r, "problems", type, 1);
     if (!w) return NULL;
     gv_pk_kv_uint(gv_writer_pk(w), key, pid);
     gv_msg_t *reply = edge_req_call(r, &w);

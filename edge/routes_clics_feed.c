@@ -58,6 +58,7 @@ typedef struct {
     const clics_ctx_t *x;
     clics_contest_t cur; /* the contest as of the last `contest` event */
     bool seen_contest;
+    bool problems_sent; /* a `problems` line went out (before the start the public gets none) */
     clics_idset_t teams, non_teams;
     fsub_t *subs;
     size_t subs_n, subs_cap;
@@ -257,6 +258,35 @@ static int s_on_clar(feed_t *f, const msgpack_object *clar, const char *token)
     return 0;
 }
 
+/* The problems, once a `contest` event first carries them: before the start the contest
+ * actor shows the public an empty list (issue 10), so a feed opened then gets them with the
+ * start's event. 0 / -1. */
+static int s_problems_at_start(feed_t *f, const msgpack_object *data, const char *token)
+{
+    const msgpack_object *ps = gv_obj_get(data, "problems");
+    if (f->problems_sent || !ps || ps->type != MSGPACK_OBJECT_ARRAY || ps->via.array.size == 0)
+        return 0;
+    f->problems_sent = true;
+    if (f->silent) return 0;
+    clics_ctx_t x = *f->x;
+    x.contest = data;
+    x.c = f->cur;
+    bool failed = false;
+    json_t *a = clics_problems_list(f->r, &x, &failed);
+    if (!a) return -1;
+    size_t i;
+    json_t *e;
+    int rc = 0;
+    json_array_foreach(a, i, e)
+    {
+        json_incref(e);
+        rc = s_line(f, "problems", json_string_value(json_object_get(e, "id")), e, token);
+        if (rc != 0) break;
+    }
+    json_decref(a);
+    return rc;
+}
+
 static int s_on_contest(feed_t *f, const msgpack_object *data, uint64_t at, const char *token)
 {
     clics_contest_t c;
@@ -268,6 +298,7 @@ static int s_on_contest(feed_t *f, const msgpack_object *data, uint64_t at, cons
     f->cur = c;
     f->seen_contest = true;
     if (s_line(f, "contest", NULL, clics_contest_json(data, &c), token) != 0) return -1;
+    if (s_problems_at_start(f, data, token) != 0) return -1;
     return s_state(f, &f->cur, at, token);
 }
 
@@ -340,6 +371,7 @@ static int s_initial(feed_t *f, const gv_msg_t *users)
     bool failed = false;
     json_t *problems = clics_problems_list(f->r, x, &failed);
     if (failed) return -1;
+    f->problems_sent = problems && json_array_size(problems) > 0;
     json_t *types = clics_judgement_types_json(), *langs = clics_languages_list(f->r);
     json_t *teams = clics_teams_list(users);
     int rc = problems && types && langs && teams ? 0 : -1;

@@ -180,7 +180,12 @@ static gv_msg_t *s_define(edge_req_t *r, uint64_t id, bool create, const edge_co
             gv_pk_object(pk, subtasks);
         }
     }
-    return edge_req_call(r, &w);
+    gv_msg_t *reply = edge_req_call(r, &w);
+    /* the problems may be hidden now (a contest that has not started): forget that they were
+     * open to everyone (edge/pcache.h) */
+    for (size_t i = 0; reply && i < c->n_problems; i++)
+        edge_pcache_drop(r->edge->problems, c->problems[i].problem_id);
+    return reply;
 }
 
 typedef struct {

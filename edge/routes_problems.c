@@ -1,7 +1,9 @@
 /*  Problems: list, get, create, update, delete, add test (API.md "Problems").
  *
- *  Reading is open to everyone (the caller, when signed in, is passed on so the actor can
- *  hide what it must); changing needs jury or admin. A problem's checker and interactor are
+ *  Reading is open to everyone (the caller is passed on, signed-out ones as "anonymous", so
+ *  the actor can hide what it must: a problem that is unpublished or in a contest that has not
+ *  started answers 404 and is left out of lists, actors/problem_embargo.c); changing needs
+ *  jury or admin. A problem's checker and interactor are
  *  shown to jury and admin only (and never with their sources, which only judges fetch).
  */
 #include "auth.h"
@@ -26,7 +28,8 @@ void edge_route_problems_list(edge_req_t *r)
         edge_req_fail(r, &err);
         return;
     }
-    gv_writer_t *w = edge_req_begin(r, TO, "problems.list", q.has_page + q.has_per_page + q.has_q);
+    gv_writer_t *w =
+        edge_req_begin_viewer(r, TO, "problems.list", q.has_page + q.has_per_page + q.has_q);
     if (!w) return;
     msgpack_packer *pk = gv_writer_pk(w);
     if (q.has_page) gv_pk_kv_uint(pk, "page", q.page);
@@ -65,7 +68,7 @@ static void s_json_without(edge_buf_t *out, const msgpack_object *map, const cha
 void edge_route_problem_get(edge_req_t *r)
 {
     if (edge_req_auth(r, false) != 0) return;
-    gv_writer_t *w = edge_req_begin(r, TO, "problems.get", 1);
+    gv_writer_t *w = edge_req_begin_viewer(r, TO, "problems.get", 1);
     if (!w) return;
     gv_pk_kv_uint(gv_writer_pk(w), "id", r->id);
     gv_msg_t *reply = edge_req_call(r, &w);
@@ -73,7 +76,7 @@ void edge_route_problem_get(edge_req_t *r)
     const msgpack_object *data = gv_reply_data(reply);
     bool jury = r->signed_in && edge_role_in(r->claims.role, s_jury);
     if (gv_reply_status(reply) == 200 && data && data->type == MSGPACK_OBJECT_MAP) {
-        edge_pcache_put(r->edge->problems, r->id, gv_mono_ms());
+        edge_pcache_put_visible(r->edge->problems, r->id, data);
         if (!jury) {
             edge_buf_t *out = edge_req_out(r);
             edge_buf_reset(out, EDGE_BUF_KEEP);
@@ -115,6 +118,7 @@ static void s_pack_problem(msgpack_packer *pk, const edge_problem_t *p)
         gv_pk_key(pk, "subtasks");
         if (edge_json_to_mp(pk, p->subtasks, JSON_FIELD_DEPTH) != 0) msgpack_pack_nil(pk);
     }
+    if (p->has_published) gv_pk_kv_bool(pk, "published", p->published);
 }
 
 void edge_route_problems_create(edge_req_t *r)

@@ -51,8 +51,8 @@ static int s_problem_exists(edge_req_t *r, uint64_t id)
     if (!reply) return -1;
     unsigned st = gv_reply_status(reply);
     if (st == 200) {
+        edge_pcache_put_visible(r->edge->problems, id, gv_reply_data(reply));
         gv_msg_destroy(&reply);
-        edge_pcache_put(r->edge->problems, id, gv_mono_ms());
         return 0;
     }
     if (st == 404) {

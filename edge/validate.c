@@ -312,6 +312,10 @@ int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_er
         out->subtasks = subtasks;
         out->n_fields++;
     }
+    rc = s_bool(body, "published", &out->published, err);
+    if (rc < 0) return -1;
+    out->has_published = rc == 1;
+    out->n_fields += rc;
     return 0;
 }
 

@@ -80,6 +80,7 @@ typedef struct {
     uint64_t output_limit_kb;
     const json_t *interactor; /* object {language, source, protocol?}, or NULL */
     const json_t *subtasks;   /* array of {group, points}, or NULL */
+    bool has_published, published; /* false hides it from all but jury and admin */
     uint32_t n_fields;
 } edge_problem_t;
 int edge_v_problem(const json_t *body, bool create, edge_problem_t *out, edge_err_t *err);

@@ -111,7 +111,7 @@ static const gv_schema_t s_subtask = {NULL, f_subtask, 2};
         F("time_limit_ms", GV_K_UINT, req), F("memory_limit_kb", GV_K_UINT, req),                \
         FN("tags", GV_K_STR_ARRAY, false, 64), F("checker", GV_K_MAP, false),                    \
         F("output_limit_kb", GV_K_UINT, false), F("interactor", GV_K_MAP, false),                \
-        FE("subtasks", GV_K_MAP_ARRAY, false, 100, &s_subtask)
+        FE("subtasks", GV_K_MAP_ARRAY, false, 100, &s_subtask), F("published", GV_K_BOOL, false)
 static const gv_field_t f_pcreate[] = {PROBLEM_FIELDS(true), CALLER};
 SCHEMA(s_pcreate, "problems.create", f_pcreate);
 static const gv_field_t f_pupdate[] = {F("id", GV_K_UINT, true), PROBLEM_FIELDS(false), CALLER};
@@ -144,6 +144,12 @@ static const gv_field_t f_pimport[] = {PROBLEM_FIELDS(true), FE("tests", GV_K_MA
                                        FE("submissions", GV_K_MAP_ARRAY, false, 1000, &s_isub), CALLER};
 SCHEMA(s_pimport, "problems.import", f_pimport);
 SCHEMA(s_ppkgsubs, "problems.package_submissions", f_pid);
+/* From a contest actor (durable): the problems a contest uses and its start (embargo). */
+static const gv_field_t f_puses[] = {
+    F("contest_id", GV_K_UINT, true),  F("start_ms", GV_K_UINT, true),
+    F("version_ms", GV_K_UINT, true),  F("version_seq", GV_K_UINT, true),
+    FN("problem_ids", GV_K_UINT_ARRAY, true, 100), F("dseq", GV_K_UINT, false), CALLER};
+SCHEMA(s_puses, "problems.contest_uses", f_puses);
 
 /* ---- submissions ------------------------------------------------------------------------ */
 static const gv_field_t f_screate[] = {F("problem_id", GV_K_UINT, true), FN("language", GV_K_STR, true, 32),
@@ -229,6 +235,7 @@ static const gv_schema_t *const s_all[] = {
     &s_cfinal,   &s_cusers,    &s_cclars,   &s_creg,     &s_cadmit,  &s_csub,    &s_csb,
     &s_cevents,  &s_cask,      &s_canswer,  &s_cannounce, &s_csubs,
     &s_refused,
+    &s_puses,
 };
 
 const gv_schema_t *const *gv_types_all(size_t *n)

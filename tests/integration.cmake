@@ -12,3 +12,11 @@ foreach(suite core_api ops kill curve ratelimit hostile languages checkers packa
     ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
     TIMEOUT 900 LABELS integration)
 endforeach()
+
+# Contest secrecy (issue 10, point 7): the problem set stays hidden until the start.
+add_test(NAME integration_secrecy
+         COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_secrecy.py
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+set_tests_properties(integration_secrecy PROPERTIES
+  ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
+  TIMEOUT 900 LABELS integration)

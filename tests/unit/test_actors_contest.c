@@ -487,8 +487,11 @@ static void test_define_create_update_and_validation(void)
     gv_msg_t *r = kit_expect(node, s_define_msg(&d), 201);
     CHECK(kit_str_is(kit_data(r, "id"), "7"));
     gv_msg_destroy(&r);
-    /* a `contest` event for everyone */
-    CHECK(s_pub_count(node, 7, "contest", "all") == 1);
+    /* not started: a `contest` event for staff (with the problems) and one for the rest
+     * (without); s_contest_hides_its_problems_until_the_start has the details */
+    CHECK(s_pub_count(node, 7, "contest", "jury") == 1);
+    CHECK(s_pub_count(node, 7, "contest", "public") == 1);
+    CHECK(s_pub_count(node, 7, "contest", "all") == 0);
     kit_expect_error(node, s_define_msg(&d), 409, "conflict", "already exists");
 
     def_t missing = d;
@@ -551,7 +554,8 @@ static void test_define_create_update_and_validation(void)
     /* cf problems default to 500 points */
     CHECK(s_num(gv_obj_get(&kit_data(r, "problems")->via.array.ptr[0], "points")) == 500);
     gv_msg_destroy(&r);
-    CHECK(s_pub_count(node, 7, "contest", "all") == 1);
+    CHECK(s_pub_count(node, 7, "contest", "jury") == 1);
+    CHECK(s_pub_count(node, 7, "contest", "public") == 1);
     node_destroy(&node);
     kit_rmrf(&dir);
 }
@@ -1351,7 +1355,21 @@ static void test_durable_contest_notifications(void)
 {
     char *dir = kit_tmpdir();
     node_t *node = s_node(dir);
+    /* the first tick's one-time pass over older definitions: nothing to tell yet */
+    node_force_ticks(node);
+    s_batch(node, NULL, 0);
+    CHECK(kit_count_sends(node, "problems.contest_uses") == 0);
     s_create(node, 1, s_now() - 10 * MIN_MS, 7200, 0);
+    /* the definition's problems.contest_uses (durable too): delivered and acknowledged */
+    CHECK(kit_db_entries(node, "outq") == 1);
+    gv_msg_t *uses = kit_nth_send(node, "problems.contest_uses", 0);
+    s_batch(node, &uses, 1);
+    gv_msg_destroy(&uses);
+    gv_msg_t *uses_ack = kit_nth_send(node, "ack", 0);
+    CHECK(uses_ack && !strcmp(gv_msg_to(uses_ack), "contest/1"));
+    s_batch(node, &uses_ack, 1);
+    gv_msg_destroy(&uses_ack);
+    CHECK(kit_db_entries(node, "outq") == 0 && kit_db_entries(node, "problems.embargo") == 3);
     s_register(node, 1, 11, "alice");
 
     /* creation: the contest.sub is stored in outq with the submission and carries a dseq */
@@ -1653,6 +1671,105 @@ static void test_state_changes_become_contest_events(void)
     kit_rmrf(&dir);
 }
 
+/* ---- secrecy (issue 10, point 7) ------------------------------------------------------------ */
+
+static uint32_t s_problems_in(const msgpack_object *contest)
+{
+    const msgpack_object *ps = gv_obj_get(contest, "problems");
+    CHECK(ps && ps->type == MSGPACK_OBJECT_ARRAY);
+    return ps->via.array.size;
+}
+
+static uint32_t s_get_problems(node_t *node, uint64_t cid, const char *role)
+{
+    gv_msg_t *r = kit_expect(node, s_plain("contest.get", cid, 11, role), 200);
+    uint32_t n = s_problems_in(gv_reply_data(r));
+    gv_msg_destroy(&r);
+    return n;
+}
+
+/* The largest problem list among the `contest` events a caller may read. */
+static uint32_t s_logged_problems(node_t *node, uint64_t cid, const char *role)
+{
+    gv_msg_t *r = kit_expect(node, s_events_msg(cid, 0, 0, 11, role), 200);
+    const msgpack_object *evs = kit_data(r, "events");
+    uint32_t most = 0, contest_events = 0;
+    for (uint32_t i = 0; i < evs->via.array.size; i++) {
+        const msgpack_object *ev = &evs->via.array.ptr[i];
+        if (!gv_obj_str_eq(gv_obj_get(ev, "type"), "contest")) continue;
+        contest_events++;
+        uint32_t n = s_problems_in(gv_obj_get(ev, "data"));
+        if (n > most) most = n;
+    }
+    CHECK(contest_events > 0);
+    gv_msg_destroy(&r);
+    return most;
+}
+
+static void test_contest_hides_its_problems_until_the_start(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node(dir);
+    /* far enough ahead for the checks below on a loaded machine; checked before the start */
+    uint64_t start = s_now() + 2000;
+    s_create(node, 1, start, 3600, 0);
+    /* the problems actor is told, durably, which problems and when the embargo ends */
+    gv_msg_t *uses = kit_nth_send(node, "problems.contest_uses", 0);
+    CHECK(uses && !strcmp(gv_msg_to(uses), "problems") && gv_msg_has(uses, "dseq"));
+    CHECK(gv_msg_uint(uses, "contest_id", 0) == 1 && gv_msg_uint(uses, "start_ms", 0) == start);
+    const msgpack_object *ids = gv_msg_field(uses, "problem_ids");
+    CHECK(ids->via.array.size == 3 && ids->via.array.ptr[2].via.u64 == 103);
+    uint64_t v1 = gv_msg_uint(uses, "version_ms", 0), s1 = gv_msg_uint(uses, "version_seq", 0);
+    gv_msg_destroy(&uses);
+    CHECK(kit_db_entries(node, "outq") == 1);
+    /* the first tick tells the problems actor of every definition once (data from before) */
+    node_force_ticks(node);
+    s_batch(node, NULL, 0);
+    CHECK(kit_count_sends(node, "problems.contest_uses") == 1);
+    node_force_ticks(node);
+    s_batch(node, NULL, 0);
+    CHECK(kit_count_sends(node, "problems.contest_uses") == 0);
+
+    CHECK(s_get_problems(node, 1, "contestant") == 0);
+    CHECK(s_get_problems(node, 1, "anonymous") == 0);
+    CHECK(s_get_problems(node, 1, "jury") == 3 && s_get_problems(node, 1, "admin") == 3);
+    CHECK(s_logged_problems(node, 1, "contestant") == 0);
+    CHECK(s_logged_problems(node, 1, "anonymous") == 0);
+    CHECK(s_logged_problems(node, 1, "jury") == 3);
+    /* no membership oracle before the start: the same answer for a problem in it or not */
+    s_register(node, 1, 11, "alice");
+    kit_expect_error(node, s_admit_msg(1, 11, 101, "contestant"), 403, "contest_not_running", NULL);
+    kit_expect_error(node, s_admit_msg(1, 11, 999, "contestant"), 403, "contest_not_running", NULL);
+    kit_expect_error(node, s_ask_msg(1, 11, 11, 101, "is A hard?"), 400, "invalid_field",
+                     "before the contest starts");
+    kit_expect_error(node, s_ask_msg(1, 11, 11, 999, "is A hard?"), 400, "invalid_field",
+                     "before the contest starts");
+    kit_expect_ok(node, s_ask_msg(1, 11, 11, 0, "when do we start?"), 201);
+
+    /* a redefinition tells the problems actor again, with a newer version */
+    def_t d = {1, false, NULL, start, 3600, 0, "icpc", s_abc, 2, "admin"};
+    kit_expect_ok(node, s_define_msg(&d), 200);
+    uses = kit_nth_send(node, "problems.contest_uses", 0);
+    CHECK(uses && gv_msg_field(uses, "problem_ids")->via.array.size == 2);
+    uint64_t v2 = gv_msg_uint(uses, "version_ms", 0), s2 = gv_msg_uint(uses, "version_seq", 0);
+    CHECK(v2 > v1 || (v2 == v1 && s2 > s1));
+    gv_msg_destroy(&uses);
+    CHECK(s_now() < start); /* everything above ran before the start */
+
+    /* at the start everyone gets them, in the start's event too */
+    while (s_now() <= start)
+        usleep(20 * 1000);
+    node_force_ticks(node);
+    s_batch(node, NULL, 0);
+    CHECK(s_get_problems(node, 1, "contestant") == 2 && s_get_problems(node, 1, "anonymous") == 2);
+    CHECK(s_logged_problems(node, 1, "anonymous") == 2);
+    kit_expect_error(node, s_admit_msg(1, 11, 103, "contestant"), 403, "problem_not_in_contest",
+                     NULL);
+    kit_expect_ok(node, s_admit_msg(1, 11, 101, "contestant"), 200);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -1671,6 +1788,7 @@ int main(void)
     RUN(test_redefinition_keeps_results_with_their_problems);
     RUN(test_event_pages_fit_in_a_message);
     RUN(test_state_changes_become_contest_events);
+    RUN(test_contest_hides_its_problems_until_the_start);
     RUN(test_scoreboard_pages_join_into_the_board);
     fprintf(stderr, "all contest actor tests passed\n");
     return 0;

@@ -609,6 +609,169 @@ static void test_import_creates_everything_in_one_step_or_nothing(void)
     kit_rmrf(&dir);
 }
 
+/* ---- secrecy (issue 10, point 7) ------------------------------------------------------------ */
+
+/* problems.contest_uses as a contest actor sends it (node-internal: no caller). */
+static gv_msg_t *s_uses(uint64_t cid, uint64_t start_ms, uint64_t vms, uint64_t vseq,
+                        const uint64_t *pids, uint32_t n, const char *role)
+{
+    gv_writer_t *w = kit_begin("problems.contest_uses", "problems", 6 + (role ? 2 : 0));
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "dseq", vseq);
+    gv_pk_kv_uint(pk, "contest_id", cid);
+    gv_pk_kv_uint(pk, "start_ms", start_ms);
+    gv_pk_kv_uint(pk, "version_ms", vms);
+    gv_pk_kv_uint(pk, "version_seq", vseq);
+    gv_pk_key(pk, "problem_ids");
+    msgpack_pack_array(pk, n);
+    for (uint32_t i = 0; i < n; i++)
+        msgpack_pack_uint64(pk, pids[i]);
+    if (role) kit_caller(pk, 1, role);
+    return kit_end(w);
+}
+
+/* A list request as `role` ("anonymous" for signed-out callers, as edges send it). */
+static gv_msg_t *s_list_as(const char *q, const char *role)
+{
+    gv_writer_t *w = kit_begin("problems.list", "problems", 3);
+    gv_pk_kv_str(gv_writer_pk(w), "q", q);
+    kit_caller(gv_writer_pk(w), 7, role);
+    return kit_end(w);
+}
+
+static uint64_t s_total(node_t *node, const char *q, const char *role)
+{
+    gv_msg_t *r = kit_expect(node, s_list_as(q, role), 200);
+    uint64_t n = kit_uint(kit_data(r, "total"));
+    CHECK(kit_data(r, "items")->via.array.size == n); /* one page: the total is what is shown */
+    gv_msg_destroy(&r);
+    return n;
+}
+
+static gv_msg_t *s_manifest_as(uint64_t id, const char *role)
+{
+    gv_writer_t *w = kit_begin("problems.manifest", "problems", role ? 3 : 1);
+    gv_pk_kv_uint(gv_writer_pk(w), "problem_id", id);
+    if (role) kit_caller(gv_writer_pk(w), 7, role);
+    return kit_end(w);
+}
+
+/* Whether a contestant and an anonymous caller see problem id (get, list, manifest agree). */
+static bool s_public_sees(node_t *node, uint64_t id, const char *q)
+{
+    gv_msg_t *r = kit_call(node, s_by_id("problems.get", id, "contestant"));
+    bool seen = gv_reply_status(r) == 200;
+    CHECK(seen ||
+          (gv_reply_status(r) == 404 && gv_obj_str_eq(gv_msg_field(r, "code"), "not_found")));
+    gv_msg_destroy(&r);
+    r = kit_call(node, s_by_id("problems.get", id, "anonymous"));
+    CHECK((gv_reply_status(r) == 200) == seen);
+    gv_msg_destroy(&r);
+    r = kit_call(node, s_manifest_as(id, "contestant"));
+    CHECK((gv_reply_status(r) == 200) == seen);
+    gv_msg_destroy(&r);
+    CHECK(s_total(node, q, "contestant") == (seen ? 1u : 0u));
+    CHECK(s_total(node, q, "anonymous") == (seen ? 1u : 0u));
+    /* jury and judges (no caller) always do */
+    kit_expect_ok(node, s_by_id("problems.get", id, "jury"), 200);
+    kit_expect_ok(node, s_manifest_as(id, NULL), 200);
+    CHECK(s_total(node, q, "admin") == 1);
+    return seen;
+}
+
+static bool s_staff_hidden(node_t *node, uint64_t id)
+{
+    gv_msg_t *r = kit_expect(node, s_by_id("problems.get", id, "admin"), 200);
+    const msgpack_object *h = kit_data(r, "hidden");
+    CHECK(h && h->type == MSGPACK_OBJECT_BOOLEAN);
+    bool hidden = h->via.boolean;
+    gv_msg_destroy(&r);
+    return hidden;
+}
+
+static void test_a_problem_of_a_contest_not_started_is_hidden_until_the_start(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    uint64_t now = gv_now_ms(), later = now + 3600000, past = now - 60000;
+    pdef_t p = {.title = "Secret sum"};
+    uint64_t pid = s_new_problem(node, &p);
+    pdef_t other = {.title = "Open practice"};
+    uint64_t open = s_new_problem(node, &other);
+    CHECK(s_public_sees(node, pid, "secret") && !s_staff_hidden(node, pid));
+
+    /* contest 1 starts in an hour: hidden, and not counted */
+    uint64_t one[] = {pid};
+    CHECK(kit_call(node, s_uses(1, later, 100, 1, one, 1, NULL)) == NULL); /* acked, no reply */
+    CHECK(!s_public_sees(node, pid, "secret") && s_staff_hidden(node, pid));
+    CHECK(s_public_sees(node, open, "practice"));
+    gv_msg_t *r = kit_expect(node, s_list_as("", "contestant"), 200);
+    CHECK(kit_uint(kit_data(r, "total")) == 1);
+    CHECK(kit_str_is(gv_obj_get(&kit_data(r, "items")->via.array.ptr[0], "id"), "2"));
+    gv_msg_destroy(&r);
+
+    /* only nodes may say what a contest uses */
+    kit_expect_error(node, s_uses(1, past, 200, 9, NULL, 0, "admin"), 403, "forbidden", NULL);
+    CHECK(!s_public_sees(node, pid, "secret"));
+
+    /* a started contest that uses it too exposes it (its problems are public anyway) */
+    CHECK(kit_call(node, s_uses(2, past, 100, 2, one, 1, NULL)) == NULL);
+    CHECK(s_public_sees(node, pid, "secret"));
+    /* contest 2 drops it (a newer definition): hidden again */
+    CHECK(kit_call(node, s_uses(2, past, 101, 1, NULL, 0, NULL)) == NULL);
+    CHECK(!s_public_sees(node, pid, "secret"));
+    /* an older notification delivered again late is ignored */
+    CHECK(kit_call(node, s_uses(2, past, 100, 2, one, 1, NULL)) == NULL);
+    CHECK(!s_public_sees(node, pid, "secret"));
+    /* contest 1 moved to start a minute ago: open, by the clock alone */
+    CHECK(kit_call(node, s_uses(1, past, 102, 1, one, 1, NULL)) == NULL);
+    CHECK(s_public_sees(node, pid, "secret") && !s_staff_hidden(node, pid));
+    /* and it survives a restart */
+    CHECK(kit_call(node, s_uses(1, later, 103, 1, one, 1, NULL)) == NULL);
+    node_destroy(&node);
+    node = kit_node(dir, "problems", 0);
+    CHECK(!s_public_sees(node, pid, "secret"));
+    CHECK(kit_db_entries(node, "problems.embargo") == 1);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+static gv_msg_t *s_set_published(uint64_t id, bool published, const char *role)
+{
+    gv_writer_t *w = kit_begin("problems.update", "problems", 4);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", id);
+    gv_pk_kv_bool(gv_writer_pk(w), "published", published);
+    kit_caller(gv_writer_pk(w), 1, role);
+    return kit_end(w);
+}
+
+static void test_an_unpublished_problem_is_hidden_from_all_but_staff(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = kit_node(dir, "problems", 0);
+    pdef_t p = {.title = "Draft"};
+    uint64_t pid = s_new_problem(node, &p);
+    gv_msg_t *r = kit_expect(node, s_by_id("problems.get", pid, "contestant"), 200);
+    CHECK(kit_data(r, "published")->via.boolean && !kit_data(r, "hidden"));
+    gv_msg_destroy(&r);
+    kit_expect_error(node, s_set_published(pid, false, "contestant"), 403, "forbidden", NULL);
+    r = kit_expect(node, s_set_published(pid, false, "admin"), 200);
+    CHECK(!kit_data(r, "published")->via.boolean && kit_data(r, "hidden")->via.boolean);
+    gv_msg_destroy(&r);
+    CHECK(!s_public_sees(node, pid, "draft"));
+    /* another update keeps the flag */
+    gv_writer_t *w = kit_begin("problems.update", "problems", 4);
+    gv_pk_kv_uint(gv_writer_pk(w), "id", pid);
+    gv_pk_kv_str(gv_writer_pk(w), "title", "Draft two");
+    kit_caller(gv_writer_pk(w), 1, "admin");
+    kit_expect_ok(node, kit_end(w), 200);
+    CHECK(!s_public_sees(node, pid, "draft"));
+    kit_expect_ok(node, s_set_published(pid, true, "jury"), 200);
+    CHECK(s_public_sees(node, pid, "draft"));
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -621,5 +784,7 @@ int main(void)
     RUN(test_float_and_custom_checkers);
     RUN(test_manifest_carries_output_limit_run_all_groups_and_interactor);
     RUN(test_import_creates_everything_in_one_step_or_nothing);
+    RUN(test_a_problem_of_a_contest_not_started_is_hidden_until_the_start);
+    RUN(test_an_unpublished_problem_is_hidden_from_all_but_staff);
     return 0;
 }

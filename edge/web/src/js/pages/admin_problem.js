@@ -53,6 +53,10 @@ export async function problemEdit(ctx) {
   const tokensOpts = el('div', { class: 'checker-opts' }, el('label', { for: caseSens.id, class: 'check' }, caseSens, el('span', {}, 'Case-sensitive')));
   const floatOpts = el('div', { class: 'checker-opts grid2' }, field('Absolute error', abs), field('Relative error', rel));
   let customChecker = null;
+  // Unpublished: hidden from everyone but jury and admin (so is a problem of a contest that has
+  // not started, until the start; `hidden` says whether contestants can see it now).
+  const published = el('input', { type: 'checkbox', name: 'published', id: uid('pub'), checked: true });
+  const visibility = el('small', { class: 'hint', 'data-testid': 'problem-visibility' });
 
   if (prob) {
     title.value = prob.title || '';
@@ -60,6 +64,10 @@ export async function problemEdit(ctx) {
     tl.value = prob.time_limit_ms || '';
     ml.value = prob.memory_limit_kb || '';
     tags.value = (prob.tags || []).join(', ');
+    published.checked = prob.published !== false;
+    if (prob.hidden) visibility.textContent = prob.published === false
+      ? 'Hidden from contestants: unpublished.'
+      : 'Hidden from contestants until a contest that uses it starts.';
     const c = prob.checker || { type: 'tokens' };
     if (c.type === 'custom') {
       customChecker = c;
@@ -95,6 +103,8 @@ export async function problemEdit(ctx) {
       'Rendered by the server; KaTeX typesets the math in the browser.'),
     el('div', { class: 'grid2' }, field('Time limit (ms)', tl), mlField),
     field('Tags (comma-separated)', tags),
+    el('div', {}, el('label', { for: published.id, class: 'check' }, published,
+      el('span', {}, 'Published (visible to contestants and visitors)')), visibility),
     el('fieldset', { class: 'checker' }, el('legend', {}, 'Checker'), field('Output check', checker), tokensOpts, floatOpts),
     errs,
     el('div', { class: 'row' }, save, saved));
@@ -136,6 +146,7 @@ export async function problemEdit(ctx) {
     if (tl.value.trim() !== '') body.time_limit_ms = Number(tl.value);
     if (ml.value.trim() !== '') body.memory_limit_kb = Number(ml.value);
     body.tags = tags.value.split(',').map((s) => s.trim()).filter(Boolean);
+    body.published = published.checked;
     if (checker.value !== 'custom') { // a custom checker from a package is kept as it is
       const c = { type: checker.value };
       if (c.type === 'tokens') c.case_sensitive = caseSens.checked;

@@ -196,23 +196,29 @@ export async function contestProblem(ctx) {
   const h = await mountContest(ctx, {
     tab: 'problems', register: false,
     onContest: () => {
-      // the statement of a scheduled contest appears once it starts (no reload needed)
+      // the statement of a scheduled contest appears once it starts (no reload needed); before
+      // the start contestants get no problem list, so the problem is looked up again
+      p = findProblem();
+      drawNav();
       if (stmt === 'waiting' && c.state !== 'scheduled') loadStatement();
       drawSubmit();
     },
   });
   if (!h) return;
   const c = h.contest;
-  const p = (c.problems || []).find((x) => x.label === label);
-  const probs = c.problems || [];
-  h.body.append(el('nav', { 'aria-label': 'Problems of this contest', class: 'cn-problem-switch' },
-    el('ul', { class: 'row' }, probs.map((x) => {
-      const a = link(contestPath(id, '/problems/' + encodeURIComponent(x.label)), x.label);
-      a.className = 'btn btn-small';
-      if (x.label === label) a.setAttribute('aria-current', 'page');
-      return el('li', {}, a);
-    }))));
-  if (!p) {
+  const findProblem = () => (c.problems || []).find((x) => x.label === label);
+  let p = findProblem();
+  const nav = el('nav', { 'aria-label': 'Problems of this contest', class: 'cn-problem-switch' });
+  const drawNav = () => nav.replaceChildren(el('ul', { class: 'row' }, (c.problems || []).map((x) => {
+    const a = link(contestPath(id, '/problems/' + encodeURIComponent(x.label)), x.label);
+    a.className = 'btn btn-small';
+    if (x.label === label) a.setAttribute('aria-current', 'page');
+    return el('li', {}, a);
+  })));
+  drawNav();
+  h.body.append(nav);
+  const waiting = c.state === 'scheduled' && !isJury(); // the list is secret until the start
+  if (!p && !waiting) {
     setTitle(`Problem ${label}`, c.title);
     h.body.append(errorBox({ message: `This contest has no problem "${label}".`, code: 'not_found' }),
       el('p', {}, link(contestPath(id), 'See the contest\u2019s problems'), '.'));
@@ -230,6 +236,11 @@ export async function contestProblem(ctx) {
       return;
     }
     if (stmt === 'loading' || stmt === 'shown') return;
+    if (!p) {
+      stmt = 'failed';
+      clear(stmtSlot).append(errorBox({ message: `This contest has no problem "${label}".`, code: 'not_found' }));
+      return;
+    }
     stmt = 'loading';
     clear(stmtSlot).append(el('p', { class: 'loading' }, 'Loading the statement…'));
     try {
@@ -251,6 +262,7 @@ export async function contestProblem(ctx) {
     const mode = !me ? 'signin' : isJury() ? 'form' : !c.registered ? 'register'
       : c.state === 'scheduled' ? 'wait' : isLive(c) ? 'form' : 'closed';
     if (mode === drawn) return;
+    if (!p && (mode === 'closed' || mode === 'form')) { clear(submitSlot); return; } // no such label
     const hadFocus = submitSlot.contains(document.activeElement);
     drawn = mode;
     const heading = el('h2', { id: 'submit-h', tabindex: '-1' }, 'Submit');
