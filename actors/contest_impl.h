@@ -13,7 +13,10 @@
  *    contest.rows      cid uid                → row record {username, live, pub}
  *    contest.rank      cid view key(24)       → "" (view 0 live, 1 public; key: contest_score.h)
  *    contest.fts       cid view pidx ms uid   → "" (first AC per problem; the first key wins)
- *    contest.events    cid eid                → {id, type, vis, user_id, time, data}
+ *    contest.events    cid eid                → {id, pid, upos, useq, type, vis, user_id, time,
+ *                                                data} (eid: the jury id; contest_log.c)
+ *    contest.seqs      cid 'P' pid            → eid (the public sequence)
+ *                      cid 'U' uid useq       → eid upos (a user's own events)
  *    contest.clars     cid clid               → clar record
  *    contest.timers    at_ms cid              → "" (state changes to announce)
  */
@@ -28,6 +31,7 @@
 
 typedef struct {
     MDB_dbi defs, users, rate, subs, usubs, rows, rank, fts, events, clars, timers;
+    MDB_dbi seqs;
 } contest_dbs_t;
 
 #define CONTEST_MAX_PROBLEMS 100
