@@ -809,7 +809,7 @@ static int s_init(actor_ctx_t *ctx)
         int rc = store_dbi_open(ctx->txn, all[i].name, all[i].dbi);
         if (rc != 0) return actor_fail(ctx, rc, "open contest databases");
     }
-    return 0;
+    return contest_log_upgrade(ctx);
 }
 
 static void s_destroy(void *state)

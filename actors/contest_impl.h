@@ -118,6 +118,8 @@ msgpack_packer *contest_event_begin(cevent_t *e, const char *type, const char *v
 int contest_event_end(actor_ctx_t *ctx, uint64_t cid, cevent_t *e);
 void contest_event_abort(cevent_t *e);
 int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg);
+/* Gives the events of a log from before the public numbering their public and own ids. */
+int contest_log_upgrade(actor_ctx_t *ctx);
 /* Whether a caller (role, id) may see an event with (vis, user_id). */
 bool contest_visible(const char *role, uint64_t caller_id, const char *vis, size_t vis_len,
                      uint64_t user_id);

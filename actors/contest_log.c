@@ -113,6 +113,45 @@ static int s_event_seqs(actor_ctx_t *ctx, uint64_t cid, const cevent_t *e, uint6
     return actor_put(ctx, contest_dbs(ctx)->seqs, k, sizeof k, val, 16, 0) == 0 ? 0 : -1;
 }
 
+/* Numbers the events of a log written before the public and own sequences existed, once:
+ * when contest.seqs is empty but contest.events is not (every contest logs its definition, a
+ * public event, so an upgraded log always leaves an entry). O(events), at start-up. */
+int contest_log_upgrade(actor_ctx_t *ctx)
+{
+    contest_dbs_t *db = contest_dbs(ctx);
+    MDB_stat st;
+    int rc = mdb_stat(ctx->txn, db->seqs, &st);
+    if (rc != 0) return actor_fail(ctx, rc, "stat contest.seqs");
+    if (st.ms_entries > 0) return 0;
+    MDB_cursor *cur;
+    if (actor_cursor(ctx, db->events, &cur) != 0) return -1;
+    MDB_val k, v;
+    uint64_t n = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 16) continue;
+        uint64_t cid = store_be64_get(k.mv_data), jid = store_be64_get((uint8_t *)k.mv_data + 8);
+        record_t r;
+        record_parse(&r, v.mv_data, v.mv_size);
+        size_t vl = 0;
+        const char *vis = record_str(&r, "vis", &vl);
+        char vbuf[16];
+        snprintf(vbuf, sizeof vbuf, "%.*s", vis ? (int)vl : 3, vis ? vis : "all");
+        cevent_t e = {.vis = vbuf, .user_id = record_uint(&r, "user_id", 0)};
+        record_done(&r);
+        uint64_t pid, upos, useq;
+        if (s_event_seqs(ctx, cid, &e, jid, &pid, &upos, &useq) != 0) {
+            mdb_cursor_close(cur);
+            return -1;
+        }
+        n++;
+    }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "read contest events");
+    if (n) gv_info("contest event logs numbered for the public", "events=%" PRIu64, n);
+    return 0;
+}
+
 /* e->sb holds the packed data value. */
 int contest_event_end(actor_ctx_t *ctx, uint64_t cid, cevent_t *e)
 {

@@ -11,3 +11,12 @@ foreach(suite core_api ops kill curve ratelimit hostile languages checkers packa
     ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
     TIMEOUT 900 LABELS integration)
 endforeach()
+# issue 10 point 8: what the public sees during a freeze does not depend on hidden verdicts
+foreach(suite freeze_secrecy)
+  add_test(NAME integration_${suite}
+           COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_${suite}.py
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+  set_tests_properties(integration_${suite} PROPERTIES
+    ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
+    TIMEOUT 900 LABELS integration)
+endforeach()

@@ -1779,6 +1779,48 @@ static void test_frozen_verdicts_leave_public_numbering_alone(void)
     kit_rmrf(&dir);
 }
 
+/* A log from before the public numbering (no contest.seqs, no counters) is numbered at start. */
+static void test_old_event_logs_get_public_ids_at_start(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node(dir);
+    s_frozen_run(node, 1, s_now() - 50 * MIN_MS, "AC", 3);
+    static char anon[4096], y[4096], again[4096];
+    s_seen(node, 1, 0, "anonymous", anon, sizeof anon);
+    s_seen(node, 1, 12, "contestant", y, sizeof y);
+    /* forget the numbering, as a node of the previous version never had it */
+    MDB_txn *txn;
+    MDB_dbi seqs, meta;
+    CHECK(mdb_txn_begin(store_env(node_store(node)), NULL, 0, &txn) == 0);
+    CHECK(mdb_dbi_open(txn, "contest.seqs", 0, &seqs) == 0 && mdb_drop(txn, seqs, 0) == 0);
+    CHECK(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+    MDB_cursor *cur;
+    CHECK(mdb_cursor_open(txn, meta, &cur) == 0);
+    MDB_val k, v;
+    size_t dropped = 0;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char name[96];
+        snprintf(name, sizeof name, "%.*s", (int)k.mv_size, (const char *)k.mv_data);
+        if (strstr(name, ".pevents") || strstr(name, ".uevents/")) {
+            CHECK(mdb_cursor_del(cur, 0) == 0);
+            dropped++;
+        }
+    }
+    mdb_cursor_close(cur);
+    CHECK(mdb_txn_commit(txn) == 0 && dropped == 3); /* public, X's own, Y's own */
+    CHECK(kit_db_entries(node, "contest.seqs") == 0);
+    node_destroy(&node);
+    node = s_node(dir);
+    CHECK(kit_db_entries(node, "contest.seqs") > 0);
+    s_seen(node, 1, 0, "anonymous", again, sizeof again);
+    CHECK(strcmp(again, anon) == 0);
+    s_seen(node, 1, 12, "contestant", again, sizeof again);
+    CHECK(strcmp(again, y) == 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -1799,6 +1841,7 @@ int main(void)
     RUN(test_state_changes_become_contest_events);
     RUN(test_scoreboard_pages_join_into_the_board);
     RUN(test_frozen_verdicts_leave_public_numbering_alone);
+    RUN(test_old_event_logs_get_public_ids_at_start);
     fprintf(stderr, "all contest actor tests passed\n");
     return 0;
 }
