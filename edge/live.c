@@ -279,10 +279,13 @@ static void s_on_event(edge_live_t *hub, const void *data, size_t len, edge_buf_
     if (strcmp(gv_msg_type(m), "event") != 0 || !topic || !kind ||
         live_topic_parse(topic, strlen(topic), &t) != 0)
         goto done;
-    if (t.kind == LIVE_TOPIC_CONTEST &&
-        (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
-        sbcache_invalidate(t.id);
     const char *vis = gv_msg_str(m, "vis");
+    if (t.kind == LIVE_TOPIC_CONTEST && strcmp(kind, "scoreboard") == 0 && vis &&
+        (strcmp(vis, "jury") == 0 || strcmp(vis, "public") == 0))
+        sbcache_invalidate_view(t.id, strcmp(vis, "jury") == 0 ? SBCACHE_JURY : SBCACHE_PUBLIC);
+    else if (t.kind == LIVE_TOPIC_CONTEST &&
+             (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
+        sbcache_invalidate(t.id);
     live_frame_t *f = live_frame_event(scratch, gv_msg_uint(m, "id", 0), topic, kind, strlen(kind),
                                        gv_msg_field(m, "data"), NULL);
     live_frame_t *other = NULL;
