@@ -237,8 +237,8 @@ typedef struct {
 
 /* The index entry under the cursor (after op): 1 one of contest cid's public entries (pid, jid
  * filled), 0 past them, -1 error. */
-static int s_pub_at(actor_ctx_t *ctx, MDB_cursor *cur, MDB_val *k, MDB_cursor_op op,
-                    uint64_t cid, seen_t *out)
+static int s_pub_at(actor_ctx_t *ctx, MDB_cursor *cur, MDB_val *k, MDB_cursor_op op, uint64_t cid,
+                    seen_t *out)
 {
     MDB_val v;
     int rc = mdb_cursor_get(cur, k, &v, op);
@@ -255,8 +255,8 @@ static int s_pub_at(actor_ctx_t *ctx, MDB_cursor *cur, MDB_val *k, MDB_cursor_op
 }
 
 /* The same for user uid's own entries (useq, jid, upos). */
-static int s_own_at(actor_ctx_t *ctx, MDB_cursor *cur, MDB_val *k, MDB_cursor_op op,
-                    uint64_t cid, uint64_t uid, seen_t *out)
+static int s_own_at(actor_ctx_t *ctx, MDB_cursor *cur, MDB_val *k, MDB_cursor_op op, uint64_t cid,
+                    uint64_t uid, seen_t *out)
 {
     MDB_val v;
     int rc = mdb_cursor_get(cur, k, &v, op);
@@ -298,7 +298,8 @@ static int s_events_seen(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t cid, ui
     if (ph < 0) goto done;
     uint64_t last_pid = since, last_own = since_own;
     if (uc) {
-        s_own_key(ukey, cid, caller, has_own ? (since_own == UINT64_MAX ? since_own : since_own + 1) : 1);
+        s_own_key(ukey, cid, caller,
+                  has_own ? (since_own == UINT64_MAX ? since_own : since_own + 1) : 1);
         uh = s_own_at(ctx, uc, &uk_, MDB_SET_RANGE, cid, caller, &ue);
         /* without since_own: the own events before public event `since` count as seen */
         while (!has_own && uh == 1 && ue.upos < since) {
@@ -335,8 +336,8 @@ static int s_events_seen(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t cid, ui
             bytes += v.mv_size;
             objects += o;
         } else {
-            gv_error("event index names a missing event", "contest_id=%" PRIu64 " id=%" PRIu64,
-                     cid, e->jid);
+            gv_error("event index names a missing event", "contest_id=%" PRIu64 " id=%" PRIu64, cid,
+                     e->jid);
         }
         if (pub) {
             last_pid = pe.pid;
@@ -386,7 +387,8 @@ done:
     return rc;
 }
 
-/* contest.events {since, limit}: the caller's visible events after `since`, oldest first. A
+/* contest.events {since, limit}: the caller's visible events after `since`, oldest first (staff
+ * and node-internal callers here, by jury id; everyone else: s_events_seen above). A
  * page also ends before it would exceed what one message may hold (GV_MSG_MAX_OBJECTS): events
  * with rows of many problems are large. */
 int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
@@ -401,8 +403,7 @@ int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
     const char *role = actor_caller_role(msg);
     if (!role) role = "admin"; /* node-internal */
     uint64_t caller = gv_msg_uint(msg, "caller_id", 0);
-    if (!actor_caller_sees_all(msg))
-        return s_events_seen(ctx, msg, cid, since, limit, caller);
+    if (!actor_caller_sees_all(msg)) return s_events_seen(ctx, msg, cid, since, limit, caller);
 
     MDB_cursor *cur;
     if (actor_cursor(ctx, contest_dbs(ctx)->events, &cur) != 0) return -1;

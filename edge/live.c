@@ -295,9 +295,9 @@ static void s_on_event(edge_live_t *hub, const void *data, size_t len, edge_buf_
         /* a contest event: others see its public id, or own id, never the jury id */
         uint64_t pid = gv_msg_uint(m, "pid", 0), useq = gv_msg_uint(m, "useq", 0);
         if (pid || useq) {
-            other = live_frame_event_own(scratch, pid ? pid : gv_msg_uint(m, "upos", 0),
-                                         pid ? 0 : useq, topic, kind, strlen(kind),
-                                         gv_msg_field(m, "data"), NULL);
+            other =
+                live_frame_event_own(scratch, pid ? pid : gv_msg_uint(m, "upos", 0), pid ? 0 : useq,
+                                     topic, kind, strlen(kind), gv_msg_field(m, "data"), NULL);
             if (!other) live_frame_unref(&f);
         }
     }

@@ -231,8 +231,8 @@ static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_to
                               s_obj_u64(gv_obj_get(e, "user_id")), &vw->v))
                 continue;
             live_frame_t *f = live_frame_event_own(
-                &scratch, s_obj_u64(gv_obj_get(e, "id")), s_obj_u64(gv_obj_get(e, "own_id")),
-                topic, type->via.str.ptr, type->via.str.size, gv_obj_get(e, "data"), NULL);
+                &scratch, s_obj_u64(gv_obj_get(e, "id")), s_obj_u64(gv_obj_get(e, "own_id")), topic,
+                type->via.str.ptr, type->via.str.size, gv_obj_get(e, "data"), NULL);
             if (!f) {
                 oom = true;
                 break;

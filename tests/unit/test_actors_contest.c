@@ -1657,7 +1657,7 @@ static void test_state_changes_become_contest_events(void)
     kit_rmrf(&dir);
 }
 
-/* ---- issue 10 point 8: what others see does not depend on a frozen verdict -------------------- */
+/* ---- issue 10 point 8: what others see does not depend on a frozen verdict ------------------ */
 
 /* contest.events from `since` (and `since_own` unless it is UINT64_MAX) for a caller. */
 static gv_msg_t *s_events_own_msg(uint64_t cid, uint64_t since, uint64_t since_own, uint64_t limit,
@@ -1738,7 +1738,8 @@ static void test_frozen_verdicts_leave_public_numbering_alone(void)
     }
     /* Y: its own submission events carry own ids 1..4 and take no public id */
     s_seen(node, 1, 12, "contestant", ac, sizeof ac);
-    CHECK(strstr(ac, "/1:submission") && strstr(ac, "/2:submission") && !strstr(ac, "/3:submission"));
+    CHECK(strstr(ac, "/1:submission") && strstr(ac, "/2:submission") &&
+          !strstr(ac, "/3:submission"));
     /* X sees its own progress (queued, compiling, 10 tests, done) as own events */
     s_seen(node, 1, 11, "contestant", ac, sizeof ac);
     CHECK(strstr(ac, "/13:submission") && !strstr(ac, "/14:submission"));
@@ -1754,7 +1755,8 @@ static void test_frozen_verdicts_leave_public_numbering_alone(void)
     uint64_t since = 0, since_own = 0;
     char paged[4096] = "";
     for (int guard = 0; guard < 200; guard++) {
-        gv_msg_t *r = kit_expect(node, s_events_own_msg(1, since, since_own, 1, 12, "contestant"), 200);
+        gv_msg_t *r =
+            kit_expect(node, s_events_own_msg(1, since, since_own, 1, 12, "contestant"), 200);
         const msgpack_object *evs = kit_data(r, "events");
         if (evs->via.array.size == 1) {
             const msgpack_object *e = &evs->via.array.ptr[0];
@@ -1772,7 +1774,8 @@ static void test_frozen_verdicts_leave_public_numbering_alone(void)
     }
     CHECK(strcmp(paged, wa) == 0);
     /* without since_own, the own events after public event `since` come again (none skipped) */
-    gv_msg_t *r = kit_expect(node, s_events_own_msg(1, since, UINT64_MAX, 0, 12, "contestant"), 200);
+    gv_msg_t *r =
+        kit_expect(node, s_events_own_msg(1, since, UINT64_MAX, 0, 12, "contestant"), 200);
     CHECK(kit_data(r, "events")->via.array.size == 0 && !s_bool(kit_data(r, "more")));
     gv_msg_destroy(&r);
     node_destroy(&node);

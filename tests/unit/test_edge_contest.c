@@ -740,7 +740,8 @@ static void sbcache_an_event_of_one_view_keeps_the_other(void)
     /* an event of both views still drops both */
     sbcache_put(7, SBCACHE_PUBLIC, sbcache_generation(7), "p", 1);
     sbcache_invalidate(7);
-    CHECK(!sbcache_get(7, SBCACHE_PUBLIC, &body, &len) && !sbcache_get(7, SBCACHE_JURY, &body, &len));
+    CHECK(!sbcache_get(7, SBCACHE_PUBLIC, &body, &len) &&
+          !sbcache_get(7, SBCACHE_JURY, &body, &len));
     sbcache_clear();
 }
 

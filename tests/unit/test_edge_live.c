@@ -438,18 +438,19 @@ static void own_events_are_ordered_by_their_own_ids(void)
         bool live;
         live_offer_t want;
     } steps[] = {
-        {4, 2, false, LIVE_OFFER_DUP},      /* own 2: had it */
-        {4, 3, false, LIVE_OFFER_QUEUED},   /* own 3, after public 4 */
-        {5, 0, false, LIVE_OFFER_QUEUED},   /* public 5 */
-        {5, 4, true, LIVE_OFFER_BUFFERED},  /* live during the replay */
-        {5, 4, false, LIVE_OFFER_QUEUED},   /* own 4 replayed */
+        {4, 2, false, LIVE_OFFER_DUP},     /* own 2: had it */
+        {4, 3, false, LIVE_OFFER_QUEUED},  /* own 3, after public 4 */
+        {5, 0, false, LIVE_OFFER_QUEUED},  /* public 5 */
+        {5, 4, true, LIVE_OFFER_BUFFERED}, /* live during the replay */
+        {5, 4, false, LIVE_OFFER_QUEUED},  /* own 4 replayed */
         {6, 0, true, LIVE_OFFER_BUFFERED},
     };
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         live_frame_t *f = live_frame_event_own(&b, steps[i].id, steps[i].own, "contest/1",
                                                "submission", 10, NULL, NULL);
         CHECK(f);
-        live_offer_t o = steps[i].live ? live_sub_offer(&s, f, &out) : live_sub_replayed(&s, f, &out);
+        live_offer_t o =
+            steps[i].live ? live_sub_offer(&s, f, &out) : live_sub_replayed(&s, f, &out);
         if (o != steps[i].want) fprintf(stderr, "  step %zu: %d, want %d\n", i, o, steps[i].want);
         CHECK(o == steps[i].want);
         live_frame_unref(&f);
