@@ -884,12 +884,12 @@ static int s_init(actor_ctx_t *ctx)
                {"contest.usubs", &db->usubs},   {"contest.rows", &db->rows},
                {"contest.rank", &db->rank},     {"contest.fts", &db->fts},
                {"contest.events", &db->events}, {"contest.clars", &db->clars},
-               {"contest.timers", &db->timers}};
+               {"contest.timers", &db->timers}, {"contest.seqs", &db->seqs}};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         int rc = store_dbi_open(ctx->txn, all[i].name, all[i].dbi);
         if (rc != 0) return actor_fail(ctx, rc, "open contest databases");
     }
-    return 0;
+    return contest_log_upgrade(ctx);
 }
 
 static void s_destroy(void *state)

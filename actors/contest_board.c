@@ -281,7 +281,10 @@ static int s_emit_row(actor_ctx_t *ctx, const cdef_t *d, uint64_t uid, const row
         rc = lr < 0 ? -1 : 0;
         goto done;
     }
-    bool same = s_cells_eq(&row->v[VIEW_LIVE], &row->v[VIEW_PUBLIC], d->n_problems);
+    /* during a freeze each view has its own events: the public one sees an event exactly
+     * when its row changed, whatever happened to the live row (docs/CONTESTS.md) */
+    bool same = !s_public_frozen(d, ctx->now_ms) &&
+                s_cells_eq(&row->v[VIEW_LIVE], &row->v[VIEW_PUBLIC], d->n_problems);
     const char *views[2] = {"jury", "public"};
     for (int view = 0; view < 2; view++) {
         bool changed = view == VIEW_LIVE ? live_changed : pub_changed;

@@ -13,7 +13,10 @@
  *    contest.rows      cid uid                → row record {username, live, pub}
  *    contest.rank      cid view key(24)       → "" (view 0 live, 1 public; key: contest_score.h)
  *    contest.fts       cid view pidx ms uid   → "" (first AC per problem; the first key wins)
- *    contest.events    cid eid                → {id, type, vis, user_id, time, data}
+ *    contest.events    cid eid                → {id, pid, upos, useq, type, vis, user_id, time,
+ *                                                data} (eid: the jury id; contest_log.c)
+ *    contest.seqs      cid 'P' pid            → eid (the public sequence)
+ *                      cid 'U' uid useq       → eid upos (a user's own events)
  *    contest.clars     cid clid               → clar record
  *    contest.timers    at_ms cid              → "" (state changes to announce)
  */
@@ -28,6 +31,7 @@
 
 typedef struct {
     MDB_dbi defs, users, rate, subs, usubs, rows, rank, fts, events, clars, timers;
+    MDB_dbi seqs;
 } contest_dbs_t;
 
 #define CONTEST_MAX_PROBLEMS 100
@@ -119,6 +123,8 @@ msgpack_packer *contest_event_begin(cevent_t *e, const char *type, const char *v
 int contest_event_end(actor_ctx_t *ctx, uint64_t cid, cevent_t *e);
 void contest_event_abort(cevent_t *e);
 int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg);
+/* Gives the events of a log from before the public numbering their public and own ids. */
+int contest_log_upgrade(actor_ctx_t *ctx);
 /* Whether a caller (role, id) may see an event with (vis, user_id). */
 bool contest_visible(const char *role, uint64_t caller_id, const char *vis, size_t vis_len,
                      uint64_t user_id);

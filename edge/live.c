@@ -240,9 +240,10 @@ static void *s_writer_main(void *arg)
 
 /* ---- events from the bus -------------------------------------------------------------- */
 
-/* Offers f to every client subscribed to t that may see it. */
+/* Offers the event to every client subscribed to t that may see it: staff get f_staff, the
+ * others f_other (NULL: not for them). */
 static void s_fanout(edge_live_t *hub, const live_topic_t *t, live_vis_t vis, uint64_t user_id,
-                     live_frame_t *f)
+                     live_frame_t *f_staff, live_frame_t *f_other)
 {
     pthread_mutex_lock(&hub->lock);
     for (live_client_t *c = hub->clients; c; c = c->next) {
@@ -250,7 +251,8 @@ static void s_fanout(edge_live_t *hub, const live_topic_t *t, live_vis_t vis, ui
         for (size_t i = 0; i < c->n_subs && !c->close_code && !c->gone; i++) {
             live_sub_t *s = &c->subs[i];
             if (s->topic.kind != t->kind || s->topic.id != t->id) continue;
-            if (live_visible(vis, user_id, &s->viewer)) {
+            live_frame_t *f = s->viewer.staff ? f_staff : f_other;
+            if (f && live_visible(vis, user_id, &s->viewer)) {
                 live_offer_t o = live_sub_offer(s, f, &c->queue);
                 if (o == LIVE_OFFER_OVERFLOW)
                     live_too_slow_locked(c);
@@ -277,18 +279,36 @@ static void s_on_event(edge_live_t *hub, const void *data, size_t len, edge_buf_
     if (strcmp(gv_msg_type(m), "event") != 0 || !topic || !kind ||
         live_topic_parse(topic, strlen(topic), &t) != 0)
         goto done;
-    if (t.kind == LIVE_TOPIC_CONTEST &&
-        (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
-        sbcache_invalidate(t.id);
     const char *vis = gv_msg_str(m, "vis");
+    if (t.kind == LIVE_TOPIC_CONTEST && strcmp(kind, "scoreboard") == 0 && vis &&
+        (strcmp(vis, "jury") == 0 || strcmp(vis, "public") == 0))
+        sbcache_invalidate_view(t.id, strcmp(vis, "jury") == 0 ? SBCACHE_JURY : SBCACHE_PUBLIC);
+    else if (t.kind == LIVE_TOPIC_CONTEST &&
+             (strcmp(kind, "scoreboard") == 0 || strcmp(kind, "contest") == 0))
+        sbcache_invalidate(t.id);
     live_frame_t *f = live_frame_event(scratch, gv_msg_uint(m, "id", 0), topic, kind, strlen(kind),
                                        gv_msg_field(m, "data"), NULL);
+    live_frame_t *other = NULL;
+    if (f && t.kind != LIVE_TOPIC_CONTEST) {
+        other = live_frame_ref(f); /* one numbering per submission topic */
+    } else if (f) {
+        /* a contest event: others see its public id, or own id, never the jury id */
+        uint64_t pid = gv_msg_uint(m, "pid", 0), useq = gv_msg_uint(m, "useq", 0);
+        if (pid || useq) {
+            other =
+                live_frame_event_own(scratch, pid ? pid : gv_msg_uint(m, "upos", 0), pid ? 0 : useq,
+                                     topic, kind, strlen(kind), gv_msg_field(m, "data"), NULL);
+            if (!other) live_frame_unref(&f);
+        }
+    }
     if (!f) {
         gv_error("live event dropped: out of memory", "topic=%s", topic);
         goto done;
     }
-    s_fanout(hub, &t, live_vis_parse(vis, vis ? strlen(vis) : 0), gv_msg_uint(m, "user_id", 0), f);
+    s_fanout(hub, &t, live_vis_parse(vis, vis ? strlen(vis) : 0), gv_msg_uint(m, "user_id", 0), f,
+             other);
     live_frame_unref(&f);
+    live_frame_unref(&other);
 done:
     gv_msg_destroy(&m);
 }

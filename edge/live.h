@@ -18,7 +18,8 @@
  *  Files: live.c (bus, queues, writers, life cycle), live_ws.c (civetweb handlers, client
  *  messages, replay), live_core.c (the parts without sockets), live_impl.h (shared structs).
  *
- *  Messages. Client: {"subscribe":"contest/<id>"|"submission/<id>","since"?:N,"token"?:S},
+ *  Messages. Client: {"subscribe":"contest/<id>"|"submission/<id>","since"?:N,"since_own"?:N,
+ *  "token"?:S},
  *  {"unsubscribe":T}. Server: events {"id","topic","type","data"}; {"subscribed":T} once a
  *  subscription is live (after its replay: what follows is live), {"unsubscribed":T}; errors
  *  {"error":{"code","message"},"topic"?:T} with codes bad_json, invalid_field, too_large,
@@ -31,8 +32,15 @@
  *  clients are unaffected. An inbound message over LIVE_MAX_INBOUND bytes gets 1009. At
  *  shutdown every client gets 1001. Too many clients: the handshake is answered 503.
  *
+ *  Numbering (docs/CONTESTS.md "Event numbering"). On a contest topic staff get every event
+ *  with its jury id; everyone else gets the public events with their public ids and, signed
+ *  in, their own events with "own_id" (a per-user sequence) and id = the public id they follow.
+ *  The bus envelope carries all three (id, pid, upos/useq), so one event makes at most two
+ *  frames: the staff one and the other one.
+ *
  *  Ordering. Per topic and client, event ids only go up: a frame whose id is not above the
- *  last one sent on that topic is dropped (events without an id — 0 — always pass). With
+ *  last one sent on that topic is dropped (events without an id — 0 — always pass); own
+ *  frames are compared by own_id instead. With
  *  `since`, the subscription is registered first and buffers live events while the worker
  *  pages through contest.events; then the buffer is flushed with the same rule, so an event
  *  is neither skipped (registered before the first page is read, and the actor logs an event
@@ -176,6 +184,8 @@ typedef struct {
     live_topic_t topic;
     bool has_since;
     uint64_t since;
+    bool has_since_own; /* "since_own": the last own_id seen (docs/CONTESTS.md numbering) */
+    uint64_t since_own;
     char *token; /* malloc'd copy, NULL when absent; freed by live_cmd_clear */
 } live_cmd_t;
 /* Parses one client text message: {"subscribe":T,"since"?:N,"token"?:S} or
@@ -187,6 +197,7 @@ void live_cmd_clear(live_cmd_t *cmd);
 typedef struct {
     atomic_uint refs;
     uint64_t id; /* event id, 0 when none (errors, acks, events without an id) */
+    uint64_t own; /* a contestant's own event: its own_id (then `id` only places it), else 0 */
     size_t len;
     char data[]; /* len bytes plus a NUL */
 } live_frame_t;
@@ -199,6 +210,10 @@ void live_frame_unref(live_frame_t **f_p);
 live_frame_t *live_frame_event(edge_buf_t *scratch, uint64_t id, const char *topic,
                                const char *type, size_t type_len, const msgpack_object *data,
                                const char *skip_key);
+/* The same with "own_id":own after the id when own is not 0 (a contestant's own event). */
+live_frame_t *live_frame_event_own(edge_buf_t *scratch, uint64_t id, uint64_t own,
+                                   const char *topic, const char *type, size_t type_len,
+                                   const msgpack_object *data, const char *skip_key);
 
 /* A bounded FIFO of frame references. */
 typedef struct {
@@ -223,6 +238,7 @@ typedef struct {
     live_topic_t topic;
     live_viewer_t viewer;
     uint64_t last_id; /* highest event id queued on this topic */
+    uint64_t last_own; /* highest own_id queued on this topic (own frames dedupe by it) */
     bool replaying;
     live_queue_t pending;
 } live_sub_t;

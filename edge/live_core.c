@@ -161,6 +161,15 @@ int live_cmd_parse(const char *data, size_t len, live_cmd_t *out, edge_err_t *er
         }
         out->has_since = true;
     }
+    json_t *since_own = json_object_get(j, "since_own");
+    if (since_own && !json_is_null(since_own)) {
+        if (s_json_u64(since_own, &out->since_own) != 0) {
+            edge_err_set(err, 400, "invalid_field",
+                         "field `since_own` must be an own_id (a non-negative integer)");
+            goto done;
+        }
+        out->has_since_own = true;
+    }
     json_t *token = json_object_get(j, "token");
     if (token && !json_is_null(token)) {
         size_t n = json_is_string(token) ? json_string_length(token) : 0;
@@ -196,6 +205,7 @@ live_frame_t *live_frame_new(uint64_t id, const char *data, size_t len)
     if (!f) return NULL;
     atomic_init(&f->refs, 1);
     f->id = id;
+    f->own = 0;
     f->len = len;
     if (len) memcpy(f->data, data, len);
     f->data[len] = '\0';
@@ -218,9 +228,20 @@ void live_frame_unref(live_frame_t **f_p)
 live_frame_t *live_frame_event(edge_buf_t *b, uint64_t id, const char *topic, const char *type,
                                size_t type_len, const msgpack_object *data, const char *skip_key)
 {
+    return live_frame_event_own(b, id, 0, topic, type, type_len, data, skip_key);
+}
+
+live_frame_t *live_frame_event_own(edge_buf_t *b, uint64_t id, uint64_t own, const char *topic,
+                                   const char *type, size_t type_len, const msgpack_object *data,
+                                   const char *skip_key)
+{
     edge_buf_reset(b, LIVE_QUEUE_MAX_BYTES);
     edge_buf_adds(b, "{\"id\":");
     edge_buf_add_u64(b, id);
+    if (own) {
+        edge_buf_adds(b, ",\"own_id\":");
+        edge_buf_add_u64(b, own);
+    }
     edge_buf_adds(b, ",\"topic\":");
     edge_json_cstr(b, topic);
     edge_buf_adds(b, ",\"type\":");
@@ -246,7 +267,9 @@ live_frame_t *live_frame_event(edge_buf_t *b, uint64_t id, const char *topic, co
     }
     edge_buf_addc(b, '}');
     if (edge_buf_failed(b)) return NULL;
-    return live_frame_new(id, edge_buf_body(b), edge_buf_body_len(b));
+    live_frame_t *f = live_frame_new(id, edge_buf_body(b), edge_buf_body_len(b));
+    if (f) f->own = own;
+    return f;
 }
 
 /* ---- the bounded queue ---------------------------------------------------------------- */
@@ -328,6 +351,12 @@ void live_sub_clear(live_sub_t *s)
 /* Queues f on `out` unless its id is not new; ids of 0 always pass. */
 static live_offer_t s_deliver(live_sub_t *s, live_frame_t *f, live_queue_t *out)
 {
+    if (f->own) { /* a contestant's own event: its own sequence, whatever the public id */
+        if (f->own <= s->last_own) return LIVE_OFFER_DUP;
+        if (live_queue_push(out, f) != 0) return LIVE_OFFER_OVERFLOW;
+        s->last_own = f->own;
+        return LIVE_OFFER_QUEUED;
+    }
     if (f->id != 0 && f->id <= s->last_id) return LIVE_OFFER_DUP;
     if (live_queue_push(out, f) != 0) return LIVE_OFFER_OVERFLOW;
     if (f->id > s->last_id) s->last_id = f->id;

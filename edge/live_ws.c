@@ -176,20 +176,23 @@ static gv_writer_t *s_begin(edge_rpc_t *rpc, const char *to, const char *type, u
     return w;
 }
 
-/* Pages through contest.events after `since` and queues what the viewer may see. */
+/* Pages through contest.events after `since` (and, for a contestant, `since_own`) and queues
+ * what the viewer may see. */
 static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_topic_t *t,
-                    uint64_t since, const viewer_t *vw, const char *topic, edge_err_t *err)
+                    const live_cmd_t *cmd, const viewer_t *vw, const char *topic, edge_err_t *err)
 {
     edge_buf_t scratch;
     edge_buf_init(&scratch, 0);
-    uint64_t cursor = since;
+    uint64_t cursor = cmd->since, cursor_own = cmd->since_own;
+    bool has_own = cmd->has_since_own;
     int rc = -1;
     for (;;) {
-        gv_writer_t *w = s_begin(rpc, topic, "contest.events", 2, vw);
+        gv_writer_t *w = s_begin(rpc, topic, "contest.events", has_own ? 3 : 2, vw);
         if (!w) {
             edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
             break;
         }
+        if (has_own) gv_pk_kv_uint(gv_writer_pk(w), "since_own", cursor_own);
         gv_pk_kv_uint(gv_writer_pk(w), "since", cursor);
         gv_pk_kv_uint(gv_writer_pk(w), "limit", LIVE_REPLAY_PAGE);
         gv_msg_t *reply = NULL;
@@ -211,6 +214,9 @@ static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_to
         const msgpack_object *events = data ? gv_obj_get(data, "events") : NULL;
         const msgpack_object *more = data ? gv_obj_get(data, "more") : NULL;
         uint64_t last = data ? s_obj_u64(gv_obj_get(data, "last_id")) : 0;
+        const msgpack_object *lo = data ? gv_obj_get(data, "last_own") : NULL;
+        bool paged_own = lo != NULL; /* a viewer who is not staff pages by two cursors */
+        uint64_t own = lo ? s_obj_u64(lo) : cursor_own;
         bool stop = false, oom = false;
         for (uint32_t i = 0; events && events->type == MSGPACK_OBJECT_ARRAY &&
                              i < events->via.array.size && !stop && !oom;
@@ -224,9 +230,9 @@ static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_to
                 !live_visible(live_vis_parse(vis->via.str.ptr, vis->via.str.size),
                               s_obj_u64(gv_obj_get(e, "user_id")), &vw->v))
                 continue;
-            live_frame_t *f =
-                live_frame_event(&scratch, s_obj_u64(gv_obj_get(e, "id")), topic, type->via.str.ptr,
-                                 type->via.str.size, gv_obj_get(e, "data"), NULL);
+            live_frame_t *f = live_frame_event_own(
+                &scratch, s_obj_u64(gv_obj_get(e, "id")), s_obj_u64(gv_obj_get(e, "own_id")), topic,
+                type->via.str.ptr, type->via.str.size, gv_obj_get(e, "data"), NULL);
             if (!f) {
                 oom = true;
                 break;
@@ -240,11 +246,15 @@ static int s_replay(live_client_t *c, edge_rpc_t *rpc, size_t idx, const live_to
             edge_err_set(err, 503, "unavailable", "the edge is out of memory; retry later");
             break;
         }
-        if (stop || !has_more || last <= cursor) {
+        if (stop || !has_more || (last <= cursor && own <= cursor_own)) {
             rc = 0;
             break;
         }
         cursor = last;
+        if (paged_own) {
+            cursor_own = own;
+            has_own = true;
+        }
     }
     edge_buf_release(&scratch);
     return rc;
@@ -336,9 +346,11 @@ static void s_subscribe(edge_live_t *hub, live_client_t *c, struct mg_connection
                                                                         "from one first";
     }
     size_t idx = c->n_subs;
-    if (!refusal)
+    if (!refusal) {
         live_sub_init(&c->subs[c->n_subs++], &cmd->topic, &vw.v,
                       contest && cmd->has_since ? cmd->since : 0, replay);
+        if (contest && cmd->has_since && cmd->has_since_own) c->subs[idx].last_own = cmd->since_own;
+    }
     pthread_mutex_unlock(&c->lock);
     if (refusal) {
         s_send_error(c, topic, code, refusal);
@@ -354,7 +366,7 @@ static void s_subscribe(edge_live_t *hub, live_client_t *c, struct mg_connection
             rc =
                 edge_err_set(&err, 503, "unavailable", "this edge worker has no link; retry later");
         else if (contest)
-            rc = s_replay(c, w->rpc, idx, &cmd->topic, cmd->since, &vw, topic, &err);
+            rc = s_replay(c, w->rpc, idx, &cmd->topic, cmd, &vw, topic, &err);
         else
             rc = s_submission_state(c, w->rpc, idx, &cmd->topic, &vw, topic, &err);
     }

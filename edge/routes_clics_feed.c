@@ -4,7 +4,9 @@
  *  The feed sends first the current configuration as
  *  notifications without a token (contest, judgement types, languages, problems, teams, and the
  *  state as it was before anything happened), then the contest's event log in order: every
- *  line derived from log event N carries token "N"; `submission` events become `submissions`
+ *  line derived from log event N carries token "N" (for staff N is the jury id; for everyone
+ *  else the event's position in what they may see: public id + own events so far, so the
+ *  token never counts hidden events, docs/CONTESTS.md); `submission` events become `submissions`
  *  (once per submission), `judgements` and `runs` (when judged; a rejudge deletes them until
  *  the new verdict), `clarification` / `announcement` events become `clarifications`,
  *  `contest` events `contest` and `state`. Whenever the clock moves the state on (start,
@@ -65,6 +67,13 @@ typedef struct {
     char *state;         /* JSON of the last state sent (or replayed) */
     uint64_t emit_after; /* events up to here are replayed without output (since_token) */
     uint64_t cursor;     /* contest.events `since` for the next page */
+    /* Viewers who are not staff read the public sequence and their own events (the reply
+     * says so with last_own): their token is the event's position in what they can see,
+     * public id + own events so far, so it reveals nothing hidden (docs/CONTESTS.md). */
+    bool own_mode;
+    uint64_t cursor_own; /* contest.events `since_own` for the next page */
+    uint64_t own_seen;   /* own events read so far */
+    uint64_t pos;        /* the token of the last event read */
     bool silent;
     bool chunked;
     edge_buf_t out; /* lines not written yet */
@@ -313,6 +322,14 @@ static int s_on_event(feed_t *f, const msgpack_object *ev)
     const msgpack_object *ido = gv_obj_get(ev, "id");
     if (!ido || ido->type != MSGPACK_OBJECT_POSITIVE_INTEGER) return 0;
     uint64_t id = ido->via.u64, at = 0;
+    if (f->own_mode) {
+        uint64_t own = 0;
+        const msgpack_object *ow = gv_obj_get(ev, "own_id");
+        if (ow && ow->type == MSGPACK_OBJECT_POSITIVE_INTEGER) own = ow->via.u64;
+        if (own) f->own_seen = own;
+        id += f->own_seen;
+    }
+    f->pos = id;
     f->silent = id <= f->emit_after;
     char token[ID_MAX];
     snprintf(token, sizeof token, "%" PRIu64, id);
@@ -338,8 +355,9 @@ static int s_on_event(feed_t *f, const msgpack_object *ev)
 static int s_page(feed_t *f, bool *more)
 {
     *more = false;
-    gv_writer_t *w = edge_contest_begin(f->r, f->r->id, "contest.events", 2);
+    gv_writer_t *w = edge_contest_begin(f->r, f->r->id, "contest.events", 3);
     if (!w) return -1;
+    gv_pk_kv_uint(gv_writer_pk(w), "since_own", f->cursor_own);
     gv_pk_kv_uint(gv_writer_pk(w), "since", f->cursor);
     gv_pk_kv_uint(gv_writer_pk(w), "limit", FEED_PAGE);
     gv_msg_t *reply = edge_req_call(f->r, &w);
@@ -350,6 +368,8 @@ static int s_page(feed_t *f, bool *more)
     }
     const msgpack_object *data = gv_reply_data(reply);
     const msgpack_object *events = gv_obj_get(data, "events");
+    const msgpack_object *last_own = gv_obj_get(data, "last_own");
+    if (last_own) f->own_mode = true;
     int rc = 0;
     for (uint32_t i = 0; rc == 0 && events && events->type == MSGPACK_OBJECT_ARRAY &&
                          i < events->via.array.size;
@@ -358,6 +378,9 @@ static int s_page(feed_t *f, bool *more)
     const msgpack_object *last = gv_obj_get(data, "last_id");
     if (rc == 0 && last && last->type == MSGPACK_OBJECT_POSITIVE_INTEGER && last->via.u64 > f->cursor)
         f->cursor = last->via.u64;
+    if (rc == 0 && last_own && last_own->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+        last_own->via.u64 > f->cursor_own)
+        f->cursor_own = last_own->via.u64;
     *more = rc == 0 && gv_obj_bool(gv_obj_get(data, "more"), false);
     gv_msg_destroy(&reply);
     if (rc != 0 && f->r->status == 0) clics_oom(f->r);
@@ -518,12 +541,13 @@ void edge_route_clics_event_feed(edge_req_t *r)
         }
         do {
             if (s_page(&f, &more) != 0) goto done;
-        } while (more && f.cursor < f.emit_after);
-        if (f.cursor < f.emit_after) {
+        } while (more && (f.own_mode ? f.pos : f.cursor) < f.emit_after);
+        uint64_t reached = f.own_mode ? f.pos : f.cursor;
+        if (reached < f.emit_after) {
             edge_req_error(r, 400, "invalid_field",
                            "`since_token` %" PRIu64 " is not a token of this feed (its last is "
                            "%" PRIu64 ")",
-                           f.emit_after, f.cursor);
+                           f.emit_after, reached);
             goto done;
         }
     }

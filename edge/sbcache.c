@@ -35,6 +35,11 @@ static pthread_rwlock_t s_lock = PTHREAD_RWLOCK_INITIALIZER;
 static entry_t s_entries[SBCACHE_SLOTS];
 static size_t s_bytes; /* sum of entry lengths; under the write lock */
 static _Atomic uint64_t s_gens[SBCACHE_GEN_SLOTS];
+/* Per (contest, view): bumped by sbcache_invalidate_view(), so an event only one view sees
+ * leaves the other view's entry alone (a jury-only event must not slow the public's next GET:
+ * issue 10 point 8, docs/CONTESTS.md). An entry is fresh while s_gens + its view's counter
+ * are what they were when it was stored. */
+static _Atomic uint64_t s_vgens[2][SBCACHE_GEN_SLOTS];
 static _Atomic uint32_t s_ttl_ms = SBCACHE_TTL_MS;
 static _Atomic size_t s_max_entry = SBCACHE_MAX_ENTRY_BYTES;
 static _Atomic size_t s_max_total = SBCACHE_MAX_BYTES;
@@ -52,6 +57,12 @@ static uint64_t s_mix(uint64_t x)
 static _Atomic uint64_t *s_gen_of(uint64_t contest_id)
 {
     return &s_gens[s_mix(contest_id) % SBCACHE_GEN_SLOTS];
+}
+
+static uint64_t s_view_gen(uint64_t contest_id, sbcache_view_t view)
+{
+    size_t h = s_mix(contest_id) % SBCACHE_GEN_SLOTS;
+    return atomic_load(&s_gens[h]) + atomic_load(&s_vgens[view == SBCACHE_JURY][h]);
 }
 
 static size_t s_home(uint64_t contest_id, sbcache_view_t view)
@@ -72,7 +83,7 @@ static entry_t *s_find(uint64_t contest_id, sbcache_view_t view)
 
 static bool s_fresh(const entry_t *e, uint64_t now_ms)
 {
-    return e->generation == atomic_load(s_gen_of(e->contest_id)) &&
+    return e->generation == s_view_gen(e->contest_id, e->view) &&
            now_ms - e->stored_ms < atomic_load(&s_ttl_ms);
 }
 
@@ -97,9 +108,20 @@ void sbcache_invalidate(uint64_t contest_id)
     pthread_rwlock_unlock(&s_lock);
 }
 
+void sbcache_invalidate_view(uint64_t contest_id, sbcache_view_t view)
+{
+    atomic_fetch_add(&s_vgens[view == SBCACHE_JURY][s_mix(contest_id) % SBCACHE_GEN_SLOTS], 1);
+    pthread_rwlock_wrlock(&s_lock);
+    entry_t *e = s_find(contest_id, view);
+    if (e) s_drop(e);
+    pthread_rwlock_unlock(&s_lock);
+}
+
+/* Every counter of the contest: any invalidation in between stops a fill from being stored. */
 uint64_t sbcache_generation(uint64_t contest_id)
 {
-    return atomic_load(s_gen_of(contest_id));
+    size_t h = s_mix(contest_id) % SBCACHE_GEN_SLOTS;
+    return atomic_load(&s_gens[h]) + atomic_load(&s_vgens[0][h]) + atomic_load(&s_vgens[1][h]);
 }
 
 bool sbcache_get_into(uint64_t contest_id, sbcache_view_t view, edge_buf_t *out)
@@ -168,7 +190,7 @@ void sbcache_put(uint64_t contest_id, sbcache_view_t view, uint64_t generation, 
     uint64_t now = gv_mono_ms();
 
     pthread_rwlock_wrlock(&s_lock);
-    if (generation != atomic_load(s_gen_of(contest_id))) {
+    if (generation != sbcache_generation(contest_id)) {
         pthread_rwlock_unlock(&s_lock); /* invalidated while the caller was fetching */
         free(copy);
         return;
@@ -196,7 +218,8 @@ void sbcache_put(uint64_t contest_id, sbcache_view_t view, uint64_t generation, 
         }
     }
     s_drop(slot);
-    *slot = (entry_t){true, contest_id, view, generation, now, copy, len};
+    /* nothing changed since `generation` was read, so this is the view's counter as of then */
+    *slot = (entry_t){true, contest_id, view, s_view_gen(contest_id, view), now, copy, len};
     s_bytes += len;
     pthread_rwlock_unlock(&s_lock);
 }

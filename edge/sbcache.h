@@ -2,7 +2,8 @@
  *
  *  GET /api/v1/contests/{id}/scoreboard answers from here when it can: the JSON body as it was
  *  last fetched from the contest actor. Entries are dropped by sbcache_invalidate() when the
- *  live hub sees a `scoreboard` or `contest` event of that contest, and expire after a short
+ *  live hub sees a `scoreboard` or `contest` event of that contest (a `scoreboard` event of
+ *  only one view, vis jury or public: that view's entry only), and expire after a short
  *  TTL in any case (a lost event costs at most that much staleness). A fill that raced with an
  *  invalidation is not stored: every entry carries the contest's generation counter as it was
  *  before the fetch began. Thread-safe (a reader-writer lock); bounded in entries and bytes.
@@ -26,6 +27,9 @@ typedef enum { SBCACHE_PUBLIC = 0, SBCACHE_JURY = 1 } sbcache_view_t;
 
 /* Called by the live hub for every `scoreboard` or `contest` event of contest_id. */
 void sbcache_invalidate(uint64_t contest_id);
+/* For a `scoreboard` event that only one view sees (vis jury or public): the other view's
+ * entry stays, so its response time does not tell that a hidden event happened. */
+void sbcache_invalidate_view(uint64_t contest_id, sbcache_view_t view);
 
 /* The generation to pass to sbcache_put after fetching. */
 uint64_t sbcache_generation(uint64_t contest_id);

@@ -20,3 +20,12 @@ add_test(NAME integration_secrecy
 set_tests_properties(integration_secrecy PROPERTIES
   ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
   TIMEOUT 900 LABELS integration)
+# issue 10 point 8: what the public sees during a freeze does not depend on hidden verdicts
+foreach(suite freeze_secrecy)
+  add_test(NAME integration_${suite}
+           COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_${suite}.py
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+  set_tests_properties(integration_${suite} PROPERTIES
+    ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
+    TIMEOUT 900 LABELS integration)
+endforeach()

@@ -992,7 +992,9 @@ static void test_freeze_event_log_and_thaw(void)
 
     s_judged(node, 1, 1, 11, 101, start + 10 * MIN_MS, "AC");              /* before the freeze */
     s_status(node, 1, 2, 12, 101, start + 45 * MIN_MS, 1, "queued", NULL); /* after it */
-    CHECK(s_pub_count(node, 1, "scoreboard", "all") == 1); /* pending in both views */
+    /* pending in both views; during the freeze each view has its own event */
+    CHECK(s_pub_count(node, 1, "scoreboard", "jury") == 1 &&
+          s_pub_count(node, 1, "scoreboard", "public") == 1);
     s_status(node, 1, 2, 12, 101, start + 45 * MIN_MS, 1, "done", "AC");
     CHECK(s_pub_count(node, 1, "scoreboard", NULL) == 1);
     CHECK(s_pub_count(node, 1, "scoreboard", "jury") == 1); /* only the jury learns */
@@ -1068,10 +1070,12 @@ static void test_freeze_event_log_and_thaw(void)
             public_rows += kit_str_is(gv_obj_get(data, "view"), "public");
         }
     }
-    CHECK(own_subs == 2 && public_rows == 1);
+    /* logged during the freeze: two registrations, alice's queued and judged submission (made
+     * before the freeze, so public), bob's two pending cells */
+    CHECK(own_subs == 2 && public_rows == 6);
     CHECK(evs->via.array.size < n_all);
-    /* the contestant's last_id is the log's last id even when the last events were hidden */
-    CHECK(kit_uint(kit_data(r, "last_id")) == prev);
+    /* the contestant pages by the public sequence: last_id is a public id, never the jury's */
+    CHECK(kit_uint(kit_data(r, "last_id")) < prev);
     gv_msg_destroy(&r);
 
     r = kit_expect(node, s_events_msg(1, mid, 0, 1, "admin"), 200);
@@ -1770,6 +1774,173 @@ static void test_contest_hides_its_problems_until_the_start(void)
     kit_rmrf(&dir);
 }
 
+/* ---- issue 10 point 8: what others see does not depend on a frozen verdict ------------------ */
+
+/* contest.events from `since` (and `since_own` unless it is UINT64_MAX) for a caller. */
+static gv_msg_t *s_events_own_msg(uint64_t cid, uint64_t since, uint64_t since_own, uint64_t limit,
+                                  uint64_t caller, const char *role)
+{
+    bool own = since_own != UINT64_MAX;
+    gv_writer_t *w = kit_begin("contest.events", s_addr(cid), 4 + (own ? 1 : 0));
+    gv_pk_kv_uint(gv_writer_pk(w), "since", since);
+    if (own) gv_pk_kv_uint(gv_writer_pk(w), "since_own", since_own);
+    gv_pk_kv_uint(gv_writer_pk(w), "limit", limit);
+    kit_caller(gv_writer_pk(w), caller, role);
+    return kit_end(w);
+}
+
+/* What a caller sees of the log, as "id/own_id:type,..." (own_id 0: not an own event). */
+static void s_seen(node_t *node, uint64_t cid, uint64_t caller, const char *role, char *out,
+                   size_t n)
+{
+    gv_msg_t *r = kit_expect(node, s_events_own_msg(cid, 0, 0, 0, caller, role), 200);
+    const msgpack_object *evs = kit_data(r, "events");
+    out[0] = '\0';
+    for (uint32_t i = 0; i < evs->via.array.size; i++) {
+        const msgpack_object *e = &evs->via.array.ptr[i];
+        char type[32];
+        kit_str(gv_obj_get(e, "type"), type, sizeof type);
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, "%s%" PRIu64 "/%" PRIu64 ":%s", i ? "," : "", s_u(e, "id"),
+                 gv_obj_get(e, "own_id") ? s_u(e, "own_id") : 0, type);
+    }
+    gv_msg_destroy(&r);
+}
+
+/* One contest built the same way each time: X (11) and Y (12) register, Y's WA, X's frozen
+ * submission judged with `verdict` after `tests` running tests, an announcement. */
+static void s_frozen_run(node_t *node, uint64_t cid, uint64_t start, const char *verdict,
+                         uint32_t tests)
+{
+    s_create(node, cid, start, 3600, 1200);
+    s_register(node, cid, 11, "xavier");
+    s_register(node, cid, 12, "yvonne");
+    s_judged(node, cid, cid * 100 + 1, 12, 101, start + 42 * MIN_MS, "WA");
+    uint64_t sid = cid * 100 + 2, at = start + 45 * MIN_MS;
+    s_status(node, cid, sid, 11, 101, at, 1, "queued", NULL);
+    s_status(node, cid, sid, 11, 101, at, 1, "compiling", NULL);
+    for (uint32_t t = 1; t <= tests; t++) {
+        sub_t s = {cid, sid, 11, 101, at, 1, t, 0, "running", NULL, NULL, 0};
+        s_notify(node, s_sub_msg(&s));
+    }
+    s_status(node, cid, sid, 11, 101, at, 1, "done", verdict);
+    kit_expect_ok(node, s_announce_msg(cid, "marker", NULL, 0), 201);
+}
+
+static void test_frozen_verdicts_leave_public_numbering_alone(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node(dir);
+    uint64_t start = s_now() - 50 * MIN_MS; /* minute 50 of 60, the last 20 frozen */
+    s_frozen_run(node, 1, start, "AC", 10);
+    s_frozen_run(node, 2, start, "WA", 1);
+    static char ac[4096], wa[4096];
+    /* the jury sees everything, so the AC's log is longer */
+    gv_msg_t *r1 = kit_expect(node, s_events_msg(1, 0, 0, 1, "admin"), 200);
+    gv_msg_t *r2 = kit_expect(node, s_events_msg(2, 0, 0, 1, "admin"), 200);
+    CHECK(kit_data(r1, "events")->via.array.size == kit_data(r2, "events")->via.array.size + 9);
+    gv_msg_destroy(&r1);
+    gv_msg_destroy(&r2);
+    /* anonymous, the other contestant Y, and X: the same ids, own ids and types either way */
+    const struct {
+        uint64_t caller;
+        const char *role;
+    } viewers[] = {{0, "anonymous"}, {12, "contestant"}, {11, "contestant"}};
+    for (size_t v = 0; v < 3; v++) {
+        s_seen(node, 1, viewers[v].caller, viewers[v].role, ac, sizeof ac);
+        s_seen(node, 2, viewers[v].caller, viewers[v].role, wa, sizeof wa);
+        if (v < 2 && strcmp(ac, wa) != 0) fprintf(stderr, "AC: %s\nWA: %s\n", ac, wa);
+        if (v < 2) CHECK(strcmp(ac, wa) == 0);
+        CHECK(strstr(ac, ":announcement") != NULL);
+    }
+    /* Y: its own submission events carry own ids 1..4 and take no public id */
+    s_seen(node, 1, 12, "contestant", ac, sizeof ac);
+    CHECK(strstr(ac, "/1:submission") && strstr(ac, "/2:submission") &&
+          !strstr(ac, "/3:submission"));
+    /* X sees its own progress (queued, compiling, 10 tests, done) as own events */
+    s_seen(node, 1, 11, "contestant", ac, sizeof ac);
+    CHECK(strstr(ac, "/13:submission") && !strstr(ac, "/14:submission"));
+    /* published envelopes: the frozen verdict made no public id (only a jury event) */
+    s_status(node, 2, 203, 11, 102, start + 46 * MIN_MS, 1, "queued", NULL);
+    CHECK(s_pub_count(node, 2, "scoreboard", "public") == 1);
+    s_status(node, 2, 203, 11, 102, start + 46 * MIN_MS, 1, "done", "AC");
+    CHECK(s_pub_count(node, 2, "scoreboard", "public") == 0 &&
+          s_pub_count(node, 2, "scoreboard", "jury") == 1);
+
+    /* paging by one event at a time on both sequences gives the whole stream, exactly */
+    s_seen(node, 1, 12, "contestant", wa, sizeof wa);
+    uint64_t since = 0, since_own = 0;
+    char paged[4096] = "";
+    for (int guard = 0; guard < 200; guard++) {
+        gv_msg_t *r =
+            kit_expect(node, s_events_own_msg(1, since, since_own, 1, 12, "contestant"), 200);
+        const msgpack_object *evs = kit_data(r, "events");
+        if (evs->via.array.size == 1) {
+            const msgpack_object *e = &evs->via.array.ptr[0];
+            char type[32];
+            kit_str(gv_obj_get(e, "type"), type, sizeof type);
+            size_t l = strlen(paged);
+            snprintf(paged + l, sizeof paged - l, "%s%" PRIu64 "/%" PRIu64 ":%s", l ? "," : "",
+                     s_u(e, "id"), gv_obj_get(e, "own_id") ? s_u(e, "own_id") : 0, type);
+        }
+        bool more = s_bool(kit_data(r, "more"));
+        since = kit_uint(kit_data(r, "last_id"));
+        since_own = kit_uint(kit_data(r, "last_own"));
+        gv_msg_destroy(&r);
+        if (!more) break;
+    }
+    CHECK(strcmp(paged, wa) == 0);
+    /* without since_own, the own events after public event `since` come again (none skipped) */
+    gv_msg_t *r =
+        kit_expect(node, s_events_own_msg(1, since, UINT64_MAX, 0, 12, "contestant"), 200);
+    CHECK(kit_data(r, "events")->via.array.size == 0 && !s_bool(kit_data(r, "more")));
+    gv_msg_destroy(&r);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
+/* A log from before the public numbering (no contest.seqs, no counters) is numbered at start. */
+static void test_old_event_logs_get_public_ids_at_start(void)
+{
+    char *dir = kit_tmpdir();
+    node_t *node = s_node(dir);
+    s_frozen_run(node, 1, s_now() - 50 * MIN_MS, "AC", 3);
+    static char anon[4096], y[4096], again[4096];
+    s_seen(node, 1, 0, "anonymous", anon, sizeof anon);
+    s_seen(node, 1, 12, "contestant", y, sizeof y);
+    /* forget the numbering, as a node of the previous version never had it */
+    MDB_txn *txn;
+    MDB_dbi seqs, meta;
+    CHECK(mdb_txn_begin(store_env(node_store(node)), NULL, 0, &txn) == 0);
+    CHECK(mdb_dbi_open(txn, "contest.seqs", 0, &seqs) == 0 && mdb_drop(txn, seqs, 0) == 0);
+    CHECK(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+    MDB_cursor *cur;
+    CHECK(mdb_cursor_open(txn, meta, &cur) == 0);
+    MDB_val k, v;
+    size_t dropped = 0;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char name[96];
+        snprintf(name, sizeof name, "%.*s", (int)k.mv_size, (const char *)k.mv_data);
+        if (strstr(name, ".pevents") || strstr(name, ".uevents/")) {
+            CHECK(mdb_cursor_del(cur, 0) == 0);
+            dropped++;
+        }
+    }
+    mdb_cursor_close(cur);
+    CHECK(mdb_txn_commit(txn) == 0 && dropped == 3); /* public, X's own, Y's own */
+    CHECK(kit_db_entries(node, "contest.seqs") == 0);
+    node_destroy(&node);
+    node = s_node(dir);
+    CHECK(kit_db_entries(node, "contest.seqs") > 0);
+    s_seen(node, 1, 0, "anonymous", again, sizeof again);
+    CHECK(strcmp(again, anon) == 0);
+    s_seen(node, 1, 12, "contestant", again, sizeof again);
+    CHECK(strcmp(again, y) == 0);
+    node_destroy(&node);
+    kit_rmrf(&dir);
+}
+
 int main(void)
 {
     kit_init();
@@ -1790,6 +1961,8 @@ int main(void)
     RUN(test_state_changes_become_contest_events);
     RUN(test_contest_hides_its_problems_until_the_start);
     RUN(test_scoreboard_pages_join_into_the_board);
+    RUN(test_frozen_verdicts_leave_public_numbering_alone);
+    RUN(test_old_event_logs_get_public_ids_at_start);
     fprintf(stderr, "all contest actor tests passed\n");
     return 0;
 }

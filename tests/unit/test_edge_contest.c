@@ -714,6 +714,37 @@ static void sbcache_fill_that_raced_an_invalidation_is_not_stored(void)
     sbcache_clear();
 }
 
+/* A scoreboard event only the jury sees (a frozen verdict) leaves the public entry alone, so
+ * the public's next GET is not slower for it (issue 10 point 8); and the other way round. */
+static void sbcache_an_event_of_one_view_keeps_the_other(void)
+{
+    sbcache_configure(10000, 0, 0);
+    char *body;
+    size_t len;
+    sbcache_put(7, SBCACHE_PUBLIC, sbcache_generation(7), "p", 1);
+    sbcache_put(7, SBCACHE_JURY, sbcache_generation(7), "j", 1);
+    sbcache_invalidate_view(7, SBCACHE_JURY);
+    CHECK(!sbcache_get(7, SBCACHE_JURY, &body, &len));
+    CHECK(sbcache_get(7, SBCACHE_PUBLIC, &body, &len) && len == 1 && body[0] == 'p');
+    free(body);
+    sbcache_put(7, SBCACHE_JURY, sbcache_generation(7), "J", 1);
+    sbcache_invalidate_view(7, SBCACHE_PUBLIC);
+    CHECK(!sbcache_get(7, SBCACHE_PUBLIC, &body, &len));
+    CHECK(sbcache_get(7, SBCACHE_JURY, &body, &len) && len == 1 && body[0] == 'J');
+    free(body);
+    /* a fill of one view that raced an invalidation of the other is not stored either */
+    uint64_t before = sbcache_generation(7);
+    sbcache_invalidate_view(7, SBCACHE_JURY);
+    sbcache_put(7, SBCACHE_PUBLIC, before, "old", 3);
+    CHECK(!sbcache_get(7, SBCACHE_PUBLIC, &body, &len));
+    /* an event of both views still drops both */
+    sbcache_put(7, SBCACHE_PUBLIC, sbcache_generation(7), "p", 1);
+    sbcache_invalidate(7);
+    CHECK(!sbcache_get(7, SBCACHE_PUBLIC, &body, &len) &&
+          !sbcache_get(7, SBCACHE_JURY, &body, &len));
+    sbcache_clear();
+}
+
 static void sbcache_entries_expire_after_the_ttl(void)
 {
     sbcache_configure(60, 0, 0);
@@ -782,6 +813,7 @@ int main(void)
     RUN(clics_feed_lines_are_single_json_objects);
     RUN(sbcache_hit_miss_and_views);
     RUN(sbcache_fill_that_raced_an_invalidation_is_not_stored);
+    RUN(sbcache_an_event_of_one_view_keeps_the_other);
     RUN(sbcache_entries_expire_after_the_ttl);
     RUN(sbcache_is_bounded_in_entry_size_total_bytes_and_slots);
     sbcache_clear();

@@ -117,6 +117,13 @@ static void subscribe_messages_parse(void)
     CHECK(!cmd.has_since && cmd.token == NULL); /* null is absent; unknown keys are ignored */
     live_cmd_clear(&cmd);
 
+    CHECK(parse("{\"subscribe\":\"contest/42\",\"since\":5,\"since_own\":\"3\"}", &cmd, &err) == 0);
+    CHECK(cmd.has_since && cmd.since == 5 && cmd.has_since_own && cmd.since_own == 3);
+    live_cmd_clear(&cmd);
+    CHECK(parse("{\"subscribe\":\"contest/42\",\"since_own\":-1}", &cmd, &err) == -1);
+    CHECK_STR(err.code, "invalid_field");
+    CHECK_CONTAINS(err.message, "since_own");
+
     CHECK(parse("{\"subscribe\":\"submission/9001\",\"token\":\"t\"}", &cmd, &err) == 0);
     CHECK(cmd.topic.kind == LIVE_TOPIC_SUBMISSION && cmd.topic.id == 9001);
     live_cmd_clear(&cmd);
@@ -319,6 +326,11 @@ static void event_frames_are_json(void)
     f = live_frame_event(&b, 1, "contest/3", "contest", 7, NULL, NULL);
     CHECK_STR(text(f), "{\"id\":1,\"topic\":\"contest/3\",\"type\":\"contest\",\"data\":null}");
     live_frame_unref(&f);
+    f = live_frame_event_own(&b, 4, 2, "contest/3", "submission", 10, NULL, NULL);
+    CHECK(f && f->id == 4 && f->own == 2);
+    CHECK_STR(text(f), "{\"id\":4,\"own_id\":2,\"topic\":\"contest/3\",\"type\":\"submission\","
+                       "\"data\":null}");
+    live_frame_unref(&f);
     f = live_frame_event(&b, 2, "contest/3", "we\"ird", 6, NULL, NULL);
     CHECK_CONTAINS(text(f), "\"type\":\"we\\\"ird\"");
     live_frame_unref(&f);
@@ -405,6 +417,49 @@ static void replay_then_buffered_live_events_neither_skip_nor_repeat(void)
     CHECK(offer(&s, 18, &out) == LIVE_OFFER_QUEUED);
     const uint64_t want[] = {11, 12, 13, 14, 15, 16, 17, 18};
     expect_ids(&out, want, 8);
+    live_sub_clear(&s);
+    live_queue_clear(&out);
+}
+
+/* A contestant's stream: public events by id, own events by own_id (their id only places them
+ * after a public one, so it repeats). The two never shadow each other. */
+static void own_events_are_ordered_by_their_own_ids(void)
+{
+    live_topic_t t = {LIVE_TOPIC_CONTEST, 1};
+    live_sub_t s;
+    live_sub_init(&s, &t, &alice, 4, true);
+    s.last_own = 2; /* the client had public 1..4 and own 1..2 */
+    live_queue_t out;
+    live_queue_init(&out, 100, 1 << 20);
+    edge_buf_t b;
+    edge_buf_init(&b, 0);
+    struct {
+        uint64_t id, own;
+        bool live;
+        live_offer_t want;
+    } steps[] = {
+        {4, 2, false, LIVE_OFFER_DUP},     /* own 2: had it */
+        {4, 3, false, LIVE_OFFER_QUEUED},  /* own 3, after public 4 */
+        {5, 0, false, LIVE_OFFER_QUEUED},  /* public 5 */
+        {5, 4, true, LIVE_OFFER_BUFFERED}, /* live during the replay */
+        {5, 4, false, LIVE_OFFER_QUEUED},  /* own 4 replayed */
+        {6, 0, true, LIVE_OFFER_BUFFERED},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        live_frame_t *f = live_frame_event_own(&b, steps[i].id, steps[i].own, "contest/1",
+                                               "submission", 10, NULL, NULL);
+        CHECK(f);
+        live_offer_t o =
+            steps[i].live ? live_sub_offer(&s, f, &out) : live_sub_replayed(&s, f, &out);
+        if (o != steps[i].want) fprintf(stderr, "  step %zu: %d, want %d\n", i, o, steps[i].want);
+        CHECK(o == steps[i].want);
+        live_frame_unref(&f);
+    }
+    CHECK(live_sub_finish(&s, &out) == 0); /* own 4 again: dropped; public 6: sent */
+    CHECK(s.last_id == 6 && s.last_own == 4);
+    const uint64_t want[] = {4, 5, 5, 6};
+    expect_ids(&out, want, 4);
+    edge_buf_release(&b);
     live_sub_clear(&s);
     live_queue_clear(&out);
 }
@@ -515,6 +570,7 @@ int main(void)
     RUN(live_without_since_drops_only_old_ids);
     RUN(replay_then_buffered_live_events_neither_skip_nor_repeat);
     RUN(replay_ignores_what_the_client_already_has);
+    RUN(own_events_are_ordered_by_their_own_ids);
     RUN(submission_state_first_then_newer_events);
     RUN(overflow_is_reported_not_hidden);
     RUN(client_limit_keeps_threads_for_requests);

@@ -8,11 +8,12 @@
 //   stop();                     // unsubscribe
 //
 // After a drop the socket reconnects with backoff and resubscribes each topic with `since` =
-// the last event id seen, so nothing is skipped. live.state() / 'gavel:live' events report
+// the last event id seen (and `since_own` = the last `own_id`: a contestant's own events are
+// numbered apart from the public ones, docs/CONTESTS.md), so nothing is skipped. live.state() / 'gavel:live' events report
 // 'connecting' | 'live' | 'offline' for the indicator in the header.
 import { session } from './api.js';
 
-const subs = new Map(); // topic -> {handlers:Set, last:number|undefined}
+const subs = new Map(); // topic -> {handlers:Set, last:number|undefined, lastOwn:number|undefined}
 let ws = null, state = 'offline', retry = 0, timer = null;
 
 function setState(s) {
@@ -28,6 +29,7 @@ function send(obj) {
 function subscribeMsg(topic, entry) {
   const m = { subscribe: topic };
   if (entry.last !== undefined) m.since = entry.last;
+  if (entry.last !== undefined && entry.lastOwn !== undefined) m.since_own = entry.lastOwn;
   const s = session();
   if (s) m.token = s.token;
   return m;
@@ -63,7 +65,10 @@ function connect() {
     } else if (j.topic) {
       const e = subs.get(j.topic);
       if (!e) return;
-      if (typeof j.id === 'number' && (e.last === undefined || j.id > e.last)) e.last = j.id;
+      if (typeof j.own_id === 'number') {
+        if (e.lastOwn === undefined || j.own_id > e.lastOwn) e.lastOwn = j.own_id;
+        if (e.last === undefined) e.last = j.id; // the public event it follows (maybe 0)
+      } else if (typeof j.id === 'number' && (e.last === undefined || j.id > e.last)) e.last = j.id;
       for (const h of e.handlers) h.onEvent && h.onEvent(j);
     }
   };
@@ -102,6 +107,6 @@ export function subscribe(topic, handler) {
 // A new session (sign in/out) changes what the server may show: resubscribe everything.
 window.addEventListener('gavel:session', () => {
   if (ws) { const s = ws; ws = null; s.close(1000); }
-  for (const e of subs.values()) { e.last = undefined; e.confirmed = false; }
+  for (const e of subs.values()) { e.last = undefined; e.lastOwn = undefined; e.confirmed = false; }
   connect();
 });
