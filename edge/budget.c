@@ -29,6 +29,8 @@ struct edge_budget {
     slot_t *table; /* open addressing, linear probing, cap a power of two > 2 * slots */
     size_t cap;
     unsigned max_streams, streams_per_address, conns_per_address;
+    char (*trusted)[EDGE_ADDR_MAX];
+    size_t n_trusted;
     uint64_t streams, connections;
     atomic_uint_fast64_t streams_refused, connections_refused;
 };
@@ -79,17 +81,36 @@ static void s_maybe_free(edge_budget_t *self, slot_t *s)
     }
 }
 
+static bool s_trusted(const edge_budget_t *self, const char *addr)
+{
+    for (size_t i = 0; i < self->n_trusted; i++)
+        if (strcmp(self->trusted[i], addr) == 0) return true;
+    return false;
+}
+
 edge_budget_t *edge_budget_new(unsigned slots, unsigned max_streams, unsigned streams_per_address,
-                               unsigned conns_per_address)
+                               unsigned conns_per_address, const char *const *trusted,
+                               size_t n_trusted)
 {
     edge_budget_t *self = calloc(1, sizeof *self);
     if (!self) return NULL;
+    if (n_trusted) {
+        self->trusted = calloc(n_trusted, sizeof *self->trusted);
+        if (!self->trusted) {
+            free(self);
+            return NULL;
+        }
+        for (size_t i = 0; i < n_trusted; i++)
+            snprintf(self->trusted[i], EDGE_ADDR_MAX, "%s", trusted[i] ? trusted[i] : "");
+        self->n_trusted = n_trusted;
+    }
     self->cap = 16;
     while (self->cap < 2 * (size_t)(slots ? slots : 1) + 2)
         self->cap *= 2;
     self->table = calloc(self->cap, sizeof *self->table);
     if (!self->table || pthread_mutex_init(&self->lock, NULL) != 0) {
         free(self->table);
+        free(self->trusted);
         free(self);
         return NULL;
     }
@@ -105,6 +126,7 @@ void edge_budget_destroy(edge_budget_t **self_p)
     edge_budget_t *self = *self_p;
     pthread_mutex_destroy(&self->lock);
     free(self->table);
+    free(self->trusted);
     free(self);
     *self_p = NULL;
 }
@@ -114,7 +136,8 @@ bool edge_budget_conn_open(edge_budget_t *self, const char *addr)
     if (tl.counted) edge_budget_conn_close(tl.owner); /* a close we did not hear of */
     pthread_mutex_lock(&self->lock);
     slot_t *s = s_slot(self, addr ? addr : "?");
-    bool ok = !self->conns_per_address || s->conns < self->conns_per_address;
+    bool ok = !self->conns_per_address || s->conns < self->conns_per_address ||
+              s_trusted(self, s->addr);
     if (ok) {
         s->conns++;
         self->connections++;
@@ -173,7 +196,7 @@ edge_stream_rc_t edge_budget_stream_take(edge_budget_t *self, const char *addr)
     slot_t *s = s_slot(self, tl.addr);
     if (self->streams >= self->max_streams)
         rc = EDGE_STREAM_FULL;
-    else if (s->streams >= self->streams_per_address)
+    else if (s->streams >= self->streams_per_address && !s_trusted(self, s->addr))
         rc = EDGE_STREAM_ADDR_FULL;
     if (rc == EDGE_STREAM_OK) {
         s->streams++;

@@ -6,7 +6,9 @@
  *  a reserve (gv_config), so streams never take the workers plain requests need. One client
  *  address may hold at most `max_streams_per_address` of them and `max_connections_per_address`
  *  connections of any kind at once (counted while a worker serves them, from civetweb's
- *  init_connection to its connection_close callbacks). A stream over its budget is answered
+ *  init_connection to its connection_close callbacks). Trusted addresses (`trusted_addresses`,
+ *  by default 127.0.0.1 and ::1: a reverse proxy, the ops tools) have no per-address caps,
+ *  since every client behind them shares them; their streams still count in the budget. A stream over its budget is answered
  *  503 with Retry-After; a connection over its address's cap gets a 503 and is shut down
  *  before its request is read, so slow senders from one address hold at most that many
  *  workers.
@@ -23,6 +25,7 @@
 #define EDGE_BUDGET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define EDGE_STREAM_RETRY_AFTER_S 5 /* Retry-After on a refused stream or connection */
@@ -44,9 +47,11 @@ typedef struct {
 } edge_budget_stats_t;
 
 /* `slots`: how many connections can be counted at once (civetweb's num_threads). 0 in
- * conns_per_address: no per-address connection cap. NULL when out of memory. */
+ * conns_per_address: no per-address connection cap. `trusted`: addresses (as civetweb writes
+ * them) without per-address caps; copied. NULL when out of memory. */
 edge_budget_t *edge_budget_new(unsigned slots, unsigned max_streams, unsigned streams_per_address,
-                               unsigned conns_per_address);
+                               unsigned conns_per_address, const char *const *trusted,
+                               size_t n_trusted);
 void edge_budget_destroy(edge_budget_t **self_p);
 
 /* The calling worker begins serving a connection from addr: false when addr already has its

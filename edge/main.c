@@ -269,7 +269,9 @@ int main(int argc, char **argv)
     mg_ready = true;
     unsigned threads = node->threads ? node->threads : 64;
     edge.budget = edge_budget_new(threads, node->max_streams, node->max_streams_per_address,
-                                  node->max_connections_per_address);
+                                  node->max_connections_per_address,
+                                  (const char *const *)node->trusted_addresses,
+                                  node->n_trusted_addresses);
     if (!edge.budget) {
         gv_error("out of memory at start", "node=%s", name);
         goto cleanup;

@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -57,7 +58,7 @@ const std::vector<std::vector<std::string>> k_role_keys = {
     {"router_endpoint", "pub_endpoint", "sub_endpoint"},
     {"actors", "contests", "map_size_mb"},
     {"listen", "threads", "max_streams", "max_streams_per_address", "max_connections_per_address",
-     "header_timeout_ms"},
+     "header_timeout_ms", "trusted_addresses"},
     {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb"},
 };
 
@@ -86,6 +87,7 @@ struct NodeSpec {
     /* edge limits (issue 10): derived from threads unless given */
     uint32_t max_streams = 0, max_streams_per_address = 0, max_conns_per_address = 0;
     uint32_t header_timeout_ms = GV_EDGE_HEADER_TIMEOUT_MS_DEFAULT;
+    std::vector<std::string> trusted = {"127.0.0.1", "::1"}; /* no per-address caps */
     uint32_t slots = 1;
     std::string run_user = "nobody";
     bool has_languages_only = false;
@@ -414,6 +416,20 @@ void Loader::edge_limits(const toml::table &t, const std::string &q, NodeSpec &n
                 nd.threads >= 2 ? nd.threads / 2 : 1, 0, 65536));
     nd.header_timeout_ms = static_cast<uint32_t>(integer(
         t, "header_timeout_ms", q + "header_timeout_ms", nd.header_timeout_ms, 500, 600000));
+    if (t.get("trusted_addresses")) {
+        nd.trusted.clear();
+        for (const auto &[a, aline] : string_list(t, "trusted_addresses", q + "trusted_addresses")) {
+            unsigned char bin[16];
+            char text[INET6_ADDRSTRLEN];
+            int fam = inet_pton(AF_INET, a.c_str(), bin) == 1    ? AF_INET
+                      : inet_pton(AF_INET6, a.c_str(), bin) == 1 ? AF_INET6
+                                                                 : 0;
+            if (!fam || !inet_ntop(fam, bin, text, sizeof text))
+                fail_at(aline, "`" + q + "trusted_addresses` entry \"" + a +
+                                   "\" is not an IP address; write it as 127.0.0.1 or ::1");
+            nd.trusted.emplace_back(text); /* as civetweb writes a client's address */
+        }
+    }
 }
 
 bool Loader::boolean(const toml::table &t, const std::string &key, const std::string &qual,
@@ -981,6 +997,7 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
             o->max_streams_per_address = nd.max_streams_per_address;
             o->max_connections_per_address = nd.max_conns_per_address;
             o->header_timeout_ms = nd.header_timeout_ms;
+            s_cvec(nd.trusted, &o->trusted_addresses, &o->n_trusted_addresses);
         }
     }
     if (!ld.langs.empty()) {
@@ -1070,6 +1087,7 @@ void gv_config_destroy(gv_config_t **self_p)
         free(n->pub_endpoint);
         free(n->sub_endpoint);
         s_free_vec(n->actors, n->n_actors);
+        s_free_vec(n->trusted_addresses, n->n_trusted_addresses);
         free(n->listen);
         free(n->run_user);
         free(n->languages_only);

@@ -61,6 +61,8 @@ typedef struct {
     uint32_t max_streams_per_address;     /* default max_streams / 2 (at least 1) */
     uint32_t max_connections_per_address; /* 0 = no cap; default threads / 2 (at least 1) */
     uint32_t header_timeout_ms; /* civetweb request_timeout_ms (default 10000) */
+    char **trusted_addresses;   /* exempt from the per-address caps (default 127.0.0.1, ::1) */
+    size_t n_trusted_addresses;
 
     /* judge */
     uint32_t slots;        /* jobs run at once (default 1) */

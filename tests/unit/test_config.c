@@ -469,6 +469,11 @@ static void edge_limits_default_from_threads(void)
     const gv_node_cfg_t *e = gv_config_node(c, "edge-1");
     CHECK(e != NULL && e->max_streams == 48 && e->max_streams_per_address == 24);
     CHECK(e != NULL && e->max_connections_per_address == 32 && e->header_timeout_ms == 10000);
+    CHECK(e != NULL && e->n_trusted_addresses == 2);
+    if (e && e->n_trusted_addresses == 2) {
+        CHECK_STR(e->trusted_addresses[0], "127.0.0.1");
+        CHECK_STR(e->trusted_addresses[1], "::1");
+    }
     gv_config_destroy(&c);
     c = s_load(FIXTURE("edge_limits.toml"));
     CHECK(c != NULL);
@@ -476,6 +481,8 @@ static void edge_limits_default_from_threads(void)
     e = gv_config_node(c, "edge-1");
     CHECK(e != NULL && e->threads == 8 && e->max_streams == 2 && e->max_streams_per_address == 1);
     CHECK(e != NULL && e->max_connections_per_address == 0 && e->header_timeout_ms == 3000);
+    CHECK(e != NULL && e->n_trusted_addresses == 2);
+    if (e && e->n_trusted_addresses == 2) CHECK_STR(e->trusted_addresses[1], "::1"); /* 0:0::1 */
     gv_config_destroy(&c);
 }
 
@@ -483,6 +490,12 @@ static void edge_max_streams_must_leave_the_reserve(void)
 {
     s_expect_error(FIXTURE("bad_edge_max_streams.toml"), "line 15", "max_streams` = 7",
                    "at most 6");
+}
+
+static void edge_trusted_addresses_must_be_ip_addresses(void)
+{
+    s_expect_error(FIXTURE("bad_edge_trusted.toml"), "line 14", "\"localhost\" is not an IP",
+                   NULL);
 }
 
 static void edge_header_timeout_is_range_checked(void)
@@ -542,6 +555,7 @@ int main(int argc, char **argv)
     T(edge_limits_default_from_threads);
     T(edge_max_streams_must_leave_the_reserve);
     T(edge_header_timeout_is_range_checked);
+    T(edge_trusted_addresses_must_be_ip_addresses);
     if (ran == 0) {
         fprintf(stderr, "no test named %s\n", only);
         return 1;

@@ -138,7 +138,7 @@ static void s_check_streams(edge_budget_t *b, conn_t *c, size_t n)
 
 static void streams_have_a_budget_and_a_share_per_address(void)
 {
-    edge_budget_t *b = edge_budget_new(16, 4, 2, 0);
+    edge_budget_t *b = edge_budget_new(16, 4, 2, 0, NULL, 0);
     CHECK(b != NULL);
     const char *addrs[] = {"10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2", "10.0.0.3"};
     conn_t c[6];
@@ -156,7 +156,7 @@ static void s_check_conns(edge_budget_t *b, conn_t *c, size_t n)
     size_t refused = 0;
     for (size_t i = 0; i < n; i++)
         refused += !c[i].opened;
-    /* cap 3: of 8 from 10.0.0.9, 5 refused; 4 others each alone */
+    /* cap 3: of 8 from 10.0.0.9, 5 refused; 4 others each alone, the last one trusted */
     CHECK(refused == 5);
     for (size_t i = 8; i < n; i++)
         CHECK(c[i].opened);
@@ -167,7 +167,8 @@ static void s_check_conns(edge_budget_t *b, conn_t *c, size_t n)
 
 static void connections_are_capped_per_address(void)
 {
-    edge_budget_t *b = edge_budget_new(32, 4, 2, 3);
+    const char *const trusted[] = {"10.1.0.3"};
+    edge_budget_t *b = edge_budget_new(32, 4, 2, 3, trusted, 1);
     const char *addrs[12];
     char others[4][16];
     for (int i = 0; i < 8; i++)
@@ -196,7 +197,7 @@ static void s_check_many(edge_budget_t *b, conn_t *c, size_t n)
 /* Many addresses in a small table: slots freed and reused (backward-shift deletion). */
 static void the_address_table_frees_and_reuses_its_slots(void)
 {
-    edge_budget_t *b = edge_budget_new(200, 200, 200, 0);
+    edge_budget_t *b = edge_budget_new(200, 200, 200, 0, NULL, 0);
     static char names[200][20];
     const char *addrs[200];
     for (int round = 0; round < 3; round++) {
@@ -213,9 +214,26 @@ static void the_address_table_frees_and_reuses_its_slots(void)
     edge_budget_destroy(&b);
 }
 
+static void s_check_trusted(edge_budget_t *b, conn_t *c, size_t n)
+{
+    (void)b;
+    for (size_t i = 0; i < n; i++)
+        CHECK(c[i].opened && c[i].rc == EDGE_STREAM_OK);
+}
+
+static void trusted_addresses_have_no_per_address_caps(void)
+{
+    const char *const trusted[] = {"127.0.0.1", "::1"};
+    edge_budget_t *b = edge_budget_new(16, 8, 1, 1, trusted, 2);
+    const char *addrs[] = {"127.0.0.1", "127.0.0.1", "127.0.0.1", "::1", "::1"};
+    conn_t c[5];
+    s_run(b, 5, addrs, true, c, s_check_trusted);
+    edge_budget_destroy(&b);
+}
+
 static void a_stream_without_an_open_connection_is_counted_at_once(void)
 {
-    edge_budget_t *b = edge_budget_new(4, 1, 1, 0);
+    edge_budget_t *b = edge_budget_new(4, 1, 1, 0, NULL, 0);
     CHECK(edge_budget_stream_take(b, "10.2.0.1") == EDGE_STREAM_OK);
     CHECK(edge_budget_stream_take(b, "10.2.0.1") == EDGE_STREAM_OK); /* already one */
     edge_budget_stream_give(b);
@@ -268,6 +286,7 @@ int main(void)
     RUN(streams_have_a_budget_and_a_share_per_address);
     RUN(connections_are_capped_per_address);
     RUN(the_address_table_frees_and_reuses_its_slots);
+    RUN(trusted_addresses_have_no_per_address_caps);
     RUN(a_stream_without_an_open_connection_is_counted_at_once);
     RUN(the_socket_of_a_connection_is_found_and_a_closed_peer_noticed);
     return TEST_SUMMARY();
