@@ -10,7 +10,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -222,6 +224,19 @@ void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out)
     out->connections_refused = atomic_load(&self->connections_refused);
 }
 
+bool edge_budget_busy(edge_budget_t *self, unsigned busy_at)
+{
+    pthread_mutex_lock(&self->lock);
+    bool busy = self->connections > busy_at;
+    pthread_mutex_unlock(&self->lock);
+    return busy;
+}
+
+void edge_budget_count_refused(edge_budget_t *self)
+{
+    atomic_fetch_add(&self->connections_refused, 1);
+}
+
 /* ---- the socket of a connection ------------------------------------------------------- */
 
 static bool s_same_peer(const struct sockaddr_storage *ss, const char *addr, int port)
@@ -291,6 +306,31 @@ bool edge_peer_gone(int fd, int wait_ms)
     if (n < 0 && errno == EINTR) return false;
     if (n < 0) return true;
     return n > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+#define HEAD_PEEK_MAX 16384 /* civetweb's default max_request_size */
+#define HEAD_PEEK_STEP_MS 10
+
+bool edge_head_ready(int fd, int wait_ms)
+{
+    static _Thread_local char buf[HEAD_PEEK_MAX];
+    /* Time already spent since the last byte came (or since the connection was made, when none
+     * did) counts: a connection that waited in civetweb's queue had its chance. */
+    struct tcp_info ti;
+    socklen_t tl_len = sizeof ti;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tl_len) == 0 &&
+        tl_len >= offsetof(struct tcp_info, tcpi_last_data_recv) + sizeof ti.tcpi_last_data_recv)
+        wait_ms = ti.tcpi_last_data_recv >= (uint32_t)wait_ms ? 0
+                                                              : wait_ms - (int)ti.tcpi_last_data_recv;
+    for (int waited = 0;; waited += HEAD_PEEK_STEP_MS) {
+        ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            return true; /* closed or failed: civetweb finds out itself */
+        if (n >= (ssize_t)sizeof buf || (n >= 4 && memmem(buf, (size_t)n, "\r\n\r\n", 4)))
+            return true;
+        if (waited >= wait_ms) return false;
+        usleep(HEAD_PEEK_STEP_MS * 1000);
+    }
 }
 
 void edge_refuse_fd(int fd, const char *message)

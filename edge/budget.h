@@ -11,7 +11,8 @@
  *  since every client behind them shares them; their streams still count in the budget. A stream over its budget is answered
  *  503 with Retry-After; a connection over its address's cap gets a 503 and is shut down
  *  before its request is read, so slow senders from one address hold at most that many
- *  workers.
+ *  workers. While the edge is busy (server.c), a connection whose request head has not
+ *  arrived (edge_head_ready) is refused the same way, whatever its address.
  *
  *  The counters are per worker thread too: a worker serves one connection at a time, and its
  *  init_connection, handler and connection_close all run on it, so "the connection this thread
@@ -65,12 +66,20 @@ edge_stream_rc_t edge_budget_stream_take(edge_budget_t *self, const char *addr);
 /* It is no longer one (no-op when it was not). */
 void edge_budget_stream_give(edge_budget_t *self);
 void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out);
+/* Whether more than `busy_at` connections are being served (the edge's workers are nearly all
+ * taken), and counts a connection refused for it. */
+bool edge_budget_busy(edge_budget_t *self, unsigned busy_at);
+void edge_budget_count_refused(edge_budget_t *self);
 
 /* The socket of the TCP connection from remote_addr:remote_port to local port server_port,
  * or -1 (logged once per process) when it cannot be found (no /proc). */
 int edge_conn_fd(const char *remote_addr, int remote_port, int server_port);
 /* Whether the peer of fd has closed or reset its side; waits up to wait_ms for it. */
 bool edge_peer_gone(int fd, int wait_ms);
+/* Whether a complete request head ("\r\n\r\n") has arrived on fd, peeking (nothing is
+ * consumed), waiting up to wait_ms for it. true as well when the peer closed or the head
+ * would not fit civetweb's buffer (civetweb answers those itself). */
+bool edge_head_ready(int fd, int wait_ms);
 /* Answers 503 with Retry-After straight on fd (best effort, never blocks) and shuts the socket
  * down, so civetweb's read of the request ends at once. */
 void edge_refuse_fd(int fd, const char *message);

@@ -171,7 +171,8 @@ void edge_metrics_render(edge_metrics_t *self, const edge_gauges_t *g, edge_buf_
                   "# TYPE gavel_streams_refused_total counter\n"
                   "gavel_streams_refused_total %llu\n"
                   "# HELP gavel_connections_refused_total Connections refused before their "
-                  "request: their address had max_connections_per_address.\n"
+                  "request: their address had max_connections_per_address, or their request "
+                  "head was late while the edge was busy.\n"
                   "# TYPE gavel_connections_refused_total counter\n"
                   "gavel_connections_refused_total %llu\n",
                   (unsigned long long)g->streams, (unsigned long long)g->streams_refused,

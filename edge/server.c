@@ -129,10 +129,25 @@ static int s_init_connection(const struct mg_connection *conn, void **conn_data)
     edge_t *edge = mg_get_user_data(mg_get_context(conn));
     const struct mg_request_info *ri = s_early_ri(conn);
     if (!edge || !edge->budget || !ri) return 0;
-    if (edge_budget_conn_open(edge->budget, ri->remote_addr)) return 0;
-    int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
-    edge_refuse_fd(fd, "too many connections from your address at once; close some and retry");
-    gv_debug("connection refused", "client=%s reason=per-address cap", ri->remote_addr);
+    if (!edge_budget_conn_open(edge->budget, ri->remote_addr)) {
+        int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
+        edge_refuse_fd(fd, "too many connections from your address at once; close some and retry");
+        gv_debug("connection refused", "client=%s reason=per-address cap", ri->remote_addr);
+        return 0;
+    }
+    /* More than half the workers taken: a connection whose request head is not there yet
+     * (slow senders, from however many addresses) is refused instead of holding a worker for
+     * up to header_timeout_ms while complete requests wait behind it in civetweb's queue. */
+    unsigned threads = edge->node && edge->node->threads ? edge->node->threads : 64;
+    if (edge_budget_busy(edge->budget, threads / 2)) {
+        int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
+        if (fd >= 0 && !edge_head_ready(fd, EDGE_BUSY_HEAD_WAIT_MS)) {
+            edge_budget_count_refused(edge->budget);
+            edge_refuse_fd(fd, "the edge is busy and your request did not arrive in time; retry");
+            gv_debug("connection refused", "client=%s reason=slow head while busy",
+                     ri->remote_addr);
+        }
+    }
     return 0;
 }
 

@@ -336,3 +336,32 @@ def test_slow_header_connections_do_not_deny_service(cluster):
         assert answered >= 3
     finally:
         close_all(slow)
+
+
+def test_slow_header_connections_from_many_addresses_do_not_deny_service(cluster):
+    """10x threads slow connections, each from its own address (the per-address cap does not
+    apply): while the edge is busy a connection whose request head is not there is refused, so
+    complete requests keep being answered."""
+    slow = []
+    try:
+        for i in range(10 * THREADS):
+            s = raw(cluster, f"127.0.{70 + i // 200}.{10 + i % 200}", timeout=2)
+            s.sendall(b"GET /healthz HTTP/1.1\r\n")
+            slow.append(s)
+        deadline = time.monotonic() + 6
+        answered = 0
+        while time.monotonic() < deadline:
+            for s in slow:
+                try:
+                    s.send(b"X")
+                except OSError:
+                    pass
+            status, took = quick_get(cluster, src="127.0.0.62")
+            assert status == 200 and took < FAST, \
+                f"/healthz with {len(slow)} slow connections open: {status} after {took:.2f} s"
+            answered += 1
+            time.sleep(0.2)
+        assert answered >= 3
+        assert metric(cluster, "gavel_connections_refused_total") > 0
+    finally:
+        close_all(slow)
