@@ -35,6 +35,7 @@ typedef struct edge {
     edge_pcache_t *problems;  /* problems known to exist */
     edge_control_t *control;  /* NULL in unit tests */
     struct edge_live *live;   /* the /api/v1/live hub (live.h); NULL in unit tests */
+    struct edge_budget *budget; /* stream budget, per-address caps (budget.h); NULL: none */
     struct edge_web *web;     /* the web UI's files (webui.h); NULL when not built */
     const char *web_root;     /* where they were looked for, for the 404 that says so */
     atomic_uint worker_seq;   /* numbers worker identities "<name>.w<N>" */

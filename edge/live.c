@@ -147,7 +147,8 @@ int live_write(live_client_t *c, int opcode, const char *data, size_t len, uint6
         uint64_t t0 = gv_mono_ms();
         int n = mg_websocket_write(c->conn, opcode, data, len);
         *took_ms = gv_mono_ms() - t0;
-        if (n >= 0 && (size_t)n == len)
+        /* civetweb answers the payload's length, or the header's (2) for an empty frame */
+        if (n >= 0 && ((size_t)n == len || (len == 0 && n == 2)))
             rc = 0;
         else
             c->close_sent = true;

@@ -1,10 +1,21 @@
 /*  edge_live — the WebSocket side: civetweb's handlers on LIVE_PATH, client messages,
  *  subscribing with replay, and the tokens (see live.h). Everything here runs on the civetweb
  *  worker thread that holds the connection.
+ *
+ *  Frames are read here, not by civetweb: civetweb 1.15 reads a whole frame (up to 2 GiB)
+ *  into memory before its data handler can look at its length. The ready handler finds the
+ *  connection's socket (budget.h) and reads each frame's header first (ws_frame.h): a frame
+ *  declaring more than LIVE_MAX_INBOUND bytes is closed with 1009 before any of its payload
+ *  is read. It answers pings, pings an idle client every LIVE_PING_INTERVAL_MS and drops one
+ *  that leaves LIVE_MAX_UNANSWERED_PINGS unanswered, then hands civetweb a socket shut for
+ *  reading, so civetweb's own read loop ends at once and its close handler runs as before.
+ *  When the socket cannot be found (no /proc) civetweb reads, as it did, with a warning.
  */
 #include "live_impl.h"
 
 #include "auth.h"
+#include "budget.h"
+#include "ws_frame.h"
 #include "gv_log.h"
 #include "gv_msg.h"
 #include "json_mp.h"
@@ -14,6 +25,8 @@
 
 #include <civetweb.h>
 #include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +34,15 @@
 #include <time.h>
 
 #define RETRY_AFTER_S 5 /* Retry-After on a refused handshake */
+#define LIVE_READ_SLICE_MS 200         /* the reader looks at hub->closing this often */
+#define LIVE_MAX_UNANSWERED_PINGS 3    /* idle pings without any frame back: the client is gone */
+#define LIVE_FRAME_TIMEOUT_MS 10000    /* to receive the rest of a frame once it began */
+#define LIVE_CLOSE_DRAIN_MS 500        /* after refusing a frame, what follows is discarded */
+#define LIVE_CLOSE_DRAIN_BYTES (4u << 20) /* this long / this much, so the close is read */
+
+/* This worker read its connection's frames itself and is done: whatever civetweb still finds
+ * in its buffer (a client that sent before the handshake's answer) is not handled. */
+static _Thread_local bool tl_read_done;
 #define STR_(x) #x
 #define STR(x) STR_(x)
 /* caller_role for anonymous viewers: actors treat a request without caller_role as
@@ -458,6 +480,21 @@ static int s_on_connect(const struct mg_connection *conn, void *cbdata)
     edge_live_t *hub = cbdata;
     if (atomic_load(&hub->closing))
         return s_refuse(conn, 503, "unavailable", "this edge is shutting down; connect again");
+    tl_read_done = false;
+    if (hub->edge && hub->edge->budget) {
+        /* one budget with the event feeds; given back when the connection closes */
+        const struct mg_request_info *ri = mg_get_request_info(conn);
+        edge_stream_rc_t rc =
+            edge_budget_stream_take(hub->edge->budget, ri ? ri->remote_addr : "?");
+        if (rc == EDGE_STREAM_FULL)
+            return s_refuse(conn, 503, "unavailable",
+                            "this edge serves as many streams as it can; retry later");
+        if (rc != EDGE_STREAM_OK)
+            return s_refuse(conn, 503, "unavailable",
+                            "your address has as many streams open as it may; close one or "
+                            "retry later");
+        return 0;
+    }
     if (atomic_load(&hub->n_clients) >= hub->max_clients)
         return s_refuse(conn, 503, "unavailable",
                         "this edge has as many live clients as it can hold; retry later");
@@ -496,6 +533,132 @@ static char *s_handshake_token(struct mg_connection *conn)
     return buf;
 }
 
+static int s_on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbdata);
+
+static bool s_stopping(edge_live_t *hub, live_client_t *c)
+{
+    if (atomic_load(&hub->closing) || atomic_load(&hub->stop)) return true;
+    pthread_mutex_lock(&c->wlock);
+    bool closed = c->close_sent;
+    pthread_mutex_unlock(&c->wlock);
+    return closed;
+}
+
+/* n bytes from fd by deadline_ms (gv_mono_ms). 0, or -1: closed, failed, late or stopping. */
+static int s_recv_all(edge_live_t *hub, live_client_t *c, int fd, void *buf, size_t n,
+                      uint64_t deadline_ms)
+{
+    size_t got = 0;
+    while (got < n) {
+        uint64_t now = gv_mono_ms();
+        if (now >= deadline_ms || s_stopping(hub, c)) return -1;
+        uint64_t left = deadline_ms - now;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, left < LIVE_READ_SLICE_MS ? (int)left : LIVE_READ_SLICE_MS);
+        if (rc < 0 && errno != EINTR) return -1;
+        if (rc <= 0) continue;
+        ssize_t k = recv(fd, (char *)buf + got, n - got, MSG_DONTWAIT);
+        if (k == 0) return -1;
+        if (k < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+            return -1;
+        }
+        got += (size_t)k;
+    }
+    return 0;
+}
+
+/* Waits for the first byte of the next frame, pinging while the client is idle. false when
+ * the connection should end (closed, stopping, or too many pings unanswered). */
+static bool s_wait_frame(edge_live_t *hub, live_client_t *c, int fd, int *unanswered)
+{
+    uint64_t idle_since = gv_mono_ms();
+    for (;;) {
+        if (s_stopping(hub, c)) return false;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, LIVE_READ_SLICE_MS);
+        if (rc < 0 && errno != EINTR) return false;
+        if (rc > 0) return true; /* data, or EOF/error for the read to find */
+        if (gv_mono_ms() - idle_since >= LIVE_PING_INTERVAL_MS) {
+            if (*unanswered >= LIVE_MAX_UNANSWERED_PINGS) return false;
+            uint64_t took;
+            if (live_write(c, MG_WEBSOCKET_OPCODE_PING, "", 0, &took) != 0) return false;
+            (*unanswered)++;
+            idle_since = gv_mono_ms();
+        }
+    }
+}
+
+/* Discards what the client still sends after a refused frame, briefly and boundedly, so the
+ * socket is not reset (which would lose the close frame) while its payload is in flight. */
+static void s_drain(int fd, char *buf, size_t cap)
+{
+    uint64_t until = gv_mono_ms() + LIVE_CLOSE_DRAIN_MS;
+    size_t total = 0;
+    while (total < LIVE_CLOSE_DRAIN_BYTES) {
+        uint64_t now = gv_mono_ms();
+        if (now >= until) return;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, (int)(until - now)) <= 0) return;
+        ssize_t k = recv(fd, buf, cap, MSG_DONTWAIT);
+        if (k <= 0) return;
+        total += (size_t)k;
+    }
+}
+
+/* The connection's frames, header first (see the top of this file). Returns when it ends. */
+static void s_read_frames(edge_live_t *hub, live_client_t *c, struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    int fd = ri && !ri->is_ssl ? edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port)
+                               : -1;
+    if (fd < 0) {
+        static atomic_bool warned;
+        if (!atomic_exchange(&warned, true))
+            gv_warn("live frames read by civetweb",
+                    "detail=\"the connection's socket was not found: a client frame is buffered "
+                    "whole (up to 2 GiB) before its length is checked\"");
+        return;
+    }
+    char *payload = malloc(LIVE_MAX_INBOUND);
+    if (!payload) {
+        s_close_now(c, 1011, "out of memory");
+        return;
+    }
+    int unanswered = 0;
+    for (;;) {
+        if (!s_wait_frame(hub, c, fd, &unanswered)) break;
+        uint8_t hb[EDGE_WS_HEADER_MAX];
+        uint64_t deadline = gv_mono_ms() + LIVE_FRAME_TIMEOUT_MS;
+        if (s_recv_all(hub, c, fd, hb, 2, deadline) != 0) break;
+        size_t hl = edge_ws_hdr_len(hb[1]);
+        if (s_recv_all(hub, c, fd, hb + 2, hl - 2, deadline) != 0) break;
+        edge_ws_hdr_t h;
+        edge_ws_hdr_rc_t rc = edge_ws_hdr_parse(hb, hl, &h);
+        if (rc != EDGE_WS_HDR_OK || !h.masked) {
+            s_close_now(c, 1002,
+                        !h.masked && rc == EDGE_WS_HDR_OK ? "client frames must be masked"
+                        : rc == EDGE_WS_HDR_BAD_CONTROL ? "a control frame fragmented or over "
+                                                          "125 bytes"
+                        : rc == EDGE_WS_HDR_BAD_RSV     ? "reserved bits set"
+                                                        : "bad frame length");
+            break;
+        }
+        if (h.len > LIVE_MAX_INBOUND) { /* refused by its header: the payload is never read */
+            s_close_now(c, LIVE_CLOSE_TOO_BIG, "message too big: at most 4096 bytes");
+            s_drain(fd, payload, LIVE_MAX_INBOUND);
+            break;
+        }
+        if (s_recv_all(hub, c, fd, payload, (size_t)h.len, deadline) != 0) break;
+        edge_ws_unmask((uint8_t *)payload, (size_t)h.len, h.mask, 0);
+        unanswered = 0; /* any frame shows the client is there */
+        if (!s_on_data(conn, h.bits, payload, (size_t)h.len, hub)) break;
+    }
+    free(payload);
+    tl_read_done = true;
+    (void)shutdown(fd, SHUT_RD); /* civetweb's read loop finds the end at once */
+}
+
 static void s_on_ready(struct mg_connection *conn, void *cbdata)
 {
     edge_live_t *hub = cbdata;
@@ -515,6 +678,7 @@ static void s_on_ready(struct mg_connection *conn, void *cbdata)
     pthread_mutex_unlock(&hub->lock);
     atomic_fetch_add(&hub->n_clients, 1);
     gv_debug("live client connected", "client=%s", c->addr);
+    s_read_frames(hub, c, conn);
 }
 
 /* Appends to the message being put together; -1 when it would pass LIVE_MAX_INBOUND. */
@@ -531,7 +695,7 @@ static int s_on_data(struct mg_connection *conn, int bits, char *data, size_t le
 {
     edge_live_t *hub = cbdata;
     live_client_t *c = mg_get_user_connection_data(conn);
-    if (!c) return 0;
+    if (!c || tl_read_done) return 0;
     pthread_mutex_lock(&c->wlock);
     bool closed = c->close_sent;
     pthread_mutex_unlock(&c->wlock);

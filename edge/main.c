@@ -28,6 +28,7 @@
 #include "gv_config.h"
 #include "gv_log.h"
 #include "gv_token.h"
+#include "budget.h"
 #include "live.h"
 #include "routes.h"
 #include "server.h"
@@ -267,6 +268,14 @@ int main(int argc, char **argv)
     mg_init_library(0);
     mg_ready = true;
     unsigned threads = node->threads ? node->threads : 64;
+    edge.budget = edge_budget_new(threads, node->max_streams, node->max_streams_per_address,
+                                  node->max_connections_per_address,
+                                  (const char *const *)node->trusted_addresses,
+                                  node->n_trusted_addresses);
+    if (!edge.budget) {
+        gv_error("out of memory at start", "node=%s", name);
+        goto cleanup;
+    }
     edge.live = edge_live_new(&edge, threads);
     if (!edge.live) {
         gv_error("live feed did not start", "node=%s", name);
@@ -280,6 +289,10 @@ int main(int argc, char **argv)
     }
     gv_info("edge up", "listen=%s threads=%u timeout_ms=%u pid=%d", listen, threads,
             edge.request_timeout_ms, (int)getpid());
+    gv_info("edge limits", "max_streams=%u max_streams_per_address=%u "
+            "max_connections_per_address=%u header_timeout_ms=%u", node->max_streams,
+            node->max_streams_per_address, node->max_connections_per_address,
+            node->header_timeout_ms);
 
     edge_auth_warm();
 
@@ -296,6 +309,7 @@ cleanup:
         gv_info("http stopped", "node=%s", name);
     }
     edge_live_destroy(&edge.live); /* after civetweb: every close handler has run */
+    edge_budget_destroy(&edge.budget);
     edge_control_destroy(&edge.control);
     if (mg_ready) mg_exit_library();
     edge_pcache_destroy(&edge.problems);

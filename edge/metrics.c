@@ -161,4 +161,20 @@ void edge_metrics_render(edge_metrics_t *self, const edge_gauges_t *g, edge_buf_
                   (unsigned long long)g->queue_depth, (unsigned long long)g->judges_connected,
                   (unsigned long long)g->inflight, g->broker_up ? 1 : 0,
                   (unsigned long long)g->live_clients, (unsigned long long)g->live_dropped_slow);
+    edge_buf_addf(out,
+                  "# HELP gavel_streams Event-feed streams and live WebSockets open on this "
+                  "edge (one budget, max_streams).\n"
+                  "# TYPE gavel_streams gauge\n"
+                  "gavel_streams %llu\n"
+                  "# HELP gavel_streams_refused_total Streams answered 503: the budget or the "
+                  "client address's share was full.\n"
+                  "# TYPE gavel_streams_refused_total counter\n"
+                  "gavel_streams_refused_total %llu\n"
+                  "# HELP gavel_connections_refused_total Connections refused before their "
+                  "request: their address had max_connections_per_address, or their request "
+                  "head was late while the edge was busy.\n"
+                  "# TYPE gavel_connections_refused_total counter\n"
+                  "gavel_connections_refused_total %llu\n",
+                  (unsigned long long)g->streams, (unsigned long long)g->streams_refused,
+                  (unsigned long long)g->conns_refused);
 }

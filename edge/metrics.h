@@ -42,6 +42,10 @@ typedef struct {
     uint64_t inflight;
     uint64_t live_clients;      /* open /api/v1/live connections on this edge */
     uint64_t live_dropped_slow; /* live clients closed with 4001 since start (a counter) */
+    /* budget.h */
+    uint64_t streams;             /* event feeds + live WebSockets open now */
+    uint64_t streams_refused;     /* answered 503 (budget or address full), a counter */
+    uint64_t conns_refused;       /* connections over their address's cap, a counter */
 } edge_gauges_t;
 
 void edge_metrics_render(edge_metrics_t *self, const edge_gauges_t *g, edge_buf_t *out);

@@ -17,11 +17,14 @@
  *  client goes away (a write fails) or the edge stops; ?stream=false ends it there instead.
  *
  *  A streaming feed holds its civetweb worker thread (and that thread's link) for as long as
- *  the client stays: size the edge's `threads` for the expected number of feed readers.
+ *  the client stays, so it counts against the edge's stream budget (budget.h): past it, or
+ *  past its address's share, the feed is answered 503 with Retry-After. Between polls it
+ *  watches its socket, so a client that goes frees the worker at once, not at the next write.
  *  The response is written here (chunked for HTTP/1.1, r->streamed tells server.c), so once
  *  the head is out an error can only end the stream; everything that can fail with a proper
  *  error response (the contest, the token, since_token, the configuration) is done before.
  */
+#include "budget.h"
 #include "clics.h"
 #include "gv_log.h"
 #include "routes.h"
@@ -79,6 +82,7 @@ typedef struct {
     edge_buf_t out; /* lines not written yet */
     uint64_t last_write_ms;
     bool gone; /* a write failed */
+    int fd;    /* the connection's socket, watched for a closed peer; -1 unknown */
 } feed_t;
 
 static uint64_t s_mix(uint64_t x)
@@ -465,7 +469,10 @@ static bool s_idle(feed_t *f)
 {
     for (int slept = 0; slept < FEED_POLL_MS; slept += 50) {
         if (atomic_load(&s_stop)) return false;
-        usleep(50 * 1000);
+        if (edge_peer_gone(f->fd, 50)) {
+            f->gone = true; /* the client closed: end now, not at the next keep-alive line */
+            return false;
+        }
     }
     if (gv_mono_ms() - f->last_write_ms >= FEED_KEEPALIVE_MS) {
         if (edge_buf_reserve(&f->out, 1) != 0) return false;
@@ -502,7 +509,9 @@ void edge_route_clics_event_feed(edge_req_t *r)
     f.r = r;
     f.x = &x;
     edge_buf_init(&f.out, 0);
+    f.fd = -1;
     gv_msg_t *users = NULL;
+    bool counted = false;
     char v[32];
     bool stream = true, resume = false;
     int p = s_param(r, "stream", v, sizeof v);
@@ -512,6 +521,22 @@ void edge_route_clics_event_feed(edge_req_t *r)
             goto done;
         }
         stream = strcmp(v, "true") == 0;
+    }
+    if (stream && r->method != EDGE_HEAD && r->edge->budget) {
+        edge_stream_rc_t sr = edge_budget_stream_take(r->edge->budget, r->ri->remote_addr);
+        if (sr != EDGE_STREAM_OK) {
+            edge_req_error(r, 503, "unavailable",
+                           sr == EDGE_STREAM_FULL
+                               ? "this edge serves as many streams as it can; retry later or "
+                                 "read the feed with stream=false"
+                               : "your address has as many streams open as it may; close one "
+                                 "or retry later");
+            edge_req_header(r, "Retry-After: %d", EDGE_STREAM_RETRY_AFTER_S);
+            goto done;
+        }
+        counted = true;
+        const struct mg_request_info *ri = r->ri;
+        f.fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
     }
     p = s_param(r, "since_token", v, sizeof v);
     if (p != 0) {
@@ -567,6 +592,7 @@ void edge_route_clics_event_feed(edge_req_t *r)
     }
     if (f.chunked && !f.gone) (void)s_write(&f, "0\r\n\r\n", 5);
 done:
+    if (counted) edge_budget_stream_give(r->edge->budget);
     if (r->streamed) r->status = 200;
     gv_msg_destroy(&users);
     s_feed_free(&f);

@@ -1,6 +1,7 @@
 /*  Operations endpoints: GET /healthz and GET /metrics. Both answer from what this process
  *  already knows (the control thread's cached broker.status, the metrics counters) and never
  *  wait for another node. */
+#include "budget.h"
 #include "json_mp.h"
 #include "live.h"
 #include "routes.h"
@@ -37,6 +38,13 @@ void edge_route_metrics(edge_req_t *r)
         edge_live_stats(r->edge->live, &ls);
         g.live_clients = ls.clients;
         g.live_dropped_slow = ls.dropped_slow;
+    }
+    if (r->edge->budget) {
+        edge_budget_stats_t bs;
+        edge_budget_stats(r->edge->budget, &bs);
+        g.streams = bs.streams;
+        g.streams_refused = bs.streams_refused;
+        g.conns_refused = bs.connections_refused;
     }
     edge_buf_t *out = edge_req_out(r);
     edge_buf_reset(out, EDGE_BUF_KEEP);

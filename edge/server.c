@@ -6,6 +6,7 @@
  */
 #include "server.h"
 
+#include "budget.h"
 #include "gv_log.h"
 #include "live.h"
 #include "request.h"
@@ -87,6 +88,73 @@ static void s_exit_thread(const struct mg_context *ctx, int thread_type, void *p
     edge_buf_release(&w->in);
     edge_buf_release(&w->out);
     free(w);
+}
+
+/* ---- connections (budget.h) ---------------------------------------------------------- */
+
+/* Where civetweb keeps a connection's request info inside its (opaque) connection: civetweb
+ * 1.15 fills the client's address before init_connection but mg_get_request_info() answers
+ * NULL until a request is read, so the offset of the info it returns for a request is learnt
+ * from the first request handled (s_handle) and used for the connections after it. -1 until
+ * then: the per-address cap starts with the edge's first request (ops/gavel up's health
+ * check). */
+static atomic_long s_ri_offset = -1;
+#define RI_OFFSET_MAX 65536 /* sanity bound: request_info is a member of the connection */
+
+static void s_learn_ri_offset(const struct mg_connection *conn, const struct mg_request_info *ri)
+{
+    if (atomic_load_explicit(&s_ri_offset, memory_order_relaxed) >= 0 || !ri) return;
+    long off = (long)((const char *)ri - (const char *)conn);
+    if (off >= 0 && off < RI_OFFSET_MAX) atomic_store(&s_ri_offset, off);
+}
+
+/* The client's address of a connection no request was read from yet; NULL when unknown. */
+static const struct mg_request_info *s_early_ri(const struct mg_connection *conn)
+{
+    long off = atomic_load(&s_ri_offset);
+    if (off < 0) return NULL;
+    const struct mg_request_info *ri =
+        (const struct mg_request_info *)(const void *)((const char *)conn + off);
+    if (ri->remote_port <= 0 || ri->remote_port > 65535 ||
+        !memchr(ri->remote_addr, '\0', sizeof ri->remote_addr) || !ri->remote_addr[0])
+        return NULL;
+    return ri;
+}
+
+/* A worker begins serving a connection, before reading its request: over its address's cap
+ * it is answered 503 and shut down, so its reads end at once and the worker moves on. */
+static int s_init_connection(const struct mg_connection *conn, void **conn_data)
+{
+    (void)conn_data;
+    edge_t *edge = mg_get_user_data(mg_get_context(conn));
+    const struct mg_request_info *ri = s_early_ri(conn);
+    if (!edge || !edge->budget || !ri) return 0;
+    if (!edge_budget_conn_open(edge->budget, ri->remote_addr)) {
+        int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
+        edge_refuse_fd(fd, "too many connections from your address at once; close some and retry");
+        gv_debug("connection refused", "client=%s reason=per-address cap", ri->remote_addr);
+        return 0;
+    }
+    /* More than half the workers taken: a connection whose request head is not there yet
+     * (slow senders, from however many addresses) is refused instead of holding a worker for
+     * up to header_timeout_ms while complete requests wait behind it in civetweb's queue. */
+    unsigned threads = edge->node && edge->node->threads ? edge->node->threads : 64;
+    if (edge_budget_busy(edge->budget, threads / 2)) {
+        int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
+        if (fd >= 0 && !edge_head_ready(fd, EDGE_BUSY_HEAD_WAIT_MS)) {
+            edge_budget_count_refused(edge->budget);
+            edge_refuse_fd(fd, "the edge is busy and your request did not arrive in time; retry");
+            gv_debug("connection refused", "client=%s reason=slow head while busy",
+                     ri->remote_addr);
+        }
+    }
+    return 0;
+}
+
+static void s_connection_close(const struct mg_connection *conn)
+{
+    edge_t *edge = mg_get_user_data(mg_get_context(conn));
+    if (edge && edge->budget) edge_budget_conn_close(edge->budget);
 }
 
 static int s_log_message(const struct mg_connection *conn, const char *message)
@@ -277,6 +345,7 @@ static int s_handle(struct mg_connection *conn, void *cbdata)
     edge_t *edge = cbdata;
     uint64_t t0 = gv_mono_us();
     const struct mg_request_info *ri = mg_get_request_info(conn);
+    s_learn_ri_offset(conn, ri);
     edge_worker_t *w = mg_get_thread_pointer(conn);
     edge_method_t method = edge_method_parse(ri->request_method);
     if (!w) {
@@ -348,7 +417,9 @@ edge_server_t *edge_server_new(edge_t *edge, const char *listen, unsigned thread
     }
     char n_threads[16], req_timeout[16], ka_timeout[16], queue[16], backlog[16], ws_ping[16];
     snprintf(n_threads, sizeof n_threads, "%u", threads ? threads : 64);
-    snprintf(req_timeout, sizeof req_timeout, "%d", EDGE_HTTP_REQUEST_TIMEOUT_MS);
+    snprintf(req_timeout, sizeof req_timeout, "%u",
+             edge->node && edge->node->header_timeout_ms ? edge->node->header_timeout_ms
+                                                         : EDGE_HTTP_REQUEST_TIMEOUT_MS);
     snprintf(ka_timeout, sizeof ka_timeout, "%d", EDGE_HTTP_KEEP_ALIVE_MS);
     snprintf(queue, sizeof queue, "%d", EDGE_HTTP_CONNECTION_QUEUE);
     snprintf(backlog, sizeof backlog, "%d", EDGE_HTTP_BACKLOG);
@@ -383,6 +454,8 @@ edge_server_t *edge_server_new(edge_t *edge, const char *listen, unsigned thread
     cb.init_thread = s_init_thread;
     cb.exit_thread = s_exit_thread;
     cb.log_message = s_log_message;
+    cb.init_connection = s_init_connection;
+    cb.connection_close = s_connection_close;
     cb.http_error = s_http_error;
     struct mg_init_data init = {&cb, edge, options};
     unsigned code = 0;

@@ -26,6 +26,9 @@
 #define EDGE_HTTP_KEEP_ALIVE_MS (EDGE_HTTP_KEEP_ALIVE_S * 1000)
 #define EDGE_HTTP_CONNECTION_QUEUE 256 /* accepted sockets waiting for a free worker */
 #define EDGE_HTTP_BACKLOG 1024
+/* With more than half the workers taken, a new connection's request head must be there within
+ * this of its last byte (see server.c's s_init_connection). */
+#define EDGE_BUSY_HEAD_WAIT_MS 50
 
 typedef struct edge_server edge_server_t;
 

@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -58,7 +59,8 @@ const std::vector<std::string> k_role_names = {"broker", "actors", "edge", "judg
 const std::vector<std::vector<std::string>> k_role_keys = {
     {"router_endpoint", "pub_endpoint", "sub_endpoint"},
     {"actors", "contests", "map_size_mb"},
-    {"listen", "threads"},
+    {"listen", "threads", "max_streams", "max_streams_per_address", "max_connections_per_address",
+     "header_timeout_ms", "trusted_addresses"},
     {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb"},
 };
 
@@ -84,6 +86,10 @@ struct NodeSpec {
     uint64_t map_size_mb = 65536;
     std::string listen;
     uint32_t threads = 64;
+    /* edge limits (issue 10): derived from threads unless given */
+    uint32_t max_streams = 0, max_streams_per_address = 0, max_conns_per_address = 0;
+    uint32_t header_timeout_ms = GV_EDGE_HEADER_TIMEOUT_MS_DEFAULT;
+    std::vector<std::string> trusted = {"127.0.0.1", "::1"}; /* no per-address caps */
     uint32_t slots = 1;
     std::string run_user = "nobody";
     bool has_languages_only = false;
@@ -287,6 +293,7 @@ class Loader
                      uint64_t def, uint64_t lo, uint64_t hi) const;
     bool boolean(const toml::table &t, const std::string &key, const std::string &qual,
                  bool def) const;
+    void edge_limits(const toml::table &t, const std::string &q, NodeSpec &nd) const;
     const toml::value<std::string> *string_node(const toml::table &t, const std::string &key,
                                                 const std::string &qual) const;
     std::vector<std::pair<std::string, uint32_t>>
@@ -384,6 +391,48 @@ uint64_t Loader::integer(const toml::table &t, const std::string &key, const std
         fail_at(n->source(),
                 "`" + qual + "` = " + std::to_string(x) + " is out of range: expected " + range);
     return static_cast<uint64_t>(x);
+}
+
+/* The edge's stream budget and per-address caps (edge/limits.h): streams may hold at most
+ * threads minus a reserve of threads/4 (1..GV_EDGE_STREAM_RESERVE_MAX) workers, so plain
+ * requests always have the reserve. */
+void Loader::edge_limits(const toml::table &t, const std::string &q, NodeSpec &nd) const
+{
+    uint32_t reserve = gv_edge_stream_reserve(nd.threads);
+    uint32_t most = nd.threads - reserve;
+    if (const toml::node *n = t.get("max_streams")) {
+        const toml::value<int64_t> *v = n->as_integer();
+        if (v && v->get() > static_cast<int64_t>(most) && v->get() <= 65536)
+            fail_at(n->source(), "`" + q + "max_streams` = " + std::to_string(v->get()) +
+                                     " would leave fewer than " + std::to_string(reserve) +
+                                     " of the edge's " + std::to_string(nd.threads) +
+                                     " threads for plain requests: set it to at most " +
+                                     std::to_string(most) + ", or raise `" + q + "threads`");
+    }
+    nd.max_streams =
+        static_cast<uint32_t>(integer(t, "max_streams", q + "max_streams", most, 0, most));
+    nd.max_streams_per_address = static_cast<uint32_t>(
+        integer(t, "max_streams_per_address", q + "max_streams_per_address",
+                nd.max_streams >= 2 ? nd.max_streams / 2 : 1, 1, 65536));
+    nd.max_conns_per_address = static_cast<uint32_t>(
+        integer(t, "max_connections_per_address", q + "max_connections_per_address",
+                nd.threads >= 2 ? nd.threads / 2 : 1, 0, 65536));
+    nd.header_timeout_ms = static_cast<uint32_t>(integer(
+        t, "header_timeout_ms", q + "header_timeout_ms", nd.header_timeout_ms, 500, 600000));
+    if (t.get("trusted_addresses")) {
+        nd.trusted.clear();
+        for (const auto &[a, aline] : string_list(t, "trusted_addresses", q + "trusted_addresses")) {
+            unsigned char bin[16];
+            char text[INET6_ADDRSTRLEN];
+            int fam = inet_pton(AF_INET, a.c_str(), bin) == 1    ? AF_INET
+                      : inet_pton(AF_INET6, a.c_str(), bin) == 1 ? AF_INET6
+                                                                 : 0;
+            if (!fam || !inet_ntop(fam, bin, text, sizeof text))
+                fail_at(aline, "`" + q + "trusted_addresses` entry \"" + a +
+                                   "\" is not an IP address; write it as 127.0.0.1 or ::1");
+            nd.trusted.emplace_back(text); /* as civetweb writes a client's address */
+        }
+    }
 }
 
 bool Loader::boolean(const toml::table &t, const std::string &key, const std::string &qual,
@@ -734,6 +783,7 @@ void Loader::load_node(const toml::table &t, size_t index)
         check_listen(nd.listen, nd.listen_line, q + "listen");
         nd.threads =
             static_cast<uint32_t>(integer(t, "threads", q + "threads", nd.threads, 1, 65536));
+        edge_limits(t, q, nd);
         break;
     }
     case GV_ROLE_JUDGE: {
@@ -953,6 +1003,13 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
             o->uid_base = nd.uid_base;
             o->tmp_size_mb = nd.tmp_size_mb;
         }
+        if (nd.role == GV_ROLE_EDGE) {
+            o->max_streams = nd.max_streams;
+            o->max_streams_per_address = nd.max_streams_per_address;
+            o->max_connections_per_address = nd.max_conns_per_address;
+            o->header_timeout_ms = nd.header_timeout_ms;
+            s_cvec(nd.trusted, &o->trusted_addresses, &o->n_trusted_addresses);
+        }
     }
     if (!ld.langs.empty()) {
         c->langs = static_cast<gv_lang_cfg_t *>(calloc(ld.langs.size(), sizeof(gv_lang_cfg_t)));
@@ -1041,6 +1098,7 @@ void gv_config_destroy(gv_config_t **self_p)
         free(n->pub_endpoint);
         free(n->sub_endpoint);
         s_free_vec(n->actors, n->n_actors);
+        s_free_vec(n->trusted_addresses, n->n_trusted_addresses);
         free(n->listen);
         free(n->run_user);
         free(n->languages_only);

@@ -19,6 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The edge's limits (issue 10; edge/limits.h): workers kept from streams for plain requests
+ * (threads/4, 1..GV_EDGE_STREAM_RESERVE_MAX), and civetweb's request_timeout_ms default. */
+#define GV_EDGE_STREAM_RESERVE_MAX 64
+#define GV_EDGE_HEADER_TIMEOUT_MS_DEFAULT 10000
+static inline uint32_t gv_edge_stream_reserve(uint32_t threads)
+{
+    uint32_t r = threads / 4;
+    if (r < 1) r = 1;
+    if (r > GV_EDGE_STREAM_RESERVE_MAX) r = GV_EDGE_STREAM_RESERVE_MAX;
+    return r > threads ? threads : r;
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +56,13 @@ typedef struct {
     /* edge */
     char *listen;          /* "127.0.0.1:8080" — overridden by `gavel up --http PORT` */
     uint32_t threads;      /* civetweb worker threads (default 64) */
+    uint32_t max_streams;  /* event feeds + live WebSockets at once (default threads minus
+                              gv_edge_stream_reserve(threads); at most that) */
+    uint32_t max_streams_per_address;     /* default max_streams / 2 (at least 1) */
+    uint32_t max_connections_per_address; /* 0 = no cap; default threads / 2 (at least 1) */
+    uint32_t header_timeout_ms; /* civetweb request_timeout_ms (default 10000) */
+    char **trusted_addresses;   /* exempt from the per-address caps (default 127.0.0.1, ::1) */
+    size_t n_trusted_addresses;
 
     /* judge */
     uint32_t slots;        /* jobs run at once (default 1) */

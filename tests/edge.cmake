@@ -28,3 +28,6 @@ if(TARGET test_edge_package)
   target_compile_definitions(test_edge_package PRIVATE
     GAVEL_PACKAGE_SEEDS="${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/package")
 endif()
+
+# issue 10: stream budget, per-address caps, WebSocket frame headers (edge/budget.h, ws_frame.h)
+gavel_edge_test(test_edge_budget)

@@ -29,3 +29,12 @@ foreach(suite freeze_secrecy)
     ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
     TIMEOUT 900 LABELS integration)
 endforeach()
+# issue 10 points 10-12: stream budget, oversized WebSocket frames, slow clients
+foreach(suite edge_limits)
+  add_test(NAME integration_${suite}
+           COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_${suite}.py
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+  set_tests_properties(integration_${suite} PROPERTIES
+    ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
+    TIMEOUT 600 LABELS integration)
+endforeach()

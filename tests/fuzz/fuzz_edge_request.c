@@ -7,6 +7,7 @@
  *    4  a live-feed (WebSocket) client message
  *    5  web UI request data: a path for the file lookup, and the same bytes as an
  *       Accept-Encoding, If-None-Match and query string
+ *    6  a stream of WebSocket frames from a client: headers decoded before their payload
  *  Case 0 also runs the contest, clarification and announcement validators; case 1 the page
  *  and view query parsers.
  *  Nothing may crash, leak, or produce output the next layer would refuse. */
@@ -18,6 +19,7 @@
 #include "router.h"
 #include "validate.h"
 #include "webui.h"
+#include "ws_frame.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -156,13 +158,41 @@ static void s_web_request(const uint8_t *p, size_t n)
     free(s);
 }
 
+/* Frame after frame as the live feed reads them: a header, then its payload when the header
+ * is good and the payload fits the 4 KiB a message may have (the rest is refused unread). */
+static void s_ws_frames(const uint8_t *p, size_t n)
+{
+    uint8_t payload[4096];
+    while (n >= 2) {
+        edge_ws_hdr_t h;
+        edge_ws_hdr_rc_t rc = edge_ws_hdr_parse(p, n, &h);
+        if (rc == EDGE_WS_HDR_MORE) {
+            if (n >= edge_ws_hdr_len(p[1])) abort(); /* had enough bytes */
+            return;
+        }
+        if (h.header_len < 2 || h.header_len > EDGE_WS_HEADER_MAX ||
+            h.header_len != edge_ws_hdr_len(p[1]) || h.header_len > n)
+            abort();
+        if (rc != EDGE_WS_HDR_OK) return; /* the connection would be closed with 1002 */
+        if (h.opcode >= 8 && (h.len > 125 || !h.fin)) abort();
+        p += h.header_len;
+        n -= h.header_len;
+        if (h.len > sizeof payload || h.len > n) return; /* 1009, or the rest is missing */
+        memcpy(payload, p, (size_t)h.len);
+        edge_ws_unmask(payload, (size_t)h.len, h.mask, 0);
+        p += h.len;
+        n -= (size_t)h.len;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
     const uint8_t *p = data + 1;
     size_t n = size - 1;
-    switch (data[0] % 6) {
+    switch (data[0] % 7) {
+    case 6: s_ws_frames(p, n); break;
     case 0: s_json_body(p, n); break;
     case 1: s_query(p, n); break;
     case 2: s_mp_to_json(p, n); break;

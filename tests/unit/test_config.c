@@ -467,6 +467,53 @@ static void role_names_match_the_toml_values(void)
     CHECK_STR(gv_role_name(GV_ROLE_JUDGE), "judge");
 }
 
+/* ---- edge limits (issue 10) ------------------------------------------------------------ */
+
+static void edge_limits_default_from_threads(void)
+{
+    CHECK(gv_edge_stream_reserve(1) == 1 && gv_edge_stream_reserve(8) == 2);
+    CHECK(gv_edge_stream_reserve(64) == 16 && gv_edge_stream_reserve(4096) == 64);
+    gv_config_t *c = s_load(FIXTURE("minimal.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    const gv_node_cfg_t *e = gv_config_node(c, "edge-1");
+    CHECK(e != NULL && e->max_streams == 48 && e->max_streams_per_address == 24);
+    CHECK(e != NULL && e->max_connections_per_address == 32 && e->header_timeout_ms == 10000);
+    CHECK(e != NULL && e->n_trusted_addresses == 2);
+    if (e && e->n_trusted_addresses == 2) {
+        CHECK_STR(e->trusted_addresses[0], "127.0.0.1");
+        CHECK_STR(e->trusted_addresses[1], "::1");
+    }
+    gv_config_destroy(&c);
+    c = s_load(FIXTURE("edge_limits.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    e = gv_config_node(c, "edge-1");
+    CHECK(e != NULL && e->threads == 8 && e->max_streams == 2 && e->max_streams_per_address == 1);
+    CHECK(e != NULL && e->max_connections_per_address == 0 && e->header_timeout_ms == 3000);
+    CHECK(e != NULL && e->n_trusted_addresses == 2);
+    if (e && e->n_trusted_addresses == 2) CHECK_STR(e->trusted_addresses[1], "::1"); /* 0:0::1 */
+    gv_config_destroy(&c);
+}
+
+static void edge_max_streams_must_leave_the_reserve(void)
+{
+    s_expect_error(FIXTURE("bad_edge_max_streams.toml"), "line 15", "max_streams` = 7",
+                   "at most 6");
+}
+
+static void edge_trusted_addresses_must_be_ip_addresses(void)
+{
+    s_expect_error(FIXTURE("bad_edge_trusted.toml"), "line 14", "\"localhost\" is not an IP",
+                   NULL);
+}
+
+static void edge_header_timeout_is_range_checked(void)
+{
+    s_expect_error(FIXTURE("bad_edge_header_timeout.toml"), "line 14", "header_timeout_ms",
+                   "500 to 600000");
+}
+
 /* ---- runner -------------------------------------------------------------------------- */
 
 static const char *only;
@@ -516,6 +563,10 @@ int main(int argc, char **argv)
     T(owner_honours_pinned_contests);
     T(owner_rejects_malformed_contest_ids);
     T(role_names_match_the_toml_values);
+    T(edge_limits_default_from_threads);
+    T(edge_max_streams_must_leave_the_reserve);
+    T(edge_header_timeout_is_range_checked);
+    T(edge_trusted_addresses_must_be_ip_addresses);
     if (ran == 0) {
         fprintf(stderr, "no test named %s\n", only);
         return 1;
