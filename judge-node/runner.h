@@ -109,6 +109,8 @@ const char *runner_status_name(runner_status_t s); /* "OK", "TLE", ... */
  * (the plain launcher: rlimits, a separate user, a process group). */
 typedef struct {
     bool namespaces;    /* the sandbox is on (pid, mount, net, ipc, uts) */
+    bool cgroup_ns;     /* ... and each program has its own cgroup namespace */
+    bool proc_masked;   /* ... and host-wide /proc files (cmdline, kallsyms...) read empty */
     bool seccomp;       /* the system-call filter is applied to every run */
     int cgroup;         /* 0 none, 1 v1 (any controller on v1), 2 v2 */
     bool memory, pids, cpu; /* cgroup controllers in use */

@@ -98,6 +98,14 @@ static int s_build_tree(const char *root, char *why, size_t whylen)
             goto fail;
         }
     }
+    /* /usr/local holds what the host installed by hand (other toolchains, services, their
+     * configuration): an empty read-only tmpfs hides it; a language that needs something
+     * there names it in its binds. */
+    snprintf(dst, sizeof dst, "%s/usr/local", root);
+    if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode) &&
+        (mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               "size=4k,nr_inodes=1,mode=0755") != 0))
+        goto fail;
     const char *dirs[] = {"etc", "dev", "proc", "tmp", "root", NULL};
     for (size_t i = 0; dirs[i]; i++) {
         snprintf(dst, sizeof dst, "%s/%s", root, dirs[i]);
@@ -193,8 +201,10 @@ void sandbox_root_mkpoint(int tmpl_rw, const char *path, bool is_dir)
     char rel[PATH_MAX];
     snprintf(rel, sizeof rel, "%s", path + strspn(path, "/"));
     if (!rel[0] || strncmp(rel, "tmp/", 4) == 0 || strcmp(rel, "tmp") == 0 ||
-        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0)
-        return; /* inside the per-run /tmp (made there by the init), or never allowed */
+        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0 ||
+        strncmp(rel, "root/", 5) == 0 || strncmp(rel, "usr/local/", 10) == 0)
+        return; /* inside the per-run /tmp, /root or /usr/local (made there by the init), or
+                   never allowed */
     for (char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
         *p = '\0';
         (void)mkdirat(tmpl_rw, rel, 0755);

@@ -113,7 +113,7 @@ def test_judge_is_isolated_and_says_so(hostile):
     iso = r.json()[0]["isolation"]
     assert iso["sandbox"] == "namespaces" and iso["seccomp"] and iso["memory"], iso
     assert iso["network"] == "none" and not iso["insecure"], iso
-    assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts"}, iso
+    assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts", "cgroup"}, iso
 
 
 def sandbox_leftovers():
