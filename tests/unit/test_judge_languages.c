@@ -208,6 +208,16 @@ static void test_shipped_languages_judge_ab(void)
     const language_t *rust = languages_find(l, "rust");
     if (rust && strstr(rust->compile[0], "/.cargo/"))
         CHECK(rust->binds && rust->binds[0]); /* found under a bind, not on the host path */
+    /* The sandbox shows only the toolchain rustc needs: never ~/.cargo, nor all of ~/.rustup
+     * (other toolchains, downloads, settings). */
+    for (size_t i = 0; rust && rust->binds[i]; i++) {
+        if (strstr(rust->binds[i], "/.cargo") || strcmp(rust->binds[i], "/root/.rustup") == 0)
+            printf("     rust binds %s\n", rust->binds[i]);
+        CHECK(strstr(rust->binds[i], "/.cargo") == NULL);
+        CHECK(strcmp(rust->binds[i], "/root/.rustup") != 0);
+    }
+    if (rust)
+        CHECK(strstr(rust->compile[0], "/.cargo/") == NULL); /* the toolchain's own rustc */
     const language_t *java = languages_find(l, "java");
     if (java)
         CHECK(strstr(java->run[0], "/usr/bin/") == NULL); /* /etc/alternatives link resolved */
