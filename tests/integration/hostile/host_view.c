@@ -1,7 +1,9 @@
 /* What a C program can see of the host: /proc/self/cgroup shows only "/" (a cgroup namespace);
  * neither it nor /proc/self/mountinfo names the host's cgroup tree, gavel-<pid> cgroups,
- * /root/.cargo or /usr/local; /usr/local and /root are empty; /proc/cmdline (the host's boot
- * line) reads empty. Prints "ok", or the first thing seen. */
+ * /root/.cargo or anything under /usr/local; /usr/local and /root are empty; /proc/cmdline
+ * (the host's boot line) reads empty. Prints "ok", or the first thing seen. (The work
+ * directory's own host path still shows in getcwd and mountinfo: see README, Judging.) */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,7 @@ static void seen(const char *what, const char *detail)
 
 static void scan(const char *path, int cgroup_file)
 {
-    static const char *const leaks[] = {"/sys/fs/cgroup", "gavel-", "/root/.cargo", "/usr/local",
+    static const char *const leaks[] = {"/sys/fs/cgroup", "/root/.cargo", "/usr/local/",
                                         "process_api", NULL};
     FILE *f = fopen(path, "r");
     char line[4096];
@@ -24,6 +26,9 @@ static void scan(const char *path, int cgroup_file)
         line[strcspn(line, "\n")] = '\0';
         for (int i = 0; leaks[i]; i++)
             if (strstr(line, leaks[i]))
+                seen(path, line);
+        for (const char *g = strstr(line, "gavel-"); g; g = strstr(g + 1, "gavel-"))
+            if (isdigit((unsigned char)g[6])) /* a judge's cgroup, gavel-<launcher pid> */
                 seen(path, line);
         size_t n = strlen(line);
         if (cgroup_file && (n < 2 || strcmp(line + n - 2, ":/") != 0))
