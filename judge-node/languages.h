@@ -1,7 +1,9 @@
 /*  languages — the languages this judge can really run, found at start.
  *
  *  For each [languages.<id>] of cluster.toml (restricted by the node's `languages` list when
- *  set), the first word of the compile, run and version commands is looked up in the judge's
+ *  set), the `toolchain` command, when there is one, is run first on the host as the judge
+ *  (bounded in time and output) and the directory it prints replaces {toolchain} in the
+ *  commands and binds (rust: `rustc --print sysroot`). Then the first word of the compile, run and version commands is looked up in the judge's
  *  PATH, then in $HOME/.cargo/bin — never in a built-in list of paths — keeping the first
  *  candidate the run user may execute: either every directory on the host path is searchable
  *  by it, or the candidate lies under one of the language's `binds` (the sandbox shows a bind

@@ -32,14 +32,17 @@
 #define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
 static const char *const s_private_dirs[] = {"/root", "/usr/local", NULL};
 /* Host-wide /proc entries that say something of the host or of other processes on it (runc's
- * maskedPaths and readonly sysrq-trigger, plus the boot line, kernel symbols and config, and
- * the I/O maps): a file reads as /dev/null, a directory as an empty read-only tmpfs. What
- * runtimes read (meminfo, cpuinfo, stat, self/...) stays. Absent entries are skipped. */
+ * maskedPaths and readonly sysrq-trigger, plus the boot line and id, kernel symbols and
+ * config, the I/O maps, and the disk and interrupt counters other runs move): a file reads as
+ * /dev/null, a directory as an empty read-only tmpfs. What runtimes read (meminfo, cpuinfo,
+ * stat, uptime, self/...) stays; so do loadavg and the like, which sysinfo(2) tells anyway.
+ * Absent entries are skipped. */
 static const char *const s_proc_masks[] = {
-    "acpi",   "asound",      "bus",        "cmdline",       "config.gz",   "iomem",
-    "ioports", "irq",        "kallsyms",   "kcore",         "key-users",   "keys",
-    "latency_stats", "sched_debug", "scsi", "sysrq-trigger", "timer_list", "timer_stats",
-    NULL};
+    "acpi",       "asound",     "bus",           "cmdline",     "config.gz",
+    "diskstats",  "interrupts", "iomem",         "ioports",     "irq",
+    "kallsyms",   "kcore",      "key-users",     "keys",        "latency_stats",
+    "partitions", "sched_debug", "scsi",         "softirqs",    "sysrq-trigger",
+    "timer_list", "timer_stats", "sys/kernel/random/boot_id", NULL};
 
 struct sandbox {
     bool on;
@@ -393,30 +396,36 @@ done:
 }
 
 /* The probe run with every hiding feature on; when it fails, again without the /proc masks,
- * then without the cgroup namespace, saying in iso->missing what runs will see. */
+ * without the cgroup namespace, then without both, saying in iso->missing what runs will see.
+ * (why keeps the first failure when nothing helps.) */
 static int s_probe_degrading(sandbox_t *self, runner_isolation_t *iso, char *why, size_t whylen)
 {
     if (s_probe_run(self, why, whylen) == 0)
         return 0;
-    if (self->proc_masks) {
-        char first[256];
-        snprintf(first, sizeof first, "%s", why);
-        self->proc_masks = false;
-        if (s_probe_run(self, why, whylen) == 0) {
+    bool masks = self->proc_masks, cgns = self->cgroup_ns;
+    char first[256], ignored[256];
+    snprintf(first, sizeof first, "%s", why);
+    static const bool tries[3][2] = {{false, true}, {true, false}, {false, false}};
+    for (size_t i = 0; i < 3; i++) {
+        self->proc_masks = masks && tries[i][0];
+        self->cgroup_ns = cgns && tries[i][1];
+        if ((self->proc_masks == masks && self->cgroup_ns == cgns) ||
+            s_probe_run(self, ignored, sizeof ignored) != 0)
+            continue;
+        if (masks && !self->proc_masks) {
             snprintf(why, whylen, "cannot hide host-wide /proc files (%s): runs can read "
                      "/proc/cmdline, kallsyms, keys, timer_list and the like", first);
             s_add(iso->missing, sizeof iso->missing, "%s%s;", why);
-            return 0;
         }
-    }
-    if (self->cgroup_ns) {
-        self->cgroup_ns = false;
-        if (s_probe_run(self, why, whylen) == 0) {
+        if (cgns && !self->cgroup_ns)
             s_add(iso->missing, sizeof iso->missing, "%s%s;",
-                  "no cgroup namespace: /proc/self/cgroup shows the host's cgroup paths");
-            return 0;
-        }
+                  "cannot give runs a cgroup namespace: /proc/self/cgroup shows the host's "
+                  "cgroup paths");
+        return 0;
     }
+    self->proc_masks = masks;
+    self->cgroup_ns = cgns;
+    snprintf(why, whylen, "%s", first);
     return -1;
 }
 

@@ -158,7 +158,9 @@ static void test_host_wide_proc_files_read_empty(void)
     static const char *const masked[] = {"/proc/cmdline", "/proc/kallsyms", "/proc/timer_list",
                                          "/proc/keys", "/proc/sched_debug", "/proc/kcore",
                                          "/proc/config.gz", "/proc/iomem", "/proc/ioports",
-                                         "/proc/latency_stats", "/proc/timer_stats", NULL};
+                                         "/proc/latency_stats", "/proc/timer_stats",
+                                         "/proc/diskstats", "/proc/interrupts",
+                                         "/proc/sys/kernel/random/boot_id", NULL};
     for (size_t i = 0; masked[i]; i++) {
         const char *out = s_run((char *[]){"size", (char *)masked[i], NULL});
         char want0[128], want1[128];
