@@ -413,7 +413,7 @@ static int s_probe_degrading(sandbox_t *self, runner_isolation_t *iso, char *why
             s_probe_run(self, ignored, sizeof ignored) != 0)
             continue;
         if (masks && !self->proc_masks) {
-            snprintf(why, whylen, "cannot hide host-wide /proc files (%s): runs can read "
+            snprintf(why, whylen, "cannot hide host-wide /proc files (%.120s): runs can read "
                      "/proc/cmdline, kallsyms, keys, timer_list and the like", first);
             s_add(iso->missing, sizeof iso->missing, "%s%s;", why);
         }
