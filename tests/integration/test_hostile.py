@@ -59,7 +59,7 @@ def cluster_ports(c):
 def source(c, name):
     text = open(os.path.join(HOSTILE, name)).read()
     ports, ipc = cluster_ports(c)
-    if name.endswith(".py"):
+    if name.endswith((".py", ".rs")):
         return text.replace("GAVEL_PORTS", repr(ports))
     defs = "#define GAVEL_PORTS %s\n" % ", ".join(map(str, ports))
     defs += "#define GAVEL_IPC %s\n" % (", ".join('"%s"' % p for p in ipc) if ipc else "NULL")
@@ -155,6 +155,16 @@ LEAK_CASES = [
 def test_a_run_can_neither_lock_shared_files_nor_see_the_host(hostile, name, verdict):
     got = judge(hostile, name)
     assert got["verdict"] == verdict, f"{name}: {got}\n" + hostile.logs()
+
+
+def test_a_rust_program_sees_only_its_toolchains_rustc_and_libraries(hostile):
+    """rust_view.rs: no /root/.cargo, one toolchain with only bin/rustc and lib/, empty
+    /usr/local (compiling it also proves rustc works with only those binds)."""
+    offered = hostile.wait_languages({"c"})
+    if "rust" not in offered:
+        pytest.skip("this judge offers no rust")
+    got = judge(hostile, "rust_view.rs", language="rust")
+    assert got["verdict"] == "AC", f"rust_view.rs: {got}\n" + hostile.logs()
 
 
 def test_a_root_process_on_the_host_can_lock_while_a_run_tries_to_hold_the_lock(hostile):
