@@ -163,10 +163,34 @@ static bool s_exec_under_bind(const char *b, const char *path, const runner_user
     return ok;
 }
 
+/* True when the sandbox hides path: it lies under one of runner_hidden_dirs and under none
+ * of the binds. */
+static bool s_hidden(const char *path, char *const *binds)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    if (!iso.namespaces)
+        return false;
+    for (size_t i = 0; runner_hidden_dirs[i]; i++) {
+        size_t n = strlen(runner_hidden_dirs[i]);
+        if (strncmp(path, runner_hidden_dirs[i], n) != 0 || path[n] != '/')
+            continue;
+        for (size_t j = 0; binds[j]; j++) {
+            size_t bl = strlen(binds[j]);
+            if (strncmp(path, binds[j], bl) == 0 && (path[bl] == '/' || path[bl] == '\0'))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* binds NULL: can the user run path on the host; binds given: in the sandbox, which hides
+ * /usr/local and /root but for the binds (so a PATH entry there is passed over). */
 static bool s_can_exec(const char *path, const runner_user_t *user, char *const *binds)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (binds && s_hidden(path, binds)))
         return false;
     if (runner_user_can_exec(user, path))
         return true;
@@ -245,8 +269,9 @@ static int s_resolve(char **argv, const runner_user_t *user, char *const *binds,
         return 0;
     char *found = s_which(argv[0], user, binds);
     if (!found) {
-        snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s", argv[0],
-                 user->name);
+        snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s (the sandbox "
+                 "hides /usr/local and /root: name a toolchain there in the language's binds)",
+                 argv[0], user->name);
         return -1;
     }
     free(argv[0]);

@@ -7,7 +7,9 @@
  *  PATH, then in $HOME/.cargo/bin — never in a built-in list of paths — keeping the first
  *  candidate the run user may execute: either every directory on the host path is searchable
  *  by it, or the candidate lies under one of the language's `binds` (the sandbox shows a bind
- *  at its own path, so only the part from the bind down must be searchable). A candidate that
+ *  at its own path, so only the part from the bind down must be searchable); a candidate
+ *  under a directory the sandbox hides (runner_hidden_dirs: /usr/local, /root) and under no
+ *  bind is passed over, since runs could not see it. A candidate that
  *  is a symlink to a file of the same name (/usr/bin/java -> /usr/lib/jvm/.../bin/java) is
  *  replaced by its target, so the sandbox need not show /etc/alternatives; other symlinks
  *  (rustc -> rustup, which dispatches on its name) are kept. Binds that do not exist on this

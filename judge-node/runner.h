@@ -120,6 +120,11 @@ typedef struct {
     char details[512];  /* where things came from (cgroup paths...), for the log */
 } runner_isolation_t;
 
+/* Host directories the sandbox shows empty unless a run's binds (or cwd) lie under them:
+ * what the host installed by hand, and root's home. NULL-terminated. */
+#define RUNNER_N_HIDDEN_DIRS 2
+extern const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1];
+
 /* The probe's result (all false before runner_init()). */
 void runner_isolation(runner_isolation_t *out);
 /* True when runs are isolated as the platform promises: namespaces, seccomp, a memory cgroup

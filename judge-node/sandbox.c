@@ -27,10 +27,10 @@
 #define SANDBOX_DEFAULT_PIDS 64       /* pids.max when the spec says 0 */
 #define SANDBOX_HOSTNAME "gavel"
 #define MAX_NET_SLOTS RUNNER_MAX_SLOTS
-/* Directories the template keeps empty; a run whose binds (or cwd) lie under one gets a fresh
- * tmpfs there for its mount points, read-only once they are attached. */
+/* The template keeps runner_hidden_dirs empty; a run whose binds (or cwd) lie under one gets
+ * a fresh tmpfs there for its mount points, read-only once they are attached. */
 #define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
-static const char *const s_private_dirs[] = {"/root", "/usr/local", NULL};
+#define s_private_dirs runner_hidden_dirs
 /* Host-wide /proc entries that say something of the host or of other processes on it (runc's
  * maskedPaths and readonly sysrq-trigger, plus the boot line and id, kernel symbols and
  * config, the I/O maps, and the disk and interrupt counters other runs move): a file reads as
@@ -253,7 +253,7 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0 ||
         (self->proc_masks && s_mask_proc() != 0))
         launch_child_fail(errfd, STAGE_MOUNT);
-    bool private_used[sizeof s_private_dirs / sizeof s_private_dirs[0]] = {false};
+    bool private_used[RUNNER_N_HIDDEN_DIRS] = {false};
     for (size_t i = 0; i <= nb; i++) {
         int pd = trees[i] < 0 ? -1 : s_private_parent(i < nb ? binds[i] : cwd);
         if (pd >= 0 && !private_used[pd]) {
