@@ -114,8 +114,10 @@ static int s_check_isolation(judge_t *self, char *err, size_t errlen)
     runner_isolation_t iso;
     runner_isolation(&iso);
     gv_info("sandbox", "mode=%s", iso.namespaces ? "namespaces" : "rlimits");
-    gv_info("sandbox capability", "what=namespaces enforced=%s list=\"%s\"",
-            iso.namespaces ? "yes" : "NO", iso.namespaces ? "pid mount net ipc uts" : "");
+    gv_info("sandbox capability", "what=namespaces enforced=%s list=\"%s%s\"",
+            iso.namespaces ? "yes" : "NO", iso.namespaces ? "pid mount net ipc uts" : "",
+            iso.cgroup_ns ? " cgroup" : "");
+    gv_info("sandbox capability", "what=proc_masks enforced=%s", iso.proc_masked ? "yes" : "NO");
     gv_info("sandbox capability", "what=seccomp enforced=%s", iso.seccomp ? "yes" : "NO");
     gv_info("sandbox capability", "what=cgroup version=%s",
             iso.cgroup == 2 ? "v2" : iso.cgroup == 1 ? "v1" : "none");
@@ -283,9 +285,10 @@ static void s_pack_isolation(judge_t *self, msgpack_packer *pk)
     msgpack_pack_map(pk, 11);
     gv_pk_kv_str(pk, "sandbox", iso.namespaces ? "namespaces" : "rlimits");
     gv_pk_key(pk, "namespaces");
-    static const char *const ns[] = {"pid", "mount", "net", "ipc", "uts"};
-    msgpack_pack_array(pk, iso.namespaces ? 5 : 0);
-    for (size_t i = 0; iso.namespaces && i < 5; i++)
+    static const char *const ns[] = {"pid", "mount", "net", "ipc", "uts", "cgroup"};
+    size_t n_ns = iso.namespaces ? (iso.cgroup_ns ? 6 : 5) : 0;
+    msgpack_pack_array(pk, n_ns);
+    for (size_t i = 0; i < n_ns; i++)
         gv_pk_str(pk, ns[i]);
     gv_pk_kv_bool(pk, "seccomp", iso.seccomp);
     gv_pk_kv_str(pk, "cgroup", iso.cgroup == 2 ? "v2" : iso.cgroup == 1 ? "v1" : "none");

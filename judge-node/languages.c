@@ -5,10 +5,14 @@
 #include <czmq.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -16,6 +20,8 @@
 #define VERSION_WALL_MS 20000
 #define VERSION_OUTPUT_MAX (1u << 20)
 #define VERSION_LINE_MAX 200
+#define TOOLCHAIN_WALL_MS 20000 /* `rustc --print sysroot` through rustup takes ~50 ms */
+#define TOOLCHAIN_OUTPUT_MAX 4096
 
 struct languages {
     language_t *items;
@@ -139,8 +145,8 @@ static bool s_exec_under_bind(const char *b, const char *path, const runner_user
     size_t bl = strlen(b);
     while (bl > 1 && b[bl - 1] == '/')
         bl--;
-    if (strncmp(path, b, bl) != 0 || path[bl] != '/')
-        return false;
+    if (strncmp(path, b, bl) != 0 || (path[bl] != '/' && path[bl] != '\0'))
+        return false; /* under the bind, or the bind itself (a file bind) */
     char *p = strdup(path);
     bool ok = p != NULL;
     for (size_t i = bl; ok && p[i]; i++) {
@@ -157,10 +163,34 @@ static bool s_exec_under_bind(const char *b, const char *path, const runner_user
     return ok;
 }
 
+/* True when the sandbox hides path: it lies under one of runner_hidden_dirs and under none
+ * of the binds. */
+static bool s_hidden(const char *path, char *const *binds)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    if (!iso.namespaces)
+        return false;
+    for (size_t i = 0; runner_hidden_dirs[i]; i++) {
+        size_t n = strlen(runner_hidden_dirs[i]);
+        if (strncmp(path, runner_hidden_dirs[i], n) != 0 || path[n] != '/')
+            continue;
+        for (size_t j = 0; binds[j]; j++) {
+            size_t bl = strlen(binds[j]);
+            if (strncmp(path, binds[j], bl) == 0 && (path[bl] == '/' || path[bl] == '\0'))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* binds NULL: can the user run path on the host; binds given: in the sandbox, which hides
+ * /usr/local and /root but for the binds (so a PATH entry there is passed over). */
 static bool s_can_exec(const char *path, const runner_user_t *user, char *const *binds)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (binds && s_hidden(path, binds)))
         return false;
     if (runner_user_can_exec(user, path))
         return true;
@@ -239,8 +269,9 @@ static int s_resolve(char **argv, const runner_user_t *user, char *const *binds,
         return 0;
     char *found = s_which(argv[0], user, binds);
     if (!found) {
-        snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s", argv[0],
-                 user->name);
+        snprintf(why, whylen, "`%s` is not in PATH or not executable by user %s (the sandbox "
+                 "hides /usr/local and /root: name a toolchain there in the language's binds)",
+                 argv[0], user->name);
         return -1;
     }
     free(argv[0]);
@@ -363,19 +394,25 @@ static void s_lang_clear(language_t *l)
     memset(l, 0, sizeof *l);
 }
 
-/* The config's binds that exist on this host (the others are noted and dropped). */
-static char **s_binds(const gv_lang_cfg_t *lc)
+/* The config's binds ({toolchain} filled in) that exist on this host (the others are noted
+ * and dropped). */
+static char **s_binds(const gv_lang_cfg_t *lc, const char *toolchain)
 {
     char **v = calloc(1, sizeof *v);
     size_t n = 0;
     for (size_t i = 0; v && i < lc->n_binds; i++) {
         struct stat st;
-        if (stat(lc->binds[i], &st) != 0) {
-            gv_info("language bind absent on this host, skipped", "lang=%s bind=%s", lc->id,
-                    lc->binds[i]);
+        char *b = s_subst(lc->binds[i], "{toolchain}", toolchain);
+        if (!b) {
+            s_strv_free(v);
+            return NULL;
+        }
+        if (stat(b, &st) != 0) {
+            gv_info("language bind absent on this host, skipped", "lang=%s bind=%s", lc->id, b);
+            free(b);
             continue;
         }
-        if (s_strv_add(&v, &n, strdup(lc->binds[i])) != 0) {
+        if (s_strv_add(&v, &n, b) != 0) {
             s_strv_free(v);
             return NULL;
         }
@@ -383,19 +420,105 @@ static char **s_binds(const gv_lang_cfg_t *lc)
     return v;
 }
 
+/* Runs the language's `toolchain` command on the host, as the judge itself (rustup's proxies
+ * need the judge's HOME and PATH), and returns the directory its first line names: absolute,
+ * without "..", existing. NULL with a reason in why. */
+static char *s_toolchain(const gv_lang_cfg_t *lc, const runner_user_t *user, char *why,
+                         size_t whylen)
+{
+    runner_user_t self_user = *user;
+    self_user.uid = geteuid();
+    self_user.gid = getegid();
+    self_user.drop = false;
+    char *exe = s_which(lc->toolchain[0], &self_user, NULL), *dir = NULL;
+    char **argv = s_strv_dup(lc->toolchain, lc->n_toolchain);
+    int p[2] = {-1, -1};
+    if (!exe || !argv || pipe2(p, O_CLOEXEC) != 0) {
+        snprintf(why, whylen, "toolchain command `%s` %s", lc->toolchain[0],
+                 exe ? "cannot be started" : "is not in PATH");
+        goto done;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (dup2(p[1], 1) < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 2) < 0)
+            _exit(127);
+        execv(exe, argv);
+        _exit(127);
+    }
+    close(p[1]);
+    p[1] = -1;
+    char buf[TOOLCHAIN_OUTPUT_MAX];
+    size_t len = 0;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        long left = TOOLCHAIN_WALL_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+                                         (t.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+        if (pid < 0 || left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        ssize_t n = read(p[0], buf + len, sizeof buf - 1 - len);
+        if (n <= 0 || (len += (size_t)n) >= sizeof buf - 1)
+            break;
+    }
+    buf[len] = '\0';
+    int status = -1;
+    if (pid > 0) {
+        kill(pid, SIGKILL); /* it has answered (or taken too long) */
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    struct stat st;
+    if (pid < 0 || !buf[0] || buf[0] != '/' || strstr(buf, "..") || stat(buf, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+        snprintf(why, whylen, "toolchain command `%s` printed no existing absolute directory "
+                 "(got \"%.100s\")", lc->toolchain[0], buf);
+        goto done;
+    }
+    dir = strdup(buf);
+done:
+    if (p[0] >= 0)
+        close(p[0]);
+    if (p[1] >= 0)
+        close(p[1]);
+    free(exe);
+    s_strv_free(argv);
+    return dir;
+}
+
+/* Replaces {toolchain} in every word of v, in place. -1 when out of memory. */
+static int s_subst_toolchain(char **v, const char *toolchain)
+{
+    for (size_t i = 0; v && v[i]; i++) {
+        char *w = s_subst(v[i], "{toolchain}", toolchain);
+        if (!w)
+            return -1;
+        free(v[i]);
+        v[i] = w;
+    }
+    return 0;
+}
+
 /* Probes one language into *l; -1 with a reason in why when it cannot be used here. */
 static int s_probe(const gv_lang_cfg_t *lc, const runner_user_t *user, const char *probe_dir,
                    language_t *l, char *why, size_t whylen)
 {
     char **vargv = NULL;
-    char *dirs = strdup("");
+    char *dirs = strdup(""), *toolchain = NULL;
     int rc = -1;
+    if (lc->n_toolchain && !(toolchain = s_toolchain(lc, user, why, whylen))) {
+        free(dirs);
+        return -1;
+    }
     l->id = strdup(lc->id);
     l->name = strdup(lc->name ? lc->name : lc->id);
     l->source_file = strdup(lc->source_file);
     l->compile_time_limit_ms = lc->compile_time_limit_ms;
     l->processes = lc->processes;
-    l->binds = s_binds(lc);
+    l->binds = s_binds(lc, toolchain ? toolchain : "{toolchain}");
     l->compile = lc->n_compile ? s_strv_dup(lc->compile, lc->n_compile) : NULL;
     l->run = s_strv_dup(lc->run, lc->n_run);
     vargv = lc->n_version ? s_strv_dup(lc->version, lc->n_version) : NULL;
@@ -404,6 +527,14 @@ static int s_probe(const gv_lang_cfg_t *lc, const runner_user_t *user, const cha
         snprintf(why, whylen, "out of memory");
         goto done;
     }
+    if (toolchain && (s_subst_toolchain(l->compile, toolchain) != 0 ||
+                      s_subst_toolchain(l->run, toolchain) != 0 ||
+                      s_subst_toolchain(vargv, toolchain) != 0)) {
+        snprintf(why, whylen, "out of memory");
+        goto done;
+    }
+    if (toolchain)
+        gv_info("language toolchain", "lang=%s dir=%s", lc->id, toolchain);
     if (s_resolve(l->compile, user, l->binds, &dirs, why, whylen) != 0 ||
         s_resolve(l->run, user, l->binds, &dirs, why, whylen) != 0 ||
         s_resolve(vargv, user, l->binds, &dirs, why, whylen) != 0)
@@ -417,6 +548,7 @@ static int s_probe(const gv_lang_cfg_t *lc, const runner_user_t *user, const cha
 done:
     s_strv_free(vargv);
     free(dirs);
+    free(toolchain);
     return rc;
 }
 

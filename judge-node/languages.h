@@ -1,18 +1,22 @@
 /*  languages — the languages this judge can really run, found at start.
  *
- *  For each [languages.<id>] of cluster.toml (restricted by the node's `languages` list when
- *  set), the first word of the compile, run and version commands is looked up in the judge's
- *  PATH, then in $HOME/.cargo/bin — never in a built-in list of paths — keeping the first
- *  candidate the run user may execute: either every directory on the host path is searchable
- *  by it, or the candidate lies under one of the language's `binds` (the sandbox shows a bind
- *  at its own path, so only the part from the bind down must be searchable). A candidate that
- *  is a symlink to a file of the same name (/usr/bin/java -> /usr/lib/jvm/.../bin/java) is
- *  replaced by its target, so the sandbox need not show /etc/alternatives; other symlinks
- *  (rustc -> rustup, which dispatches on its name) are kept. Binds that do not exist on this
- *  host are dropped with a note. The version command is then run as the run user (under the
- *  runner, with the binds) and the first line it prints kept. A language whose tool is
- *  missing, not executable by the run user, or whose version command fails is skipped with a
- *  warning.
+ *  For each [languages.<id>] of cluster.toml (restricted by the node's `languages` list
+ *  when set), the `toolchain` command, when there is one, is run first on the host as the
+ *  judge (bounded in time and output) and the directory it prints replaces {toolchain} in
+ *  the commands and binds (rust: `rustc --print sysroot`). Then the first word of the
+ *  compile, run and version commands is looked up in the judge's PATH, then in
+ *  $HOME/.cargo/bin — never in a built-in list of paths — keeping the first candidate the
+ *  run user may execute: either every directory on the host path is searchable by it, or
+ *  the candidate lies under one of the language's `binds` (the sandbox shows a bind at its
+ *  own path, so only the part from the bind down must be searchable); a candidate under a
+ *  directory the sandbox hides (runner_hidden_dirs: /usr/local, /root) and under no bind is
+ *  passed over, since runs could not see it. A candidate that is a symlink to a file of the
+ *  same name (/usr/bin/java -> /usr/lib/jvm/.../bin/java) is replaced by its target, so the
+ *  sandbox need not show /etc/alternatives; other symlinks (rustc -> rustup, which
+ *  dispatches on its name) are kept. Binds that do not exist on this host are dropped with
+ *  a note. The version command is then run as the run user (under the runner, with the
+ *  binds) and the first line it prints kept. A language whose tool is missing, not
+ *  executable by the run user, or whose version command fails is skipped with a warning.
  *
  *  Commands keep their {src} {exe} {dir} placeholders; languages_argv() fills them in.
  */

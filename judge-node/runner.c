@@ -30,6 +30,8 @@ void runner_set_tmp_kb(uint64_t kb)
     s_tmp_default_kb = kb ? kb : RUNNER_TMP_DEFAULT_KB;
 }
 
+const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1] = {"/root", "/usr/local", NULL};
+
 static int s_ctl = -1;
 static pid_t s_launcher = -1;
 static atomic_bool s_broken;

@@ -109,6 +109,8 @@ const char *runner_status_name(runner_status_t s); /* "OK", "TLE", ... */
  * (the plain launcher: rlimits, a separate user, a process group). */
 typedef struct {
     bool namespaces;    /* the sandbox is on (pid, mount, net, ipc, uts) */
+    bool cgroup_ns;     /* ... and each program has its own cgroup namespace */
+    bool proc_masked;   /* ... and host-wide /proc files (cmdline, kallsyms...) read empty */
     bool seccomp;       /* the system-call filter is applied to every run */
     int cgroup;         /* 0 none, 1 v1 (any controller on v1), 2 v2 */
     bool memory, pids, cpu; /* cgroup controllers in use */
@@ -117,6 +119,11 @@ typedef struct {
     char missing[512];  /* sentences: what could not be enforced and why; "" = nothing */
     char details[512];  /* where things came from (cgroup paths...), for the log */
 } runner_isolation_t;
+
+/* Host directories the sandbox shows empty unless a run's binds (or cwd) lie under them:
+ * what the host installed by hand, and root's home. NULL-terminated. */
+#define RUNNER_N_HIDDEN_DIRS 2
+extern const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1];
 
 /* The probe's result (all false before runner_init()). */
 void runner_isolation(runner_isolation_t *out);

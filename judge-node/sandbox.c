@@ -27,6 +27,22 @@
 #define SANDBOX_DEFAULT_PIDS 64       /* pids.max when the spec says 0 */
 #define SANDBOX_HOSTNAME "gavel"
 #define MAX_NET_SLOTS RUNNER_MAX_SLOTS
+/* The template keeps runner_hidden_dirs empty; a run whose binds (or cwd) lie under one gets
+ * a fresh tmpfs there for its mount points, read-only once they are attached. */
+#define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
+#define s_private_dirs runner_hidden_dirs
+/* Host-wide /proc entries that say something of the host or of other processes on it (runc's
+ * maskedPaths and readonly sysrq-trigger, plus the boot line and id, kernel symbols and
+ * config, the I/O maps, and the disk and interrupt counters other runs move): a file reads as
+ * /dev/null, a directory as an empty read-only tmpfs. What runtimes read (meminfo, cpuinfo,
+ * stat, uptime, self/...) stays; so do loadavg and the like, which sysinfo(2) tells anyway.
+ * Absent entries are skipped. */
+static const char *const s_proc_masks[] = {
+    "acpi",       "asound",     "bus",           "cmdline",     "config.gz",
+    "diskstats",  "interrupts", "iomem",         "ioports",     "irq",
+    "kallsyms",   "kcore",      "key-users",     "keys",        "latency_stats",
+    "partitions", "sched_debug", "scsi",         "softirqs",    "sysrq-trigger",
+    "timer_list", "timer_stats", "sys/kernel/random/boot_id", NULL};
 
 struct sandbox {
     bool on;
@@ -37,6 +53,8 @@ struct sandbox {
     char cwd[PATH_MAX]; /* the launcher's own, for runs that give none */
     struct sock_fprog filter;
     bool seccomp;
+    bool cgroup_ns;  /* the program gets its own cgroup namespace */
+    bool proc_masks; /* s_proc_masks are hidden in every run's /proc */
     cgroup_slots_t *cg;
     cgroup_caps_t caps;
     uid_t *uids;     /* run uids already in the template's /etc/passwd */
@@ -134,6 +152,10 @@ static void s_program(sandbox_t *self, const launch_req_t *rq, const char *cwd,
     if ((self->caps.memory || self->caps.pids || self->caps.cpu) &&
         cgroup_slots_attach(self->cg, s_cg_index(rq)) != 0)
         launch_child_fail(errfd, STAGE_CGROUP);
+    /* After joining: the program's cgroups become the roots of what it sees of cgroups, so
+     * /proc/self/cgroup says "/" instead of the host's tree and the launcher's pid. */
+    if (self->cgroup_ns && unshare(CLONE_NEWCGROUP) != 0)
+        launch_child_fail(errfd, STAGE_NAMESPACE);
     errfd = launch_child_stdio(fds, errfd);
     if (chdir(cwd[0] ? cwd : "/") != 0)
         launch_child_fail(errfd, STAGE_CHDIR);
@@ -154,6 +176,36 @@ static int s_attach(int tree, const char *path, unsigned attrs, bool rec)
     if (mount_setattr(tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr, sizeof attr) != 0)
         return -1;
     return move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
+/* Hides s_proc_masks in the run's fresh /proc. -1 at the first mask that fails. */
+static int s_mask_proc(void)
+{
+    for (size_t i = 0; s_proc_masks[i]; i++) {
+        char path[64];
+        struct stat st;
+        snprintf(path, sizeof path, "/proc/%s", s_proc_masks[i]);
+        if (lstat(path, &st) != 0)
+            continue; /* this kernel has no such entry */
+        int rc = S_ISDIR(st.st_mode)
+                     ? mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                             "size=4k,nr_inodes=1,mode=0555")
+                     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Index in s_private_dirs of the private directory `path` lies under, or -1. */
+static int s_private_parent(const char *path)
+{
+    for (int i = 0; s_private_dirs[i]; i++) {
+        size_t n = strlen(s_private_dirs[i]);
+        if (strncmp(path, s_private_dirs[i], n) == 0 && path[n] == '/')
+            return i;
+    }
+    return -1;
 }
 
 /* The init: pid 1 of the run's namespaces. Never returns. */
@@ -198,8 +250,19 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     snprintf(opts, sizeof opts, "size=%lluk,mode=1777",
              (unsigned long long)(rq->tmp_size_kb ? rq->tmp_size_kb : RUNNER_TMP_DEFAULT_KB));
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
-        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0)
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0 ||
+        (self->proc_masks && s_mask_proc() != 0))
         launch_child_fail(errfd, STAGE_MOUNT);
+    bool private_used[RUNNER_N_HIDDEN_DIRS] = {false};
+    for (size_t i = 0; i <= nb; i++) {
+        int pd = trees[i] < 0 ? -1 : s_private_parent(i < nb ? binds[i] : cwd);
+        if (pd >= 0 && !private_used[pd]) {
+            if (mount("tmpfs", s_private_dirs[pd], "tmpfs", MS_NOSUID | MS_NODEV,
+                      SANDBOX_PRIVATE_TMPFS) != 0)
+                launch_child_fail(errfd, STAGE_MOUNT);
+            private_used[pd] = true;
+        }
+    }
     for (size_t i = 0; i <= nb; i++) {
         if (trees[i] < 0)
             continue;
@@ -210,6 +273,11 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
             launch_child_fail(errfd, STAGE_MOUNT);
         close(trees[i]);
     }
+    for (size_t i = 0; s_private_dirs[i]; i++)
+        if (private_used[i] &&
+            mount(NULL, s_private_dirs[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+                  MS_NODEV, NULL) != 0)
+            launch_child_fail(errfd, STAGE_MOUNT);
     if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) != 0)
         launch_child_fail(errfd, STAGE_NAMESPACE);
 
@@ -327,6 +395,40 @@ done:
     return rc;
 }
 
+/* The probe run with every hiding feature on; when it fails, again without the /proc masks,
+ * without the cgroup namespace, then without both, saying in iso->missing what runs will see.
+ * (why keeps the first failure when nothing helps.) */
+static int s_probe_degrading(sandbox_t *self, runner_isolation_t *iso, char *why, size_t whylen)
+{
+    if (s_probe_run(self, why, whylen) == 0)
+        return 0;
+    bool masks = self->proc_masks, cgns = self->cgroup_ns;
+    char first[256], ignored[256];
+    snprintf(first, sizeof first, "%s", why);
+    static const bool tries[3][2] = {{false, true}, {true, false}, {false, false}};
+    for (size_t i = 0; i < 3; i++) {
+        self->proc_masks = masks && tries[i][0];
+        self->cgroup_ns = cgns && tries[i][1];
+        if ((self->proc_masks == masks && self->cgroup_ns == cgns) ||
+            s_probe_run(self, ignored, sizeof ignored) != 0)
+            continue;
+        if (masks && !self->proc_masks) {
+            snprintf(why, whylen, "cannot hide host-wide /proc files (%.120s): runs can read "
+                     "/proc/cmdline, kallsyms, keys, timer_list and the like", first);
+            s_add(iso->missing, sizeof iso->missing, "%s%s;", why);
+        }
+        if (cgns && !self->cgroup_ns)
+            s_add(iso->missing, sizeof iso->missing, "%s%s;",
+                  "cannot give runs a cgroup namespace: /proc/self/cgroup shows the host's "
+                  "cgroup paths");
+        return 0;
+    }
+    self->proc_masks = masks;
+    self->cgroup_ns = cgns;
+    snprintf(why, whylen, "%s", first);
+    return -1;
+}
+
 sandbox_t *sandbox_new(runner_isolation_t *iso)
 {
     memset(iso, 0, sizeof *iso);
@@ -355,8 +457,14 @@ sandbox_t *sandbox_new(runner_isolation_t *iso)
     else
         s_add(iso->missing, sizeof iso->missing, "%s%s;", why);
     self->host_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    self->proc_masks = true;
+    self->cgroup_ns = access("/proc/self/ns/cgroup", F_OK) == 0;
+    if (!self->cgroup_ns)
+        s_add(iso->missing, sizeof iso->missing, "%s%s;",
+              "this kernel has no cgroup namespaces: /proc/self/cgroup shows the host's "
+              "cgroup paths");
     if (self->host_net < 0 || sandbox_root_make(&self->tmpl_mnt, &self->tmpl_rw, why, sizeof why) != 0 ||
-        s_probe_run(self, why, sizeof why) != 0) {
+        s_probe_degrading(self, iso, why, sizeof why) != 0) {
         if (self->host_net < 0)
             snprintf(why, sizeof why, "no network namespaces (%s)", strerror(errno));
         s_add(iso->missing, sizeof iso->missing, "%s%s;", why);
@@ -365,6 +473,8 @@ sandbox_t *sandbox_new(runner_isolation_t *iso)
         self->on = true;
     }
     iso->namespaces = self->on;
+    iso->cgroup_ns = self->on && self->cgroup_ns;
+    iso->proc_masked = self->on && self->proc_masks;
     iso->network_none = self->on;
     iso->seccomp = self->on && self->seccomp;
     iso->memory = self->on && self->caps.memory;

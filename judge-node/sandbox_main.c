@@ -36,7 +36,9 @@ static void s_print_probe(void)
     runner_isolation_t iso;
     runner_isolation(&iso);
     printf("sandbox: %s\n", iso.namespaces ? "namespaces" : "rlimits");
-    printf("namespaces: %s\n", iso.namespaces ? "pid mount net ipc uts" : "none");
+    printf("namespaces: %s%s\n", iso.namespaces ? "pid mount net ipc uts" : "none",
+           iso.cgroup_ns ? " cgroup" : "");
+    printf("proc_masks: %s\n", iso.proc_masked ? "yes" : "no");
     printf("seccomp: %s\n", iso.seccomp ? "yes" : "no");
     printf("cgroup: %s\n", iso.cgroup == 2 ? "v2" : iso.cgroup == 1 ? "v1" : "none");
     printf("memory: %s\npids: %s\ncpu: %s\n", iso.memory ? "yes" : "no", iso.pids ? "yes" : "no",

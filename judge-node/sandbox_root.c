@@ -1,5 +1,6 @@
 /*  sandbox_root — builds the template root (see sandbox_root.h). */
 #include "sandbox_root.h"
+#include "runner.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -108,6 +109,16 @@ static int s_build_tree(const char *root, char *why, size_t whylen)
     snprintf(dst, sizeof dst, "%s/tmp", root);
     if (chmod(dst, 01777) != 0)
         goto fail;
+    /* /usr/local holds what the host installed by hand (other toolchains, services, their
+     * configuration), /root root's home: an empty read-only tmpfs hides what the /usr bind
+     * shows of them; a language that needs something there names it in its binds. */
+    for (size_t i = 0; runner_hidden_dirs[i]; i++) {
+        snprintf(dst, sizeof dst, "%s%s", root, runner_hidden_dirs[i]);
+        if (lstat(dst, &st) == 0 && S_ISDIR(st.st_mode) &&
+            mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  "size=4k,nr_inodes=1,mode=0755") != 0)
+            goto fail;
+    }
     DIR *d = opendir("/etc");
     for (struct dirent *de; d && (de = readdir(d));) {
         bool want = false;
@@ -187,14 +198,26 @@ done:
     return rc;
 }
 
+/* True when path lies under one of runner_hidden_dirs. */
+static bool s_under_hidden(const char *path)
+{
+    for (size_t i = 0; runner_hidden_dirs[i]; i++) {
+        size_t n = strlen(runner_hidden_dirs[i]);
+        if (strncmp(path, runner_hidden_dirs[i], n) == 0 && path[n] == '/')
+            return true;
+    }
+    return false;
+}
+
 /* mkdir -p of `path` inside the template (through the writable handle). */
 void sandbox_root_mkpoint(int tmpl_rw, const char *path, bool is_dir)
 {
     char rel[PATH_MAX];
     snprintf(rel, sizeof rel, "%s", path + strspn(path, "/"));
     if (!rel[0] || strncmp(rel, "tmp/", 4) == 0 || strcmp(rel, "tmp") == 0 ||
-        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0)
-        return; /* inside the per-run /tmp (made there by the init), or never allowed */
+        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0 || s_under_hidden(path))
+        return; /* inside the per-run /tmp, /root or /usr/local (made there by the init), or
+                   never allowed */
     for (char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
         *p = '\0';
         (void)mkdirat(tmpl_rw, rel, 0755);

@@ -2,6 +2,7 @@
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -22,7 +23,17 @@ static const char *const s_denied[] = {
     "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load", "reboot",
     "init_module", "finit_module", "delete_module", "unshare", "setns", "perf_event_open",
     "userfaultfd", "swapon", "swapoff", "acct", "quotactl", "lookup_dcookie", "name_to_handle_at",
-    "open_by_handle_at", NULL};
+    "open_by_handle_at", "flock", "inotify_add_watch", NULL};
+
+/* fcntl commands that hold something on a file or watch it: on the read-only binds every
+ * sandbox shares (/usr, /etc/ld.so.cache) a lock would block other runs and host processes,
+ * and a lease or notification would watch them (inotify_add_watch, denied above, likewise).
+ * Queries (F_GETLK, F_OFD_GETLK) stay. */
+static const unsigned s_denied_fcntl[] = {F_SETLK,     F_SETLKW,   F_OFD_SETLK,
+                                          F_OFD_SETLKW, F_SETLEASE, F_NOTIFY};
+/* The kernel reads fcntl's cmd as a 32-bit int: compare the low 32 bits only, or a cmd with
+ * high bits set would pass the filter and still be F_SETLK to the kernel. */
+#define FCNTL_CMD_MASK 0xffffffffu
 
 int seccomp_filter_build(struct sock_fprog *prog, char *err, size_t errlen)
 {
@@ -48,6 +59,10 @@ int seccomp_filter_build(struct sock_fprog *prog, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
         if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                              SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i])) != 0)
+            goto done;
+    for (size_t i = 0; i < sizeof s_denied_fcntl / sizeof s_denied_fcntl[0]; i++)
+        if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fcntl), 1,
+                             SCMP_A1(SCMP_CMP_MASKED_EQ, FCNTL_CMD_MASK, s_denied_fcntl[i])) != 0)
             goto done;
     if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) != 0 ||
         seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,

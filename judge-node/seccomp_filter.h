@@ -10,7 +10,12 @@
  *    keyctl, add_key, request_key; io_uring_setup/enter/register; kexec_load,
  *    kexec_file_load; reboot; init_module, finit_module, delete_module; unshare, setns, and
  *    clone with any CLONE_NEW* flag; perf_event_open; userfaultfd; socket() and socketpair()
- *    of any family but AF_UNIX.
+ *    of any family but AF_UNIX; flock, and fcntl F_SETLK, F_SETLKW, F_OFD_SETLK,
+ *    F_OFD_SETLKW, F_SETLEASE and F_NOTIFY (so lockf too), and inotify_add_watch (watching
+ *    a shared bind shows when other runs open its files). Locks are denied even on a run's
+ *    own files: the filter cannot tell a private file from a shared bind, and no shipped
+ *    language takes a lock to compile or run (EPERM, not a kill, so a runtime that tries —
+ *    SQLite, a JVM FileChannel.lock — gets an error it reports instead of dying of SIGSYS).
  *  Foreign-architecture calls (x32, i386 on x86_64) kill the process.
  */
 #ifndef SECCOMP_FILTER_H

@@ -52,7 +52,8 @@ const std::vector<std::string> k_judging_keys = {"default_time_limit_ms", "outpu
                                                  "cache_mb", "reoffer_interval_ms"};
 const std::vector<std::string> k_lang_keys = {"name",    "source_file", "compile",
                                               "run",     "version",     "compile_time_limit_ms",
-                                              "processes", "binds",     "env"};
+                                              "processes", "binds",     "env",
+                                              "toolchain"};
 const std::vector<std::string> k_node_common_keys = {"role", "name", "host"};
 /* Indexed by gv_role_t. */
 const std::vector<std::string> k_role_names = {"broker", "actors", "edge", "judge"};
@@ -70,7 +71,7 @@ const std::vector<std::vector<std::string>> k_role_keys = {
 const std::vector<std::string> k_known_actors = {"accounts", "problems", "submissions",
                                                  "judgequeue", "contests"};
 const std::vector<std::string> k_required_actors = {"accounts", "problems", "submissions"};
-const std::vector<std::string> k_placeholders = {"src", "exe", "dir"};
+const std::vector<std::string> k_placeholders = {"src", "exe", "dir", "toolchain"};
 
 struct config_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -106,6 +107,7 @@ struct LangSpec {
     uint32_t compile_time_limit_ms = 10000;
     uint32_t processes = 1;
     std::vector<std::string> binds, env;
+    std::vector<std::string> toolchain; /* argv printing the toolchain's directory */
 };
 
 /* ---- small string helpers ---------------------------------------------------------- */
@@ -550,7 +552,7 @@ void Loader::check_argv(std::vector<std::string> &argv,
                 continue;
             fail_at(line, "`" + qual + "` uses an unknown placeholder `{" + name + "}`" +
                               s_hint(name, k_placeholders, "`{", "}`") +
-                              "; the placeholders are {src}, {exe}, {dir} and {data}");
+                              "; the placeholders are {src}, {exe}, {dir}, {toolchain} and {data}");
         }
         argv.push_back(s_replace_all(arg, "{data}", data_));
     }
@@ -654,11 +656,22 @@ void Loader::load_languages()
                                           l.compile_time_limit_ms, 100, 600000));
         l.processes = static_cast<uint32_t>(
             integer(*t, "processes", q + "processes", l.processes, 1, 4096));
+        check_argv(l.toolchain, string_list(*t, "toolchain", q + "toolchain"), q + "toolchain");
         for (const auto &[path, pline] : string_list(*t, "binds", q + "binds")) {
-            if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos)
+            bool tc = path.rfind("{toolchain}/", 0) == 0 && !l.toolchain.empty();
+            if (path.empty() || (path[0] != '/' && !tc) || path.find("..") != std::string::npos)
                 fail_at(pline, "`" + q + "binds` entry \"" + path +
-                                   "\" must be an absolute path without `..`");
+                                   "\" must be an absolute path without `..`" +
+                                   (l.toolchain.empty() ? "" : " (or start with {toolchain}/)"));
             l.binds.push_back(path);
+        }
+        if (l.toolchain.empty()) {
+            for (const auto *v : {&l.compile, &l.run, &l.version})
+                for (const auto &arg : *v)
+                    if (arg.find("{toolchain}") != std::string::npos)
+                        fail_at(line, "[languages." + id + "] uses {toolchain} but has no "
+                                      "`toolchain` command (e.g. toolchain = [\"rustc\", "
+                                      "\"--print\", \"sysroot\"])");
         }
         for (const auto &[kv, eline] : string_list(*t, "env", q + "env")) {
             size_t eq = kv.find('=');
@@ -1027,6 +1040,7 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
         o->processes = l.processes;
         s_cvec(l.binds, &o->binds, &o->n_binds);
         s_cvec(l.env, &o->env, &o->n_env);
+        s_cvec(l.toolchain, &o->toolchain, &o->n_toolchain);
     }
 }
 
@@ -1114,6 +1128,7 @@ void gv_config_destroy(gv_config_t **self_p)
         s_free_vec(l->version, l->n_version);
         s_free_vec(l->binds, l->n_binds);
         s_free_vec(l->env, l->n_env);
+        s_free_vec(l->toolchain, l->n_toolchain);
     }
     free(c->langs);
     free(c->path);

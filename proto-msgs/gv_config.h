@@ -89,6 +89,10 @@ typedef struct {
     size_t n_binds;
     char **env;            /* "NAME=value" entries for compile and run */
     size_t n_env;
+    char **toolchain;      /* argv the judge runs at start (on the host, as itself): its first
+                              line, an absolute directory, replaces {toolchain} in compile,
+                              run, version and binds; NULL/0 = none */
+    size_t n_toolchain;
 } gv_lang_cfg_t;
 
 typedef struct {

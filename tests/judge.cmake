@@ -11,6 +11,7 @@ endfunction()
 
 gavel_judge_test(test_judge_runner)
 gavel_judge_test(test_judge_sandbox)
+gavel_judge_test(test_judge_sandbox_leaks ${CMAKE_CURRENT_SOURCE_DIR}/unit/sandbox_leaks_helper.c)
 gavel_judge_test(test_judge_checker)
 gavel_judge_test(test_judge_testcache)
 gavel_judge_test(test_judge_languages ${CMAKE_SOURCE_DIR}/cluster.toml)

@@ -59,7 +59,7 @@ def cluster_ports(c):
 def source(c, name):
     text = open(os.path.join(HOSTILE, name)).read()
     ports, ipc = cluster_ports(c)
-    if name.endswith(".py"):
+    if name.endswith((".py", ".rs")):
         return text.replace("GAVEL_PORTS", repr(ports))
     defs = "#define GAVEL_PORTS %s\n" % ", ".join(map(str, ports))
     defs += "#define GAVEL_IPC %s\n" % (", ".join('"%s"' % p for p in ipc) if ipc else "NULL")
@@ -113,7 +113,7 @@ def test_judge_is_isolated_and_says_so(hostile):
     iso = r.json()[0]["isolation"]
     assert iso["sandbox"] == "namespaces" and iso["seccomp"] and iso["memory"], iso
     assert iso["network"] == "none" and not iso["insecure"], iso
-    assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts"}, iso
+    assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts", "cgroup"}, iso
 
 
 def sandbox_leftovers():
@@ -141,3 +141,60 @@ def test_after_the_suite_the_judge_still_judges_and_nothing_is_left(hostile):
     while sandbox_leftovers() and time.time() < deadline:
         time.sleep(0.1)
     assert sandbox_leftovers() == []
+
+
+# ---- issue 10, points 2 and 4: file locks, and what a run sees of the host ------------------
+
+LEAK_CASES = [
+    ("file_locks.c", "AC"),  # locks, leases and F_NOTIFY on shared binds fail with EPERM
+    ("host_view.c", "AC"),   # cgroup namespace, no host paths, empty /usr/local and /root
+]
+
+
+@pytest.mark.parametrize("name,verdict", LEAK_CASES, ids=[n for n, _ in LEAK_CASES])
+def test_a_run_can_neither_lock_shared_files_nor_see_the_host(hostile, name, verdict):
+    got = judge(hostile, name)
+    assert got["verdict"] == verdict, f"{name}: {got}\n" + hostile.logs()
+
+
+def test_a_rust_program_sees_only_its_toolchains_rustc_and_libraries(hostile):
+    """rust_view.rs: no /root/.cargo, one toolchain with only bin/rustc and lib/, empty
+    /usr/local (compiling it also proves rustc works with only those binds)."""
+    offered = hostile.wait_languages({"c"})
+    if "rust" not in offered:
+        pytest.skip("this judge offers no rust")
+    got = judge(hostile, "rust_view.rs", language="rust")
+    assert got["verdict"] == "AC", f"rust_view.rs: {got}\n" + hostile.logs()
+
+
+def test_a_root_process_on_the_host_can_lock_while_a_run_tries_to_hold_the_lock(hostile):
+    """hold_lock.c tries to keep an exclusive flock on /etc/ld.so.cache for 700 ms per test;
+    meanwhile this process (root, on the host) keeps taking and dropping the same lock, and
+    must never find it taken."""
+    import fcntl
+    import threading
+    stop = threading.Event()
+    seen = {"tries": 0, "blocked": 0}
+
+    def locker():
+        with open("/etc/ld.so.cache", "rb") as f:
+            while not stop.is_set():
+                seen["tries"] += 1
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(f, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    seen["blocked"] += 1
+                stop.wait(0.005)
+
+    t = threading.Thread(target=locker, daemon=True)
+    t.start()
+    try:
+        got = judge(hostile, "hold_lock.c")
+    finally:
+        stop.set()
+        t.join(timeout=5)
+    assert seen["tries"] > 0
+    assert seen["blocked"] == 0, f"the host found the lock taken {seen['blocked']} times " \
+                                 f"of {seen['tries']}: {got}"
+    assert got["verdict"] == "AC", f"hold_lock.c: {got}\n" + hostile.logs()

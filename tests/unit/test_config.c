@@ -243,6 +243,13 @@ static void relative_bind_path_is_refused(void)
                    "must be an absolute path");
 }
 
+/* {toolchain} needs the command that finds it. */
+static void toolchain_placeholder_without_toolchain_is_refused(void)
+{
+    s_expect_error(FIXTURE("bad_toolchain_missing.toml"), "line 19", "{toolchain}",
+                   "no `toolchain` command");
+}
+
 static void env_entry_without_equals_is_refused(void)
 {
     s_expect_error(FIXTURE("bad_env_entry.toml"), "line 22", "env", "NAME=value");
@@ -539,6 +546,7 @@ int main(int argc, char **argv)
     T(out_of_range_value_names_the_range);
     T(per_user_submission_limits_are_range_checked);
     T(relative_bind_path_is_refused);
+    T(toolchain_placeholder_without_toolchain_is_refused);
     T(env_entry_without_equals_is_refused);
     T(insecure_must_be_a_boolean);
     T(duplicate_node_name_is_refused);

@@ -7,6 +7,7 @@
 #include "gv_test.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +132,48 @@ static void test_argv_placeholders(void)
     CHECK(v == NULL);
 }
 
+/* The sandbox hides /usr/local and /root: a PATH entry there (a hand-installed python3, say)
+ * is passed over for the next one the sandbox shows, unless it lies under a bind. */
+static void test_tools_the_sandbox_hides_are_passed_over(void)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    if (geteuid() != 0 || !iso.namespaces) {
+        printf("     not sandboxed here: skipped\n");
+        return;
+    }
+    char hidden[] = "/root/gv-hidden-XXXXXX", bin[64], tool[80];
+    CHECK(mkdtemp(hidden) != NULL);
+    snprintf(bin, sizeof bin, "%s/bin", hidden);
+    snprintf(tool, sizeof tool, "%s/python3", bin);
+    CHECK(mkdir(bin, 0755) == 0);
+    FILE *f = fopen(tool, "w");
+    CHECK(f && fputs("#!/bin/sh\necho 'Python 0.0 (a hand-installed copy)'\n", f) >= 0);
+    if (f)
+        fclose(f);
+    CHECK(chmod(tool, 0755) == 0);
+    const char *old = getenv("PATH");
+    char *saved = strdup(old ? old : "/usr/bin:/bin");
+    char path[256];
+    snprintf(path, sizeof path, "%s:/usr/bin:/bin", bin);
+    setenv("PATH", path, 1);
+    runner_user_t root = {.uid = 0, .gid = 0, .drop = false, .name = "root"};
+    gv_config_t *cfg = s_config();
+    languages_t *l = cfg ? languages_new(cfg, "python3", &root, s_probe_dir()) : NULL;
+    const language_t *py = l ? languages_find(l, "python3") : NULL;
+    if (py && strncmp(py->run[0], "/root/", 6) == 0)
+        printf("     python3 resolved to %s\n", py->run[0]);
+    CHECK(py != NULL && strncmp(py->run[0], "/root/", 6) != 0);
+    CHECK(py != NULL && strstr(py->version, "hand-installed") == NULL);
+    languages_destroy(&l);
+    gv_config_destroy(&cfg);
+    setenv("PATH", saved, 1);
+    free(saved);
+    unlink(tool);
+    rmdir(bin);
+    rmdir(hidden);
+}
+
 /* A+B in every shipped language, as a contestant would write it. */
 static const struct {
     const char *lang, *tool, *src;
@@ -208,6 +251,16 @@ static void test_shipped_languages_judge_ab(void)
     const language_t *rust = languages_find(l, "rust");
     if (rust && strstr(rust->compile[0], "/.cargo/"))
         CHECK(rust->binds && rust->binds[0]); /* found under a bind, not on the host path */
+    /* The sandbox shows only the toolchain rustc needs: never ~/.cargo, nor all of ~/.rustup
+     * (other toolchains, downloads, settings). */
+    for (size_t i = 0; rust && rust->binds[i]; i++) {
+        if (strstr(rust->binds[i], "/.cargo") || strcmp(rust->binds[i], "/root/.rustup") == 0)
+            printf("     rust binds %s\n", rust->binds[i]);
+        CHECK(strstr(rust->binds[i], "/.cargo") == NULL);
+        CHECK(strcmp(rust->binds[i], "/root/.rustup") != 0);
+    }
+    if (rust)
+        CHECK(strstr(rust->compile[0], "/.cargo/") == NULL); /* the toolchain's own rustc */
     const language_t *java = languages_find(l, "java");
     if (java)
         CHECK(strstr(java->run[0], "/usr/bin/") == NULL); /* /etc/alternatives link resolved */
@@ -227,6 +280,7 @@ int main(int argc, char **argv)
     RUN(test_node_list_restricts);
     RUN(test_which);
     RUN(test_argv_placeholders);
+    RUN(test_tools_the_sandbox_hides_are_passed_over);
     RUN(test_shipped_languages_judge_ab);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", s_dir);
