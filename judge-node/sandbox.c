@@ -30,8 +30,8 @@
 /* Where a run's own directory shows: its host path (under the judge's data directory) stays
  * hidden from getcwd, the environment and / (the template has this one mount point). */
 #define SANDBOX_BOX "/box"
-/* The template keeps runner_hidden_dirs empty; a run whose binds (or cwd) lie under one gets
- * a fresh tmpfs there for its mount points, read-only once they are attached. */
+/* The template keeps runner_hidden_dirs empty; a run whose binds lie under one gets a fresh
+ * tmpfs there for their mount points, read-only once they are attached. */
 #define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
 #define s_private_dirs runner_hidden_dirs
 /* Host-wide /proc entries that say something of the host or of other processes on it (runc's
@@ -104,8 +104,6 @@ static int s_note_uid(sandbox_t *self, uid_t uid)
 int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *binds,
                     launch_stage_t *stage)
 {
-    if (!cwd[0]) /* the same default sandbox_spawn uses: the mount point must exist */
-        cwd = self->cwd;
     *stage = STAGE_NAMESPACE;
     if (rq->slot >= MAX_NET_SLOTS || s_slot_net(self, rq->slot) != 0)
         return -1;
