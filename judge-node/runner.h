@@ -40,8 +40,9 @@ typedef enum { RUN_OK, RUN_TLE, RUN_MLE, RUN_RTE, RUN_OLE, RUN_JE } runner_statu
 typedef struct {
     char *const *argv;       /* argv[0] is the path executed (no PATH search); NULL-terminated */
     char *const *env;        /* NULL-terminated; NULL = empty environment */
-    const char *cwd;         /* NULL = the judge's cwd; in the sandbox it is bind-mounted at its
-                                own path, writable as far as its owner/mode allow */
+    const char *cwd;         /* NULL = the judge's cwd; in the sandbox it is bind-mounted at
+                                /box (argv and env words naming its host path are rewritten),
+                                writable as far as its owner/mode allow */
     const char *stdin_path;  /* NULL = /dev/null */
     const char *stdout_path; /* NULL = /dev/null; created/truncated, 0600, judge-owned */
     const char *stderr_path; /* NULL = /dev/null; same path as stdout = one shared file */
@@ -57,7 +58,7 @@ typedef struct {
     /* Sandbox only (ignored in rlimits mode): */
     unsigned slot;              /* the judge slot: its cgroup and network namespace */
     const char *const *binds;   /* NULL-terminated extra read-only paths, shown at their own
-                                   path (toolchains: /root/.cargo, checker files...); NULL = none */
+                                   path (toolchains, checker files...); NULL = none */
     uint64_t tmp_size_kb;       /* size of the run's private /tmp; 0 = RUNNER_TMP_DEFAULT_KB */
 } runner_spec_t;
 

@@ -27,8 +27,11 @@
 #define SANDBOX_DEFAULT_PIDS 64       /* pids.max when the spec says 0 */
 #define SANDBOX_HOSTNAME "gavel"
 #define MAX_NET_SLOTS RUNNER_MAX_SLOTS
-/* The template keeps runner_hidden_dirs empty; a run whose binds (or cwd) lie under one gets
- * a fresh tmpfs there for its mount points, read-only once they are attached. */
+/* Where a run's own directory shows: its host path (under the judge's data directory) stays
+ * hidden from getcwd, the environment and / (the template has this one mount point). */
+#define SANDBOX_BOX "/box"
+/* The template keeps runner_hidden_dirs empty; a run whose binds lie under one gets a fresh
+ * tmpfs there for their mount points, read-only once they are attached. */
 #define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
 #define s_private_dirs runner_hidden_dirs
 /* Host-wide /proc entries that say something of the host or of other processes on it (runc's
@@ -101,8 +104,6 @@ static int s_note_uid(sandbox_t *self, uid_t uid)
 int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *binds,
                     launch_stage_t *stage)
 {
-    if (!cwd[0]) /* the same default sandbox_spawn uses: the mount point must exist */
-        cwd = self->cwd;
     *stage = STAGE_NAMESPACE;
     if (rq->slot >= MAX_NET_SLOTS || s_slot_net(self, rq->slot) != 0)
         return -1;
@@ -116,8 +117,7 @@ int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, ch
     if (rq->drop && s_note_uid(self, (uid_t)rq->uid) != 0)
         return -1;
     struct stat st;
-    if (cwd[0] && strcmp(cwd, "/") != 0)
-        sandbox_root_mkpoint(self->tmpl_rw, cwd, true);
+    (void)cwd; /* it shows at SANDBOX_BOX, which the template has */
     for (size_t i = 0; binds[i]; i++)
         if (stat(binds[i], &st) == 0)
             sandbox_root_mkpoint(self->tmpl_rw, binds[i], S_ISDIR(st.st_mode));
@@ -208,6 +208,32 @@ static int s_private_parent(const char *path)
     return -1;
 }
 
+/* A copy of v in which a word that is `from`, or starts with `from`/ (after its first '=' when
+ * env), starts with `to` instead: the judge gives HOME, tests give programs, by host path.
+ * In the init only (a forked process: malloc is safe). NULL when out of memory. */
+static char **s_rebase(char *const *v, const char *from, const char *to, bool env)
+{
+    size_t n = 0, fl = strlen(from);
+    while (v[n])
+        n++;
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        const char *eq = env ? strchr(v[i], '=') : NULL;
+        size_t at = eq ? (size_t)(eq - v[i]) + 1 : 0;
+        const char *val = v[i] + at;
+        if ((!env || eq) && strncmp(val, from, fl) == 0 && (val[fl] == '/' || val[fl] == '\0')) {
+            size_t len = at + strlen(to) + strlen(val + fl) + 1;
+            if ((out[i] = malloc(len)))
+                snprintf(out[i], len, "%.*s%s%s", (int)at, v[i], to, val + fl);
+        } else {
+            out[i] = strdup(v[i]);
+        }
+        if (!out[i])
+            return NULL; /* the init exits on this: nothing to free */
+    }
+    return out;
+}
+
 /* The init: pid 1 of the run's namespaces. Never returns. */
 static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *argv,
                    char *const *env, char *const *binds, const int fds[LAUNCH_NFDS], int errfd,
@@ -255,7 +281,7 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         launch_child_fail(errfd, STAGE_MOUNT);
     bool private_used[RUNNER_N_HIDDEN_DIRS] = {false};
     for (size_t i = 0; i <= nb; i++) {
-        int pd = trees[i] < 0 ? -1 : s_private_parent(i < nb ? binds[i] : cwd);
+        int pd = trees[i] < 0 || i == nb ? -1 : s_private_parent(binds[i]);
         if (pd >= 0 && !private_used[pd]) {
             if (mount("tmpfs", s_private_dirs[pd], "tmpfs", MS_NOSUID | MS_NODEV,
                       SANDBOX_PRIVATE_TMPFS) != 0)
@@ -266,7 +292,7 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     for (size_t i = 0; i <= nb; i++) {
         if (trees[i] < 0)
             continue;
-        const char *p = i < nb ? binds[i] : cwd;
+        const char *p = i < nb ? binds[i] : SANDBOX_BOX;
         s_mkdirs(p, is_dir[i]);
         unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (i < nb ? MOUNT_ATTR_RDONLY : 0);
         if (s_attach(trees[i], p, attrs, i < nb) != 0)
@@ -281,11 +307,16 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) != 0)
         launch_child_fail(errfd, STAGE_NAMESPACE);
 
+    /* volatile: they are set before the vfork and read by its child */
+    char *const *volatile prog_argv = argv, *const *volatile prog_env = env;
+    if (bind_cwd && (!(prog_argv = s_rebase(argv, cwd, SANDBOX_BOX, false)) ||
+                     !(prog_env = s_rebase(env, cwd, SANDBOX_BOX, true))))
+        launch_child_fail(errfd, STAGE_MOUNT);
     pid_t prog = vfork(); /* the child only makes system calls, then execs or _exits */
     if (prog < 0)
         launch_child_fail(errfd, STAGE_FORK);
     if (prog == 0)
-        s_program(self, rq, cwd, argv, env, fds, errfd);
+        s_program(self, rq, bind_cwd ? SANDBOX_BOX : "/", prog_argv, prog_env, fds, errfd);
     /* Keep only the report pipe: the launcher must see EOF on errfd at the program's execve. */
     if (dup3(resfd, 0, O_CLOEXEC) != 0)
         _exit(127);

@@ -12,9 +12,10 @@
  *  init takes detached copies of the run's cwd (writable as its modes allow) and binds
  *  (read-only) while still in the host's mount namespace, enters the slot's network namespace
  *  and a private copy of the template, mounts a fresh tmpfs /tmp (tmp_size_kb) and /proc
- *  (hidepid, host-wide entries masked), a fresh tmpfs on /root or /usr/local when a copy
- *  lies under one (the template keeps both empty), attaches the copies at their own paths,
- *  then forks the program. The program joins the slot's cgroups, unshares a cgroup namespace
+ *  (hidepid, host-wide entries masked), a fresh tmpfs on /root or /usr/local when a bind
+ *  lies under one (the template keeps both empty), attaches the binds at their own paths and
+ *  the cwd at /box (rewriting argv and environment words that name its host path), then
+ *  forks the program. The program joins the slot's cgroups, unshares a cgroup namespace
  *  (so it sees its cgroups as "/"), gets its rlimits (CPU, file size, open files; stack = memory
  *  limit), drops to the run uid, applies the filter and execs. The init, root and invisible
  *  to the program's uid, waits for it, writes a sandbox_report_t and exits: the kernel then

@@ -99,7 +99,7 @@ static int s_build_tree(const char *root, char *why, size_t whylen)
             goto fail;
         }
     }
-    const char *dirs[] = {"etc", "dev", "proc", "tmp", "root", NULL};
+    const char *dirs[] = {"etc", "dev", "proc", "tmp", "root", "box", NULL};
     for (size_t i = 0; dirs[i]; i++) {
         snprintf(dst, sizeof dst, "%s/%s", root, dirs[i]);
         snprintf(src, sizeof src, "/%s", dirs[i]);

@@ -2,7 +2,8 @@
  *  (issue 10, points 2 and 4): file locks, leases and directory notifications on the shared
  *  read-only binds are denied by the seccomp filter (and a root process on the host can still
  *  lock a file a run tries to hold); /proc/self/cgroup shows only "/" (a cgroup namespace);
- *  host-wide /proc files that leak host data read as empty; /usr/local and /root are empty.
+ *  host-wide /proc files that leak host data read as empty; /usr/local and /root are empty;
+ *  the run's own directory shows at /box, not at its host path.
  *
  *  Needs root; as another user it passes after saying so. The helper program
  *  (sandbox_leaks_helper.c, its path is argv[1]) is compiled at start with gcc in a private
@@ -29,7 +30,7 @@
 #define SHARED_FILE "/etc/ld.so.cache"
 
 static char s_dir[] = "/tmp/gv-sandbox-leaks-XXXXXX";
-static char s_helper[300], s_out[300];
+static char s_helper[300], s_out[300], s_home[320];
 
 static char *s_read(const char *path)
 {
@@ -51,7 +52,9 @@ static const char *s_run(char *const *args)
         argv[i + 1] = args[i];
     runner_spec_t s;
     runner_spec_init(&s);
+    char *env[] = {s_home, NULL};
     s.argv = argv;
+    s.env = env;
     s.cwd = s_dir;
     s.stdout_path = s_out;
     s.cpu_limit_ms = 2000;
@@ -191,6 +194,22 @@ static void test_usr_local_and_root_are_empty(void)
     CHECK_CONTAINS(out, "lib\n");
 }
 
+/* The run's directory shows at /box: its host path is in neither getcwd, the environment
+ * (HOME is rewritten) nor the listing of /; the helper itself ran by its host path. */
+static void test_the_runs_directory_shows_at_box(void)
+{
+    const char *out = s_run((char *[]){"cat", "/proc/self/environ", NULL});
+    CHECK_STR(out, "HOME=/box");
+    out = s_run((char *[]){"ls", "/box", NULL});
+    CHECK_CONTAINS(out, "helper\n");
+    out = s_run((char *[]){"ls", "/", NULL});
+    CHECK_CONTAINS(out, "box\n");
+    out = s_run((char *[]){"ls", "/tmp", NULL}); /* the host's /tmp holds the work dir */
+    if (out[0])
+        fprintf(stderr, "  /tmp in a run:\n%s", out);
+    CHECK_STR(out, "");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -214,6 +233,7 @@ int main(int argc, char **argv)
     }
     snprintf(s_out, sizeof s_out, "%s/out.txt", s_dir);
     snprintf(s_helper, sizeof s_helper, "%s/helper", s_dir);
+    snprintf(s_home, sizeof s_home, "HOME=%s", s_dir);
     char *gcc[] = {"/usr/bin/gcc", "-O1", "-o", s_helper, argv[1], NULL};
     char *env[] = {"PATH=/usr/bin:/bin", NULL};
     const char *binds[] = {argv[1], NULL};
@@ -235,6 +255,7 @@ int main(int argc, char **argv)
     RUN(test_proc_self_cgroup_shows_only_the_namespace_root);
     RUN(test_host_wide_proc_files_read_empty);
     RUN(test_usr_local_and_root_are_empty);
+    RUN(test_the_runs_directory_shows_at_box);
     runner_shutdown();
     unlink(s_out);
     unlink(s_helper);

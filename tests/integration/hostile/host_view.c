@@ -1,12 +1,16 @@
 /* What a C program can see of the host: /proc/self/cgroup shows only "/" (a cgroup namespace);
  * neither it nor /proc/self/mountinfo names the host's cgroup tree, gavel-<pid> cgroups,
  * /root/.cargo or anything under /usr/local; /usr/local and /root are empty; /proc/cmdline
- * (the host's boot line) reads empty. Prints "ok", or the first thing seen. (The work
- * directory's own host path still shows in getcwd and mountinfo: see README, Judging.) */
+ * (the host's boot line) reads empty; the run's own directory is not at its host path (under
+ * the judge's data directory or /tmp/gavel-*) in getcwd or the environment, and / holds only the sandbox's
+ * own entries. Prints "ok", or the first thing seen. (mountinfo still names the directory's
+ * path on the host's disk: see README, Judging.) */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int bad;
 
@@ -50,7 +54,37 @@ static void empty_dir(const char *path)
         closedir(d);
 }
 
+static void only(const char *path, const char *const *allowed)
+{
+    DIR *d = opendir(path);
+    for (struct dirent *de; d && (de = readdir(d));) {
+        int ok = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+        for (int i = 0; allowed[i] && !ok; i++)
+            ok = !strcmp(de->d_name, allowed[i]);
+        if (!ok)
+            seen(path, de->d_name);
+    }
+    if (d)
+        closedir(d);
+}
+
 int main(void) {
+    char cwd[4096] = "";
+    /* The judge keeps work directories under its data directory, or under /tmp/gavel-<judge>-
+     * work-XXXXXX when the run user cannot reach that. */
+    if (!getcwd(cwd, sizeof cwd) || strstr(cwd, GAVEL_DATA) || strstr(cwd, "gavel"))
+        seen("getcwd", cwd);
+    FILE *e = fopen("/proc/self/environ", "r");
+    char env[8192];
+    size_t n = e ? fread(env, 1, sizeof env - 1, e) : 0;
+    for (size_t i = 0; i < n; i += strlen(env + i) + 1)
+        if (env[n] = '\0', strstr(env + i, GAVEL_DATA) || strstr(env + i, "gavel"))
+            seen("environ", env + i);
+    if (e)
+        fclose(e);
+    static const char *const top[] = {"bin", "box", "dev", "etc", "lib", "lib32", "lib64",
+                                      "libx32", "proc", "root", "sbin", "tmp", "usr", NULL};
+    only("/", top);
     scan("/proc/self/cgroup", 1);
     scan("/proc/self/mountinfo", 0);
     empty_dir("/usr/local");
