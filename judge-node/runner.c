@@ -30,6 +30,13 @@ void runner_set_tmp_kb(uint64_t kb)
     s_tmp_default_kb = kb ? kb : RUNNER_TMP_DEFAULT_KB;
 }
 
+static uint32_t s_tmp_default_inodes = RUNNER_TMP_DEFAULT_INODES;
+
+void runner_set_tmp_inodes(uint32_t inodes)
+{
+    s_tmp_default_inodes = inodes ? inodes : RUNNER_TMP_DEFAULT_INODES;
+}
+
 static int s_ctl = -1;
 static pid_t s_launcher = -1;
 static atomic_bool s_broken;
@@ -146,8 +153,10 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
         snprintf(res->message, sizeof res->message, "run cancelled (the judge is stopping)");
     } else if (res->wall_killed) {
         res->status = RUN_TLE;
-        snprintf(res->message, sizeof res->message, "wall-clock limit of %u ms reached",
-                 spec->wall_limit_ms);
+        snprintf(res->message, sizeof res->message,
+                 "wall-clock limit of %u ms reached (CPU time %u ms of its %u ms limit: "
+                 "the program was waiting the rest of the time)",
+                 spec->wall_limit_ms, res->cpu_ms, spec->cpu_limit_ms);
     } else if ((spec->cpu_limit_ms && res->cpu_ms > spec->cpu_limit_ms) || rep->cpu_killed ||
                sig == SIGXCPU) {
         res->status = RUN_TLE;
@@ -164,6 +173,23 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
         res->status = RUN_OLE;
         snprintf(res->message, sizeof res->message, "output reached the %llu byte limit",
                  (unsigned long long)spec->output_limit_bytes);
+    } else if (rep->tmp_full) {
+        res->status = RUN_OLE;
+        unsigned long long mib =
+            (spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb) / 1024u;
+        bool bytes = rep->tmp_full & LAUNCH_TMP_FULL_BYTES;
+        bool files = rep->tmp_full & LAUNCH_TMP_FULL_FILES;
+        if (bytes && files)
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: %llu MiB and %u files used (cluster.toml tmp_size_mb and "
+                     "work_inodes)", mib, s_tmp_default_inodes);
+        else if (bytes)
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: all %llu MiB used (cluster.toml tmp_size_mb)", mib);
+        else
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: all %u files used (cluster.toml work_inodes)",
+                     s_tmp_default_inodes);
     } else if (sig) {
         res->status = RUN_RTE;
         snprintf(res->message, sizeof res->message, "killed by signal %d (%s)", sig,
@@ -205,7 +231,8 @@ static int s_submit(s_pending_t *p, int in, int out, int err, bool aux)
                        .memory_limit_kb = spec->memory_limit_kb,
                        .uid = (uint32_t)spec->uid, .gid = (uint32_t)spec->gid,
                        .drop = spec->uid != RUNNER_SAME_USER, .slot = spec->slot, .aux = aux,
-                       .tmp_size_kb = spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb};
+                       .tmp_size_kb = spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb,
+                       .tmp_inodes = s_tmp_default_inodes};
     size_t len = hdr;
     int bad = spec->slot >= RUNNER_MAX_SLOTS ||
               s_put(buf, LAUNCH_MAX_REQ, &len, spec->cwd ? spec->cwd : "");

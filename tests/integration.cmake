@@ -3,7 +3,7 @@ add_executable(curve_probe ${CMAKE_CURRENT_SOURCE_DIR}/integration/curve_probe.c
 target_link_libraries(curve_probe PRIVATE gavel_proto)
 
 set(GAVEL_PYTEST /usr/bin/python3 -m pytest -q)
-foreach(suite core_api ops kill curve ratelimit hostile languages checkers packages rejudge insecure contests clics live webui)
+foreach(suite core_api ops kill curve ratelimit hostile languages checkers packages rejudge insecure contests clics live webui sandbox_bounds)
   add_test(NAME integration_${suite}
            COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_${suite}.py
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
