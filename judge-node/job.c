@@ -44,7 +44,8 @@ int job_rmtree(const char *path)
 
 uint32_t job_wall_limit_ms(uint32_t time_ms, uint32_t percent, uint32_t extra_ms)
 {
-    uint64_t ms = (uint64_t)time_ms * percent / 100u + extra_ms;
+    uint64_t scaled = (uint64_t)time_ms * percent / 100u, padded = (uint64_t)time_ms + extra_ms;
+    uint64_t ms = scaled > padded ? scaled : padded;
     return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 

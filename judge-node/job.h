@@ -105,8 +105,10 @@ void job_result_je(job_result_t *res, const char *fmt, ...) __attribute__((forma
 /* Removes a directory tree (no symlinks followed). 0, or -1 with errno. */
 int job_rmtree(const char *path);
 
-/* The wall-clock limit of a run with CPU limit time_ms: time_ms x percent / 100 + extra_ms
- * (cluster.toml [judging] wall_time_percent / wall_time_extra_ms), capped at UINT32_MAX. */
+/* The wall-clock limit of a run with CPU limit time_ms: the larger of time_ms x percent / 100
+ * and time_ms + extra_ms (cluster.toml [judging] wall_time_percent / wall_time_extra_ms, like
+ * DOMjudge's "2s|50%" overshoot: short limits get room for start-up and a loaded host, long
+ * ones a proportion), capped at UINT32_MAX. */
 uint32_t job_wall_limit_ms(uint32_t time_ms, uint32_t percent, uint32_t extra_ms);
 
 #endif

@@ -154,8 +154,7 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
     } else if (res->wall_killed) {
         res->status = RUN_TLE;
         snprintf(res->message, sizeof res->message,
-                 "wall-clock limit of %u ms reached (CPU time %u ms of its %u ms limit: "
-                 "the program was waiting the rest of the time)",
+                 "wall-clock limit of %u ms reached (CPU time used: %u ms of the %u ms limit)",
                  spec->wall_limit_ms, res->cpu_ms, spec->cpu_limit_ms);
     } else if ((spec->cpu_limit_ms && res->cpu_ms > spec->cpu_limit_ms) || rep->cpu_killed ||
                sig == SIGXCPU) {

@@ -28,8 +28,8 @@ extern "C" {
 #define GV_WORK_SIZE_MB_DEFAULT 256   /* a work directory's tmpfs (= the old per-file limit) */
 #define GV_WORK_INODES_DEFAULT 10000  /* files in a work directory or a run's /tmp */
 #define GV_COMPILE_CACHE_MB_DEFAULT 1024
-#define GV_WALL_TIME_PERCENT_DEFAULT 150 /* wall limit = time limit x 150 % + 1000 ms */
-#define GV_WALL_TIME_EXTRA_MS_DEFAULT 1000
+#define GV_WALL_TIME_PERCENT_DEFAULT 150 /* wall limit = the larger of time limit x 150 % */
+#define GV_WALL_TIME_EXTRA_MS_DEFAULT 2000 /* and time limit + 2000 ms (DOMjudge's overshoot) */
 
 typedef enum { GV_ROLE_BROKER, GV_ROLE_ACTORS, GV_ROLE_EDGE, GV_ROLE_JUDGE } gv_role_t;
 
@@ -102,8 +102,8 @@ typedef struct {
     uint64_t judge_output_limit_kb;       /* default 65536 */
     uint64_t judge_cache_mb;              /* test data cache bound, default 1024 */
     uint64_t judge_compile_cache_mb;      /* compiled programs kept per judge, default 1024 */
-    uint32_t judge_wall_time_percent;     /* a run's wall-clock limit is this % of its time */
-    uint32_t judge_wall_time_extra_ms;    /* limit plus this: defaults 150 and 1000 */
+    uint32_t judge_wall_time_percent;     /* a run's wall-clock limit: the larger of its time */
+    uint32_t judge_wall_time_extra_ms;    /* limit x percent / 100 and time limit + extra */
     uint32_t contest_submissions_per_minute; /* per user and contest, default 10 */
 
     gv_node_cfg_t *nodes;

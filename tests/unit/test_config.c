@@ -265,7 +265,7 @@ static void sandbox_bounds_have_defaults(void)
     CHECK(c != NULL);
     if (!c) return;
     CHECK(c->judge_compile_cache_mb == 1024);
-    CHECK(c->judge_wall_time_percent == 150 && c->judge_wall_time_extra_ms == 1000);
+    CHECK(c->judge_wall_time_percent == 150 && c->judge_wall_time_extra_ms == 2000);
     const gv_node_cfg_t *j = gv_config_node(c, "judge-1");
     CHECK(j != NULL && j->work_size_mb == 256 && j->work_inodes == 10000);
     const gv_lang_cfg_t *l = gv_config_lang(c, "c");

@@ -292,6 +292,16 @@ static void test_c_threads_are_accepted_by_default(void)
     job_result_clear(&r);
 }
 
+/* Issue 10, point 6: the larger of limit x percent and limit + extra (1 s -> 3 s as before,
+ * 5 s -> 7.5 s where it was 11 s, so a 10 s sleep no longer finishes). */
+static void test_wall_limit_formula(void)
+{
+    CHECK(job_wall_limit_ms(1000, 150, 2000) == 3000);
+    CHECK(job_wall_limit_ms(5000, 150, 2000) == 7500);
+    CHECK(job_wall_limit_ms(5000, 100, 0) == 5000);
+    CHECK(job_wall_limit_ms(4000000000u, 1000, 0) == UINT32_MAX);
+}
+
 /* Issue 10, point 6: the wall-clock limit is the spec's, and says so. */
 static void test_sleep_is_tle_at_the_wall_limit(void)
 {
@@ -392,6 +402,7 @@ int main(void)
     RUN(test_missing_input_is_je);
     RUN(test_rmtree_stays_inside);
     RUN(test_c_threads_are_accepted_by_default);
+    RUN(test_wall_limit_formula);
     RUN(test_sleep_is_tle_at_the_wall_limit);
     RUN(test_work_directory_bound_makes_a_huge_compile_ce);
     languages_destroy(&s_langs);
