@@ -293,8 +293,8 @@ static void s_full_note(const char *dir, bool failed, const char *output, char *
                  what, mib, s_work.inodes);
     else if (failed && output && strstr(output, strerror(ENOSPC)))
         snprintf(note, notelen,
-                 "out of disk space: the work directory holds %llu MiB / %u files (cluster.toml "
-                 "work_size_mb / work_inodes), /tmp as much as tmp_size_mb",
+                 "out of disk space: the work directory holds at most %llu MiB / %u files "
+                 "(cluster.toml work_size_mb / work_inodes), /tmp at most tmp_size_mb",
                  mib, s_work.inodes);
 }
 
