@@ -11,8 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#define UNMOUNT_TRIES 8 /* stacked mounts a crashed judge may have left on one directory */
+
+/* Work directories as tmpfs (compile_workdir_init); off: plain directories on the judge's
+ * disk, as before. */
+static struct {
+    bool on;
+    uint64_t size_kb;
+    uint32_t inodes;
+} s_work;
 
 void compile_result_clear(compile_result_t *res)
 {
@@ -75,6 +87,11 @@ static int s_walk(int dfd, const runner_user_t *lock, int depth)
 
 int compile_rmtree(const char *path)
 {
+    /* A work directory may be a tmpfs (compile_workdir_init): detach it first, which frees
+     * its whole content at once. EINVAL (not a mount point) ends the loop at once. */
+    for (int i = 0; s_work.on && i < UNMOUNT_TRIES; i++)
+        if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
+            break;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : unlink(path) == 0 || errno == ENOENT ? 0 : -1;
@@ -97,15 +114,59 @@ static int s_lock_down(const char *dir, const runner_user_t *user)
     return rc;
 }
 
-static int s_prepare(const compile_spec_t *spec, char *why, size_t whylen)
+static int s_mount_work(const char *dir)
+{
+    char opts[96];
+    snprintf(opts, sizeof opts, "size=%lluk,nr_inodes=%u,mode=0700",
+             (unsigned long long)s_work.size_kb, s_work.inodes);
+    return mount("gavel-work", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+}
+
+bool compile_workdir_init(uint64_t size_kb, uint32_t inodes, const char *probe_dir, char *why,
+                          size_t whylen)
+{
+    s_work.on = false;
+    s_work.size_kb = size_kb;
+    s_work.inodes = inodes;
+    why[0] = '\0';
+    if (geteuid() != 0) {
+        snprintf(why, whylen, "the judge is not root, so it cannot mount a tmpfs");
+        return false;
+    }
+    int rc = compile_rmtree(probe_dir) == 0 && mkdir(probe_dir, 0700) == 0
+                 ? s_mount_work(probe_dir)
+                 : -1;
+    int e = errno;
+    if (rc == 0)
+        (void)umount2(probe_dir, MNT_DETACH | UMOUNT_NOFOLLOW);
+    (void)rmdir(probe_dir);
+    if (rc != 0) {
+        snprintf(why, whylen, "cannot mount a tmpfs on %s: %s", probe_dir, strerror(e));
+        return false;
+    }
+    s_work.on = true;
+    return true;
+}
+
+/* A fresh, empty work directory owned by the run user (0700): a tmpfs of the configured
+ * size when compile_workdir_init() said so. */
+static int s_fresh_dir(const char *dir, const runner_user_t *u)
+{
+    if (compile_rmtree(dir) != 0 || mkdir(dir, 0700) != 0 ||
+        (s_work.on && s_mount_work(dir) != 0))
+        return -1;
+    return u->drop && chown(dir, u->uid, u->gid) != 0 ? -1 : 0;
+}
+
+/* Makes dir afresh and writes the source into it. */
+static int s_prepare(const compile_spec_t *spec, const char *dir, char *why, size_t whylen)
 {
     const runner_user_t *u = spec->user;
-    if (compile_rmtree(spec->dir) != 0 || mkdir(spec->dir, 0700) != 0 ||
-        (u->drop && chown(spec->dir, u->uid, u->gid) != 0)) {
-        snprintf(why, whylen, "cannot make work directory %s: %s", spec->dir, strerror(errno));
+    if (s_fresh_dir(dir, u) != 0) {
+        snprintf(why, whylen, "cannot make work directory %s: %s", dir, strerror(errno));
         return -1;
     }
-    char *path = zsys_sprintf("%s/%s", spec->dir, spec->lang->source_file);
+    char *path = zsys_sprintf("%s/%s", dir, spec->lang->source_file);
     int fd = path ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
     const char *p = spec->source;
     size_t left = spec->source_len;
@@ -210,19 +271,47 @@ void compile_runner_spec(runner_spec_t *rs, const language_t *lang, char *const 
     }
 }
 
-/* Runs the compiler: COMPILE_OK, _CE or _JE/_CANCELLED with res filled. */
-static compile_status_t s_compile(const compile_spec_t *spec, compile_result_t *res)
+/* After a compile in the tmpfs `dir`: a sentence when it was full, or when the compile failed
+ * for lack of space (a linker deletes its half-written output, so the directory may look
+ * empty again); "" otherwise. */
+static void s_full_note(const char *dir, bool failed, const char *output, char *note,
+                        size_t notelen)
+{
+    struct statvfs sv;
+    note[0] = '\0';
+    if (!s_work.on || statvfs(dir, &sv) != 0)
+        return;
+    unsigned long long mib = s_work.size_kb / 1024u;
+    const char *what = sv.f_bfree == 0 && sv.f_ffree == 0 ? "all its MiB and files used"
+                       : sv.f_bfree == 0                  ? "all its MiB used"
+                       : sv.f_ffree == 0                  ? "all its files used"
+                                                          : NULL;
+    if (what)
+        snprintf(note, notelen,
+                 "the work directory is full (%s): %llu MiB / %u files (cluster.toml "
+                 "work_size_mb / work_inodes)",
+                 what, mib, s_work.inodes);
+    else if (failed && output && strstr(output, strerror(ENOSPC)))
+        snprintf(note, notelen,
+                 "out of disk space: the work directory holds at most %llu MiB / %u files "
+                 "(cluster.toml work_size_mb / work_inodes), /tmp at most tmp_size_mb",
+                 mib, s_work.inodes);
+}
+
+/* Runs the compiler in dir: COMPILE_OK, _CE or _JE/_CANCELLED with res filled. */
+static compile_status_t s_compile(const compile_spec_t *spec, const char *dir,
+                                  compile_result_t *res)
 {
     const language_t *l = spec->lang;
     char **argv = languages_argv(l->compile, l->source_file, COMPILE_EXE, ".");
-    char **env = compile_env(l, spec->dir);
+    char **env = compile_env(l, dir);
     compile_status_t st = COMPILE_JE;
     if (!argv || !env) {
         snprintf(res->message, sizeof res->message, "out of memory");
         goto done;
     }
     runner_spec_t rs;
-    compile_runner_spec(&rs, l, env, spec->dir, spec->user, spec->slot, spec->cancel_fd);
+    compile_runner_spec(&rs, l, env, dir, spec->user, spec->slot, spec->cancel_fd);
     rs.argv = argv;
     rs.stdout_path = rs.stderr_path = spec->log_path;
     rs.cpu_limit_ms = l->compile_time_limit_ms;
@@ -240,13 +329,24 @@ static compile_status_t s_compile(const compile_spec_t *spec, compile_result_t *
     } else if (rr.status == RUN_JE) {
         snprintf(res->message, sizeof res->message, "cannot run the compiler: %s", rr.message);
     } else {
-        char note[320] = "";
+        char note[320] = "", full[256];
         if (rr.status == RUN_TLE || rr.status == RUN_MLE || rr.status == RUN_OLE)
             snprintf(note, sizeof note, "[compilation stopped: %s]", rr.message);
         res->output = s_read_log(spec->log_path, note[0] ? note : NULL);
-        st = rr.status == RUN_OK ? COMPILE_OK : COMPILE_CE;
-        if (st == COMPILE_CE)
+        s_full_note(dir, rr.status == RUN_RTE, res->output, full, sizeof full);
+        st = rr.status == RUN_OK && !full[0] ? COMPILE_OK : COMPILE_CE;
+        if (full[0]) { /* over the bound: CE whatever the compiler made of it */
+            char *with = zsys_sprintf("%s%s[compilation stopped: %s]",
+                                      res->output ? res->output : "", res->output ? "\n" : "",
+                                      full);
+            if (with) {
+                free(res->output);
+                res->output = with;
+            }
+            snprintf(res->message, sizeof res->message, "compiler: %s", full);
+        } else if (st == COMPILE_CE) {
             snprintf(res->message, sizeof res->message, "compiler: %s", rr.message);
+        }
     }
 done:
     unlink(spec->log_path);
@@ -255,12 +355,51 @@ done:
     return st;
 }
 
+/* With tmpfs work directories the compiler runs in <dir>.build, and its output is copied into
+ * dir by the judge: the build's pages are charged to the slot's memory cgroup, which the runs
+ * reuse, and a tmpfs cannot give them back while mounted. So the build is unmounted, and the
+ * runs see only the copy (charged to the judge, as a cache hit's copy is). */
+static compile_status_t s_build(const compile_spec_t *spec, compile_result_t *res,
+                                const char *key)
+{
+    char *build = s_work.on ? zsys_sprintf("%s.build", spec->dir) : NULL;
+    const char *dir = build ? build : spec->dir;
+    compile_status_t st = COMPILE_JE;
+    if (s_work.on && !build) {
+        snprintf(res->message, sizeof res->message, "out of memory");
+        return st;
+    }
+    if (build && s_prepare(spec, build, res->message, sizeof res->message) != 0)
+        goto done;
+    long long t = jtiming_us();
+    st = s_compile(spec, dir, res);
+    jtiming_mark(&t, "compile.gcc");
+    if (st == COMPILE_OK && spec->cache &&
+        compilecache_store(spec->cache, key, dir, spec->lang->source_file, res->output) != 0)
+        gv_warn("compile not cached", "lang=%s key=%.16s", spec->lang->id, key);
+    jtiming_mark(&t, "compile.cache_store");
+    const runner_user_t *u = spec->user;
+    if (st == COMPILE_OK && build &&
+        compilecache_copy_dir(build, spec->dir, u->drop ? u->uid : (uid_t)-1, u->gid,
+                              spec->lang->source_file) != 0) {
+        int e = errno;
+        st = e == ENOSPC ? COMPILE_CE : COMPILE_JE;
+        snprintf(res->message, sizeof res->message, "cannot copy the compiled program to %s: %s",
+                 spec->dir, strerror(e));
+    }
+done:
+    if (build && compile_rmtree(build) != 0)
+        gv_warn("cannot remove a build directory", "dir=%s err=\"%s\"", build, strerror(errno));
+    zstr_free(&build);
+    return st;
+}
+
 void compile_run(const compile_spec_t *spec, compile_result_t *res)
 {
     memset(res, 0, sizeof *res);
     const runner_user_t *u = spec->user;
     long long t = jtiming_us();
-    if (s_prepare(spec, res->message, sizeof res->message) != 0) {
+    if (s_prepare(spec, spec->dir, res->message, sizeof res->message) != 0) {
         res->status = COMPILE_JE;
         return;
     }
@@ -268,7 +407,7 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
     if (!spec->lang->compile) {
         res->status = COMPILE_OK;
     } else {
-        char key[COMPILECACHE_KEY_LEN + 1];
+        char key[COMPILECACHE_KEY_LEN + 1] = "";
         char *log = NULL;
         int hit = 0;
         if (spec->cache) {
@@ -276,7 +415,7 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
             hit = compilecache_fetch(spec->cache, key, spec->dir, u->drop ? u->uid : (uid_t)-1,
                                      u->gid, &log);
             jtiming_mark(&t, "compile.cache_lookup");
-            if (hit < 0 && s_prepare(spec, res->message, sizeof res->message) != 0) {
+            if (hit < 0 && s_prepare(spec, spec->dir, res->message, sizeof res->message) != 0) {
                 free(log);
                 res->status = COMPILE_JE;
                 return;
@@ -290,13 +429,8 @@ void compile_run(const compile_spec_t *spec, compile_result_t *res)
                 free(log);
         } else {
             free(log);
-            res->status = s_compile(spec, res);
-            jtiming_mark(&t, "compile.gcc");
-            if (res->status == COMPILE_OK && spec->cache &&
-                compilecache_store(spec->cache, key, spec->dir, spec->lang->source_file,
-                                   res->output) != 0)
-                gv_warn("compile not cached", "lang=%s key=%.16s", spec->lang->id, key);
-            jtiming_mark(&t, "compile.cache_store");
+            res->status = s_build(spec, res, key);
+            t = jtiming_us();
         }
     }
     if (res->status == COMPILE_OK && s_lock_down(spec->dir, u) != 0) {

@@ -9,6 +9,10 @@
  *
  *  Compiles run with the language's compile_time_limit_ms (CPU; wall 2x + 1 s), 1 GiB of
  *  memory, COMPILE_FILE_LIMIT per written file, the language's process count, binds and env.
+ *  When the judge can mount (compile_workdir_init), every directory is a tmpfs bounded by
+ *  cluster.toml work_size_mb / work_inodes: the compiler runs in a second one, <dir>.build,
+ *  whose output the judge copies into dir and which is then unmounted (its pages were charged
+ *  to the slot's memory cgroup, which the runs reuse). A compile that fills it is CE.
  *  With a cache, identical (language, version, argv, source) compiles are copied instead.
  *
  *  Placeholders in commands: {src} = the source file name, {exe} = "./exe", {dir} = "." — all
@@ -69,7 +73,16 @@ void compile_runner_spec(runner_spec_t *rs, const language_t *lang, char *const 
 char **compile_env(const language_t *lang, const char *home);
 void compile_env_free(char ***env_p);
 
-/* Removes a directory tree without following symlinks. 0, or -1 with errno. */
+/* Makes every work directory compile_run() prepares a fresh tmpfs of size_kb and `inodes`
+ * files, mounted by the judge (cluster.toml work_size_mb / work_inodes): a compile that
+ * fills it is CE, saying which bound it hit, and the judge's disk is never touched. Probes
+ * with one mount on probe_dir (made and removed here). False, with a sentence in why, when
+ * the host does not allow it (not root, no CAP_SYS_ADMIN): directories stay plain. */
+bool compile_workdir_init(uint64_t size_kb, uint32_t inodes, const char *probe_dir, char *why,
+                          size_t whylen);
+
+/* Removes a directory tree without following symlinks (unmounting a tmpfs work directory
+ * first). 0, or -1 with errno. */
 int compile_rmtree(const char *path);
 
 /* A directory stream over a duplicate of dfd (dfd stays open and its own), for a walk that is

@@ -55,7 +55,9 @@ void compilecache_key(const language_t *lang, const void *src, size_t len,
 
 /* ---- copying trees by descriptor --------------------------------------------------------- */
 
-static int s_copy_fd(int in, int out, uint64_t *bytes)
+/* Copies in to out, adding to *bytes; fails (EFBIG) as soon as *bytes passes max (0 = none),
+ * so an entry bigger than the whole cache is never copied in full. */
+static int s_copy_fd(int in, int out, uint64_t *bytes, uint64_t max)
 {
     char *buf = malloc(COPY_BUF);
     if (!buf)
@@ -80,6 +82,11 @@ static int s_copy_fd(int in, int out, uint64_t *bytes)
             off += w;
         }
         *bytes += (uint64_t)n;
+        if (max && *bytes > max) {
+            errno = EFBIG;
+            rc = -1;
+            break;
+        }
     }
 done:
     free(buf);
@@ -90,6 +97,7 @@ typedef struct {
     uid_t uid; /* (uid_t)-1: leave the judge's */
     gid_t gid;
     const char *skip; /* top-level name not copied */
+    uint64_t max_bytes; /* stop once more than this was copied; 0 = no bound */
     uint64_t bytes;
     size_t files;
 } copy_t;
@@ -131,7 +139,7 @@ static int s_copy_tree(int sfd, int dfd, copy_t *c, int depth)
             mode_t mode = (st.st_mode & 0100) ? (mine ? 0700 : 0755) : (mine ? 0600 : 0644);
             int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
             if (out < 0 || fchmod(out, mode) != 0 || (mine && fchown(out, c->uid, c->gid) != 0) ||
-                s_copy_fd(fd, out, &c->bytes) != 0)
+                s_copy_fd(fd, out, &c->bytes, c->max_bytes) != 0)
                 rc = -1;
             if (out >= 0 && close(out) != 0)
                 rc = -1;
@@ -152,6 +160,13 @@ static int s_copy_dir(const char *src, const char *dst, copy_t *c)
     if (dfd >= 0)
         close(dfd);
     return rc;
+}
+
+int compilecache_copy_dir(const char *src_dir, const char *dst_dir, uid_t uid, gid_t gid,
+                          const char *skip)
+{
+    copy_t c = {.uid = uid, .gid = gid, .skip = skip};
+    return s_copy_dir(src_dir, dst_dir, &c);
 }
 
 static uint64_t s_tree_bytes(const char *path, int depth)
@@ -397,7 +412,7 @@ int compilecache_store(compilecache_t *self, const char *key, const char *src_di
     char *files = tmp ? zsys_sprintf("%s/files", tmp) : NULL;
     char *logp = tmp ? zsys_sprintf("%s/log", tmp) : NULL;
     char *final = zsys_sprintf("%s/%s", self->dir, key);
-    copy_t c = {.uid = (uid_t)-1, .skip = skip};
+    copy_t c = {.uid = (uid_t)-1, .skip = skip, .max_bytes = self->max_bytes};
     int rc = -1;
     if (!tmp || !files || !logp || !final || mkdir(tmp, 0755) != 0 || mkdir(files, 0755) != 0 ||
         s_copy_dir(src_dir, files, &c) != 0 || (log && s_write_file(logp, log) != 0))

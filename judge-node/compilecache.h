@@ -51,6 +51,13 @@ int compilecache_fetch(compilecache_t *self, const char *key, const char *dst_di
 int compilecache_store(compilecache_t *self, const char *key, const char *src_dir,
                        const char *skip, const char *log);
 
+/* Copies a compiled program's tree from src_dir into dst_dir (which exists) the way fetch
+ * does: regular files and directories only, owned by uid:gid ((uid_t)-1 = the judge's),
+ * skipping the top-level name `skip` (NULL = none). compile.c moves a compile's output from
+ * its build directory to the run's directory with it. 0 / -1 (errno). */
+int compilecache_copy_dir(const char *src_dir, const char *dst_dir, uid_t uid, gid_t gid,
+                          const char *skip);
+
 uint64_t compilecache_bytes(compilecache_t *self);
 size_t compilecache_count(compilecache_t *self);
 uint64_t compilecache_hits(compilecache_t *self);

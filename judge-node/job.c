@@ -2,6 +2,7 @@
 #include "job.h"
 #include "gv_log.h"
 #include "jtiming.h"
+#include "gv_config.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -41,6 +42,13 @@ int job_rmtree(const char *path)
     return compile_rmtree(path);
 }
 
+uint32_t job_wall_limit_ms(uint32_t time_ms, uint32_t percent, uint32_t extra_ms)
+{
+    uint64_t scaled = (uint64_t)time_ms * percent / 100u, padded = (uint64_t)time_ms + extra_ms;
+    uint64_t ms = scaled > padded ? scaled : padded;
+    return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
 static const char *s_verdict(runner_status_t s)
 {
     switch (s) {
@@ -65,7 +73,10 @@ static void s_run_spec(const job_spec_t *spec, runner_spec_t *rs, char **argv, c
     rs->stdin_path = t->input_path;
     rs->stdout_path = out;
     rs->cpu_limit_ms = spec->time_limit_ms;
-    rs->wall_limit_ms = 2 * spec->time_limit_ms + 1000;
+    rs->wall_limit_ms = spec->wall_limit_ms
+                            ? spec->wall_limit_ms
+                            : job_wall_limit_ms(spec->time_limit_ms, GV_WALL_TIME_PERCENT_DEFAULT,
+                                                GV_WALL_TIME_EXTRA_MS_DEFAULT);
     rs->memory_limit_kb = spec->memory_limit_kb;
     rs->output_limit_bytes = spec->output_limit_bytes;
 }

@@ -64,6 +64,7 @@ typedef struct {
     const char *work_dir, *out_dir; /* absolute */
     const runner_user_t *user;
     uint32_t time_limit_ms;
+    uint32_t wall_limit_ms; /* of each run; 0 = job_wall_limit_ms() with the defaults */
     uint64_t memory_limit_kb;
     uint64_t output_limit_bytes;
     uint32_t max_processes; /* at least this many processes per run besides the language's
@@ -103,5 +104,11 @@ void job_result_je(job_result_t *res, const char *fmt, ...) __attribute__((forma
 
 /* Removes a directory tree (no symlinks followed). 0, or -1 with errno. */
 int job_rmtree(const char *path);
+
+/* The wall-clock limit of a run with CPU limit time_ms: the larger of time_ms x percent / 100
+ * and time_ms + extra_ms (cluster.toml [judging] wall_time_percent / wall_time_extra_ms, like
+ * DOMjudge's "2s|50%" overshoot: short limits get room for start-up and a loaded host, long
+ * ones a proportion), capped at UINT32_MAX. */
+uint32_t job_wall_limit_ms(uint32_t time_ms, uint32_t percent, uint32_t extra_ms);
 
 #endif

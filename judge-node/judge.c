@@ -4,6 +4,7 @@
 #include "gv_log.h"
 #include "gv_msg.h"
 #include "job.h"
+#include "compile.h"
 #include "languages.h"
 #include "runner.h"
 #include "testcache.h"
@@ -106,6 +107,24 @@ static int s_work_root(judge_t *self, char *err, size_t errlen)
     return 0;
 }
 
+/* Work directories become tmpfs mounts bounded by work_size_mb / work_inodes when the host
+ * allows it; otherwise they stay on the judge's disk, bounded per file only, and we say so. */
+static void s_work_dirs(judge_t *self)
+{
+    char why[512];
+    char *probe = zsys_sprintf("%s/probe-tmpfs", self->work_root);
+    uint64_t kb = (uint64_t)self->node->work_size_mb * 1024u;
+    if (probe && compile_workdir_init(kb, self->node->work_inodes, probe, why, sizeof why))
+        gv_info("work directories are tmpfs", "work_size_mb=%u work_inodes=%u",
+                self->node->work_size_mb, self->node->work_inodes);
+    else
+        gv_warn("WORK DIRECTORIES NOT BOUNDED: a compile can fill the judge's disk",
+                "reason=\"%s\" hint=\"run the judge as root with CAP_SYS_ADMIN so it can mount "
+                "a tmpfs per work directory\"",
+                probe ? why : "out of memory");
+    zstr_free(&probe);
+}
+
 /* Logs what the sandbox can enforce, one line per capability, and refuses to judge when runs
  * would not be isolated — unless the node says `insecure = true`, and then says so loudly
  * (and again for every job, see s_start). */
@@ -183,6 +202,7 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
                 self->user.name, self->node->run_user ? self->node->run_user : "nobody");
     if (s_work_root(self, err, errlen) != 0)
         goto fail;
+    s_work_dirs(self);
     char *probe = zsys_sprintf("%s/probe", self->work_root);
     if (!probe || job_rmtree(probe) != 0 || s_mkdir(probe, 0700, err, errlen) != 0 ||
         (self->user.drop && chown(probe, self->user.uid, self->user.gid) != 0)) {

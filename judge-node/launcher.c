@@ -55,6 +55,7 @@ typedef struct {
     uint64_t cpu_limit_ns, next_cpu_check_us; /* 0 = no CPU limit */
     clockid_t cpu_clock;
     bool killed, wall_killed, cpu_killed, cancelled;
+    uint32_t tmp_full; /* the init's report: LAUNCH_TMP_FULL_* */
 } run_t;
 
 static run_t s_runs[MAX_RUNS];
@@ -371,6 +372,7 @@ static void s_answer(run_t *run, int status, bool have_status, const struct rusa
     rep.oom_killed = oom;
     rep.wall_killed = run->wall_killed;
     rep.cpu_killed = run->cpu_killed;
+    rep.tmp_full = run->tmp_full;
     s_reply(run->reply_fd, &rep); /* a cancelling client waits for it: then all is dead */
     close(run->reply_fd);
     run->reply_fd = -1;
@@ -402,6 +404,7 @@ static void s_boxed_answer(run_t *run, uint64_t end)
         close(run->report_fd);
     run->report_fd = -1;
     /* Without a report the init was SIGKILLed, and its namespace with it. */
+    run->tmp_full = have ? sr.tmp_full : 0;
     s_answer(run, have ? sr.status : SIGKILL, true, have ? &sr.ru : &none, end);
 }
 

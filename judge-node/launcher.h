@@ -26,6 +26,7 @@ typedef struct {
     uint32_t uid, gid, drop;
     uint32_t slot, aux;   /* aux: the slot's second cgroup (an interactor beside a program) */
     uint64_t tmp_size_kb;
+    uint32_t tmp_inodes;  /* nr_inodes of the run's /tmp; 0 = RUNNER_TMP_DEFAULT_INODES */
     uint32_t argc, envc, bindc;
     uint32_t strings_len; /* cwd ("" = stay), argv[argc], env[envc], binds[bindc]; each
                              NUL-terminated */
@@ -48,7 +49,11 @@ typedef struct {
     uint64_t peak_kb;
     uint32_t wall_killed, cpu_killed;
     uint32_t oom_killed; /* the memory cgroup's OOM killer killed inside the run */
+    uint32_t tmp_full;   /* LAUNCH_TMP_FULL_* bits: the run's /tmp was full when it ended */
 } launch_reply_t;
+
+#define LAUNCH_TMP_FULL_BYTES 1u /* no free blocks (tmp_size_kb reached) */
+#define LAUNCH_TMP_FULL_FILES 2u /* no free inodes (tmp_inodes reached) */
 
 /* The first message on the control socket, right after start: the isolation probe's result
  * (runner_isolation_t, see runner.h). */

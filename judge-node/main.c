@@ -15,11 +15,29 @@
 #include "runner.h"
 
 #include <czmq.h>
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+
+/* Work directories are tmpfs mounts (compile.h). Made in a mount namespace of the judge's own
+ * (a slave of the host's: host mounts still show here, ours never show there), they vanish
+ * with the judge and its launcher even when both are killed. Must run while the process has
+ * one thread: unshare() would move only the calling thread. */
+static void s_private_mounts(void)
+{
+    if (geteuid() != 0)
+        return; /* no mounts at all then (compile_workdir_init says so) */
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+        gv_warn("no private mount namespace: work directory mounts show on the host and a "
+                "killed judge leaves them behind",
+                "err=\"%s\" hint=\"the next start of this judge detaches them\"",
+                strerror(errno));
+}
 
 int main(int argc, char **argv)
 {
@@ -40,7 +58,9 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     int sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
     zsys_handler_set(NULL);
+    s_private_mounts();
     runner_set_tmp_kb((uint64_t)cli.node->tmp_size_mb * 1024u);
+    runner_set_tmp_inodes(cli.node->work_inodes);
     if (sfd < 0 || runner_init() != 0) {
         gv_error("cannot start", "error=\"%s\"", sfd < 0 ? "signalfd failed"
                                                           : "cannot fork the runner's launcher");

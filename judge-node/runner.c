@@ -32,6 +32,13 @@ void runner_set_tmp_kb(uint64_t kb)
 
 const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1] = {"/root", "/usr/local", NULL};
 
+static uint32_t s_tmp_default_inodes = RUNNER_TMP_DEFAULT_INODES;
+
+void runner_set_tmp_inodes(uint32_t inodes)
+{
+    s_tmp_default_inodes = inodes ? inodes : RUNNER_TMP_DEFAULT_INODES;
+}
+
 static int s_ctl = -1;
 static pid_t s_launcher = -1;
 static atomic_bool s_broken;
@@ -148,8 +155,9 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
         snprintf(res->message, sizeof res->message, "run cancelled (the judge is stopping)");
     } else if (res->wall_killed) {
         res->status = RUN_TLE;
-        snprintf(res->message, sizeof res->message, "wall-clock limit of %u ms reached",
-                 spec->wall_limit_ms);
+        snprintf(res->message, sizeof res->message,
+                 "wall-clock limit of %u ms reached (CPU time used: %u ms of the %u ms limit)",
+                 spec->wall_limit_ms, res->cpu_ms, spec->cpu_limit_ms);
     } else if ((spec->cpu_limit_ms && res->cpu_ms > spec->cpu_limit_ms) || rep->cpu_killed ||
                sig == SIGXCPU) {
         res->status = RUN_TLE;
@@ -166,6 +174,23 @@ static void s_classify(const runner_spec_t *spec, const launch_reply_t *rep, int
         res->status = RUN_OLE;
         snprintf(res->message, sizeof res->message, "output reached the %llu byte limit",
                  (unsigned long long)spec->output_limit_bytes);
+    } else if (rep->tmp_full) {
+        res->status = RUN_OLE;
+        unsigned long long mib =
+            (spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb) / 1024u;
+        bool bytes = rep->tmp_full & LAUNCH_TMP_FULL_BYTES;
+        bool files = rep->tmp_full & LAUNCH_TMP_FULL_FILES;
+        if (bytes && files)
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: %llu MiB and %u files used (cluster.toml tmp_size_mb and "
+                     "work_inodes)", mib, s_tmp_default_inodes);
+        else if (bytes)
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: all %llu MiB used (cluster.toml tmp_size_mb)", mib);
+        else
+            snprintf(res->message, sizeof res->message,
+                     "/tmp is full: all %u files used (cluster.toml work_inodes)",
+                     s_tmp_default_inodes);
     } else if (sig) {
         res->status = RUN_RTE;
         snprintf(res->message, sizeof res->message, "killed by signal %d (%s)", sig,
@@ -207,7 +232,8 @@ static int s_submit(s_pending_t *p, int in, int out, int err, bool aux)
                        .memory_limit_kb = spec->memory_limit_kb,
                        .uid = (uint32_t)spec->uid, .gid = (uint32_t)spec->gid,
                        .drop = spec->uid != RUNNER_SAME_USER, .slot = spec->slot, .aux = aux,
-                       .tmp_size_kb = spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb};
+                       .tmp_size_kb = spec->tmp_size_kb ? spec->tmp_size_kb : s_tmp_default_kb,
+                       .tmp_inodes = s_tmp_default_inodes};
     size_t len = hdr;
     int bad = spec->slot >= RUNNER_MAX_SLOTS ||
               s_put(buf, LAUNCH_MAX_REQ, &len, spec->cwd ? spec->cwd : "");

@@ -19,7 +19,8 @@
  *
  *  Verdict precedence in runner_result_t.status: JE (the run could not be made, or was
  *  cancelled) > TLE (CPU over the limit, or killed at the wall limit) > MLE (peak RSS over the
- *  limit) > OLE (SIGXFSZ, or stdout reached the limit) > RTE (killed by a signal or exit code
+ *  limit) > OLE (SIGXFSZ, or stdout reached the limit, or the sandbox's /tmp was full when the
+ *  program ended: tmp_size_kb or its inode bound) > RTE (killed by a signal or exit code
  *  != 0) > OK.
  */
 #ifndef RUNNER_H
@@ -35,6 +36,7 @@ typedef enum { RUN_OK, RUN_TLE, RUN_MLE, RUN_RTE, RUN_OLE, RUN_JE } runner_statu
 /* The uid a run keeps when it must not change user (judge not running as root). */
 #define RUNNER_SAME_USER ((uid_t)-1)
 #define RUNNER_TMP_DEFAULT_KB (64u * 1024u) /* cluster.toml tmp_size_mb default */
+#define RUNNER_TMP_DEFAULT_INODES 10000u   /* cluster.toml work_inodes default */
 #define RUNNER_MAX_SLOTS 1024               /* cluster.toml allows 1024 slots per judge */
 
 typedef struct {
@@ -80,6 +82,10 @@ void runner_spec_init(runner_spec_t *spec);
 /* Sets the size of a run's private /tmp for specs that leave tmp_size_kb at 0 (the judge calls
  * it with cluster.toml's tmp_size_mb before runner_init). */
 void runner_set_tmp_kb(uint64_t kb);
+/* Sets how many files (inodes) a run's private /tmp holds (cluster.toml work_inodes); 0 =
+ * RUNNER_TMP_DEFAULT_INODES. A run that ends with its /tmp out of blocks or inodes is OLE,
+ * with a message naming the bound. */
+void runner_set_tmp_inodes(uint32_t inodes);
 
 /* Starts the launcher. Call once, early, while the process has a single thread. 0 / -1. */
 int runner_init(void);

@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,6 +171,17 @@ static void s_program(sandbox_t *self, const launch_req_t *rq, const char *cwd,
     launch_child_fail(errfd, STAGE_EXECVE);
 }
 
+/* Whether the run's /tmp (a tmpfs of tmp_size_kb and tmp_inodes) ran out of blocks or
+ * inodes: the launcher turns that into OLE with a message naming the bound. */
+static uint32_t s_tmp_full(void)
+{
+    struct statvfs sv;
+    if (statvfs("/tmp", &sv) != 0)
+        return 0;
+    return (sv.f_bfree == 0 ? LAUNCH_TMP_FULL_BYTES : 0u) |
+           (sv.f_ffree == 0 ? LAUNCH_TMP_FULL_FILES : 0u);
+}
+
 static int s_attach(int tree, const char *path, unsigned attrs, bool rec)
 {
     struct mount_attr attr = {.attr_set = attrs};
@@ -272,9 +284,10 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     if (setns(self->net[rq->slot], CLONE_NEWNET) != 0 || setns(self->tmpl_mnt, CLONE_NEWNS) != 0 ||
         unshare(CLONE_NEWNS) != 0)
         launch_child_fail(errfd, STAGE_NAMESPACE);
-    char opts[64];
-    snprintf(opts, sizeof opts, "size=%lluk,mode=1777",
-             (unsigned long long)(rq->tmp_size_kb ? rq->tmp_size_kb : RUNNER_TMP_DEFAULT_KB));
+    char opts[96];
+    snprintf(opts, sizeof opts, "size=%lluk,nr_inodes=%u,mode=1777",
+             (unsigned long long)(rq->tmp_size_kb ? rq->tmp_size_kb : RUNNER_TMP_DEFAULT_KB),
+             rq->tmp_inodes ? rq->tmp_inodes : RUNNER_TMP_DEFAULT_INODES);
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0 ||
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") != 0 ||
         (self->proc_masks && s_mask_proc() != 0))
@@ -329,6 +342,7 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         r = wait4(prog, &status, 0, &rep.ru);
     while (r < 0 && errno == EINTR);
     rep.status = status;
+    rep.tmp_full = s_tmp_full();
     /* Kill and reap what the program left (daemons, stray children) before reporting, so a
      * report means "nothing of the run is alive", and the launcher can answer without
      * waiting for this namespace's teardown. */

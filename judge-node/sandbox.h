@@ -39,6 +39,7 @@ typedef struct sandbox sandbox_t;
 typedef struct {
     int32_t status; /* wait status of the program */
     struct rusage ru;
+    uint32_t tmp_full; /* LAUNCH_TMP_FULL_* bits: /tmp was full when the program ended */
 } sandbox_report_t;
 
 /* Probes and prepares. Never NULL unless out of memory: *iso says what works, and when

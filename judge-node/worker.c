@@ -33,12 +33,12 @@ static pthread_mutex_t s_cc_mu = PTHREAD_MUTEX_INITIALIZER;
 static compilecache_t *s_cc;
 static int s_cc_refs;
 
-static compilecache_t *s_cc_acquire(const char *node_dir)
+static compilecache_t *s_cc_acquire(const char *node_dir, uint64_t max_mb)
 {
     pthread_mutex_lock(&s_cc_mu);
     if (!s_cc) {
         char *dir = zsys_sprintf("%s/compile-cache", node_dir);
-        s_cc = dir ? compilecache_new(dir, (uint64_t)COMPILECACHE_DEFAULT_MB << 20) : NULL;
+        s_cc = dir ? compilecache_new(dir, max_mb << 20) : NULL;
         zstr_free(&dir);
     }
     if (s_cc)
@@ -528,6 +528,8 @@ static void s_judge(worker_t *self, const gv_msg_t *job, job_result_t *res)
         .lang = lang, .source = src, .source_len = src_len,
         .work_dir = self->work_dir, .out_dir = self->out_dir, .user = &self->user,
         .time_limit_ms = time_limit,
+        .wall_limit_ms = job_wall_limit_ms(time_limit, ctx->cfg->judge_wall_time_percent,
+                                           ctx->cfg->judge_wall_time_extra_ms),
         .memory_limit_kb = ml > 0 ? (uint64_t)ml : DEFAULT_MEMORY_KB,
         .output_limit_bytes = (ol > 0 && ol <= (1ll << 24) ? (uint64_t)ol
                                                           : ctx->cfg->judge_output_limit_kb) * 1024u,
@@ -593,7 +595,7 @@ static void s_actor(zsock_t *pipe, void *args)
     free(a);
     self.work_dir = zsys_sprintf("%s/%u", self.ctx->work_root, self.slot);
     self.out_dir = zsys_sprintf("%s/out/%u", self.ctx->node_dir, self.slot);
-    self.cache = s_cc_acquire(self.ctx->node_dir);
+    self.cache = s_cc_acquire(self.ctx->node_dir, self.ctx->cfg->judge_compile_cache_mb);
     zsock_signal(pipe, 0);
     while (!self.terminated) {
         zmsg_t *m = zmsg_recv(pipe);
@@ -613,6 +615,8 @@ static void s_actor(zsock_t *pipe, void *args)
         zmsg_destroy(&m);
     }
     s_cc_release(self.cache);
+    if (self.work_dir && job_rmtree(self.work_dir) != 0) /* unmounts its tmpfs */
+        gv_warn("cannot remove a work directory", "dir=%s", self.work_dir);
     zstr_free(&self.work_dir);
     zstr_free(&self.out_dir);
 }

@@ -49,7 +49,9 @@ const std::vector<std::string> k_limits_keys = {"max_message_bytes", "max_body_b
                                                 "max_queued_per_user"};
 const std::vector<std::string> k_auth_keys = {"token_ttl_s"};
 const std::vector<std::string> k_judging_keys = {"default_time_limit_ms", "output_limit_kb",
-                                                 "cache_mb", "reoffer_interval_ms"};
+                                                 "cache_mb", "reoffer_interval_ms",
+                                                 "compile_cache_mb", "wall_time_percent",
+                                                 "wall_time_extra_ms"};
 const std::vector<std::string> k_lang_keys = {"name",    "source_file", "compile",
                                               "run",     "version",     "compile_time_limit_ms",
                                               "processes", "binds",     "env",
@@ -62,7 +64,8 @@ const std::vector<std::vector<std::string>> k_role_keys = {
     {"actors", "contests", "map_size_mb"},
     {"listen", "threads", "max_streams", "max_streams_per_address", "max_connections_per_address",
      "header_timeout_ms", "trusted_addresses"},
-    {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb"},
+    {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb", "work_size_mb",
+     "work_inodes"},
 };
 
 /* Actor addresses an actors node may host by name; contests may also be pinned as
@@ -98,6 +101,8 @@ struct NodeSpec {
     bool insecure = false;
     uint32_t uid_base = 60000;
     uint32_t tmp_size_mb = 64;
+    uint32_t work_size_mb = GV_WORK_SIZE_MB_DEFAULT;
+    uint32_t work_inodes = GV_WORK_INODES_DEFAULT;
 };
 
 struct LangSpec {
@@ -105,7 +110,7 @@ struct LangSpec {
     uint32_t line = 0;
     std::vector<std::string> compile, run, version;
     uint32_t compile_time_limit_ms = 10000;
-    uint32_t processes = 1;
+    uint32_t processes = GV_LANG_PROCESSES_DEFAULT;
     std::vector<std::string> binds, env;
     std::vector<std::string> toolchain; /* argv printing the toolchain's directory */
 };
@@ -265,6 +270,9 @@ class Loader
     uint32_t request_timeout_ms = 5000, token_ttl_s = 86400, reoffer_interval_ms = 30000,
              judge_default_time_limit_ms = 2000;
     uint64_t judge_output_limit_kb = 65536, judge_cache_mb = 1024;
+    uint64_t judge_compile_cache_mb = GV_COMPILE_CACHE_MB_DEFAULT;
+    uint32_t judge_wall_time_percent = GV_WALL_TIME_PERCENT_DEFAULT,
+             judge_wall_time_extra_ms = GV_WALL_TIME_EXTRA_MS_DEFAULT;
     uint32_t contest_submissions_per_minute = 10;
     uint32_t user_submissions_per_minute = 10, max_queued_per_user = 10;
     std::vector<NodeSpec> nodes;
@@ -599,6 +607,14 @@ void Loader::load_globals()
     reoffer_interval_ms =
         static_cast<uint32_t>(integer(ju, "reoffer_interval_ms", "judging.reoffer_interval_ms",
                                       reoffer_interval_ms, 1000, 86400000));
+    judge_compile_cache_mb = integer(ju, "compile_cache_mb", "judging.compile_cache_mb",
+                                     judge_compile_cache_mb, 1, 1ull << 20);
+    judge_wall_time_percent = static_cast<uint32_t>(
+        integer(ju, "wall_time_percent", "judging.wall_time_percent", judge_wall_time_percent,
+                100, 1000));
+    judge_wall_time_extra_ms = static_cast<uint32_t>(
+        integer(ju, "wall_time_extra_ms", "judging.wall_time_extra_ms", judge_wall_time_extra_ms,
+                0, 60000));
 
     const toml::table &co = section("contests", k_contests_keys);
     contest_submissions_per_minute = static_cast<uint32_t>(
@@ -813,6 +829,10 @@ void Loader::load_node(const toml::table &t, size_t index)
             integer(t, "uid_base", q + "uid_base", nd.uid_base, 1000, 4000000000u));
         nd.tmp_size_mb = static_cast<uint32_t>(
             integer(t, "tmp_size_mb", q + "tmp_size_mb", nd.tmp_size_mb, 1, 65536));
+        nd.work_size_mb = static_cast<uint32_t>(
+            integer(t, "work_size_mb", q + "work_size_mb", nd.work_size_mb, 1, 65536));
+        nd.work_inodes = static_cast<uint32_t>(
+            integer(t, "work_inodes", q + "work_inodes", nd.work_inodes, 64, 10000000));
         if (t.get("languages")) {
             auto ids = string_list(t, "languages", q + "languages");
             std::vector<std::string> known, chosen;
@@ -982,6 +1002,9 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
     c->judge_default_time_limit_ms = ld.judge_default_time_limit_ms;
     c->judge_output_limit_kb = ld.judge_output_limit_kb;
     c->judge_cache_mb = ld.judge_cache_mb;
+    c->judge_compile_cache_mb = ld.judge_compile_cache_mb;
+    c->judge_wall_time_percent = ld.judge_wall_time_percent;
+    c->judge_wall_time_extra_ms = ld.judge_wall_time_extra_ms;
     c->contest_submissions_per_minute = ld.contest_submissions_per_minute;
     c->user_submissions_per_minute = ld.user_submissions_per_minute;
     c->max_queued_per_user = ld.max_queued_per_user;
@@ -1015,6 +1038,8 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
             o->insecure = nd.insecure;
             o->uid_base = nd.uid_base;
             o->tmp_size_mb = nd.tmp_size_mb;
+            o->work_size_mb = nd.work_size_mb;
+            o->work_inodes = nd.work_inodes;
         }
         if (nd.role == GV_ROLE_EDGE) {
             o->max_streams = nd.max_streams;

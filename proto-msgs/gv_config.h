@@ -35,6 +35,14 @@ static inline uint32_t gv_edge_stream_reserve(uint32_t threads)
 extern "C" {
 #endif
 
+/* Defaults of the sandbox's disk, task and wall-clock bounds (issue 10, points 5 and 6). */
+#define GV_LANG_PROCESSES_DEFAULT 64  /* pids.max of a run: threads count, like DOMjudge's 64 */
+#define GV_WORK_SIZE_MB_DEFAULT 256   /* a work directory's tmpfs (= the old per-file limit) */
+#define GV_WORK_INODES_DEFAULT 10000  /* files in a work directory or a run's /tmp */
+#define GV_COMPILE_CACHE_MB_DEFAULT 1024
+#define GV_WALL_TIME_PERCENT_DEFAULT 150 /* wall limit = the larger of time limit x 150 % */
+#define GV_WALL_TIME_EXTRA_MS_DEFAULT 2000 /* and time limit + 2000 ms (DOMjudge's overshoot) */
+
 typedef enum { GV_ROLE_BROKER, GV_ROLE_ACTORS, GV_ROLE_EDGE, GV_ROLE_JUDGE } gv_role_t;
 
 typedef struct {
@@ -71,6 +79,8 @@ typedef struct {
     bool insecure;         /* judge anyway when isolation cannot be enforced (warns per job) */
     uint32_t uid_base;     /* slot i runs as uid uid_base + i (default 60000) */
     uint32_t tmp_size_mb;  /* size of each run's private /tmp (default 64) */
+    uint32_t work_size_mb; /* bytes of a job's work directory, a tmpfs (default 256) */
+    uint32_t work_inodes;  /* files + directories in a work directory or a run's /tmp (10000) */
 } gv_node_cfg_t;
 
 typedef struct {
@@ -84,7 +94,8 @@ typedef struct {
     char **version;        /* argv that prints the version (first line is kept) */
     size_t n_version;
     uint32_t compile_time_limit_ms; /* default 10000 */
-    uint32_t processes;    /* processes + threads a run may have (default 1; a JVM needs more) */
+    uint32_t processes;    /* tasks (processes + threads) a run may have, counted by the pids
+                              cgroup (default GV_LANG_PROCESSES_DEFAULT = 64) */
     char **binds;          /* extra read-only paths the sandbox must show (toolchains) */
     size_t n_binds;
     char **env;            /* "NAME=value" entries for compile and run */
@@ -113,6 +124,9 @@ typedef struct {
     uint32_t judge_default_time_limit_ms; /* default 2000 */
     uint64_t judge_output_limit_kb;       /* default 65536 */
     uint64_t judge_cache_mb;              /* test data cache bound, default 1024 */
+    uint64_t judge_compile_cache_mb;      /* compiled programs kept per judge, default 1024 */
+    uint32_t judge_wall_time_percent;     /* a run's wall-clock limit: the larger of its time */
+    uint32_t judge_wall_time_extra_ms;    /* limit x percent / 100 and time limit + extra */
     uint32_t contest_submissions_per_minute; /* per user and contest, default 10 */
     uint32_t user_submissions_per_minute; /* per user, practice and contest, default 10 */
     uint32_t max_queued_per_user; /* a user's submissions waiting for a verdict, default 10 */

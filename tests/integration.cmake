@@ -4,7 +4,7 @@ target_link_libraries(curve_probe PRIVATE gavel_proto)
 
 set(GAVEL_PYTEST /usr/bin/python3 -m pytest -q)
 foreach(suite core_api ops kill curve ratelimit hostile languages checkers packages rejudge insecure contests clics live webui
-        floods)
+        floods sandbox_bounds)
   add_test(NAME integration_${suite}
            COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_${suite}.py
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)

@@ -274,6 +274,46 @@ static void per_user_submission_limits_are_range_checked(void)
                    "out of range: expected an integer from 1 to 100000");
 }
 
+/* Issue 10: the disk, task and wall-clock bounds of a run have defaults, load when set and
+ * refuse values that would break judging. */
+static void sandbox_bounds_have_defaults(void)
+{
+    gv_config_t *c = s_load(FIXTURE("minimal.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK(c->judge_compile_cache_mb == 1024);
+    CHECK(c->judge_wall_time_percent == 150 && c->judge_wall_time_extra_ms == 2000);
+    const gv_node_cfg_t *j = gv_config_node(c, "judge-1");
+    CHECK(j != NULL && j->work_size_mb == 256 && j->work_inodes == 10000);
+    const gv_lang_cfg_t *l = gv_config_lang(c, "c");
+    CHECK(l != NULL && l->processes == 64); /* threads work without a `processes` line */
+    gv_config_destroy(&c);
+}
+
+static void sandbox_bounds_load_when_set(void)
+{
+    gv_config_t *c = s_load(FIXTURE("sandbox_bounds.toml"));
+    CHECK(c != NULL);
+    if (!c) return;
+    CHECK(c->judge_compile_cache_mb == 8);
+    CHECK(c->judge_wall_time_percent == 100 && c->judge_wall_time_extra_ms == 0);
+    const gv_node_cfg_t *j = gv_config_node(c, "judge-1");
+    CHECK(j != NULL && j->work_size_mb == 16 && j->work_inodes == 500);
+    const gv_lang_cfg_t *l = gv_config_lang(c, "c");
+    CHECK(l != NULL && l->processes == 1);
+    gv_config_destroy(&c);
+}
+
+static void sandbox_bounds_out_of_range_are_refused(void)
+{
+    s_expect_error(FIXTURE("bad_sandbox_bounds_wall.toml"), "line 3", "wall_time_percent",
+                   "expected an integer from 100 to 1000");
+    s_expect_error(FIXTURE("bad_sandbox_bounds_inodes.toml"), "line 9", "work_inodes",
+                   "expected an integer from 64 to 10000000");
+    s_expect_error(FIXTURE("bad_sandbox_bounds_cache.toml"), "line 3", "compile_cache_mb",
+                   "expected an integer from 1 to 1048576");
+}
+
 static void duplicate_node_name_is_refused(void)
 {
     s_expect_error(FIXTURE("bad_duplicate_node.toml"), "line 17", "duplicate node name `edge-1`",
@@ -549,6 +589,9 @@ int main(int argc, char **argv)
     T(toolchain_placeholder_without_toolchain_is_refused);
     T(env_entry_without_equals_is_refused);
     T(insecure_must_be_a_boolean);
+    T(sandbox_bounds_have_defaults);
+    T(sandbox_bounds_load_when_set);
+    T(sandbox_bounds_out_of_range_are_refused);
     T(duplicate_node_name_is_refused);
     T(second_broker_is_refused);
     T(missing_broker_is_refused);

@@ -54,6 +54,8 @@ static void s_on_test(void *arg, uint32_t n, const job_test_result_t *prev)
 }
 
 static bool s_run_all;
+static uint32_t s_wall_limit_ms;  /* 0: job.c's default */
+static bool s_no_process_floor;   /* leave pids.max to the language's `processes` alone */
 
 static void s_judge(const char *lang, const char *source, uint32_t tl_ms, uint64_t ml_kb,
                     checker_kind_t kind, job_result_t *res)
@@ -62,8 +64,9 @@ static void s_judge(const char *lang, const char *source, uint32_t tl_ms, uint64
     job_spec_t spec = {.lang = languages_find(s_langs, lang), .source = source,
                        .source_len = strlen(source), .work_dir = s_work, .out_dir = s_out,
                        .user = &s_user, .time_limit_ms = tl_ms, .memory_limit_kb = ml_kb,
-                       .output_limit_bytes = 1 << 20, .max_processes = s_user.drop ? 64 : 0,
-                       .cancel_fd = -1, .checker = &checker, .tests = s_tests,
+                       .output_limit_bytes = 1 << 20,
+                       .max_processes = s_user.drop && !s_no_process_floor ? 64 : 0,
+                       .wall_limit_ms = s_wall_limit_ms, .cancel_fd = -1, .checker = &checker, .tests = s_tests,
                        .n_tests = N_TESTS, .on_test = s_on_test, .run_all = s_run_all};
     s_n_progress = 0;
     memset(res, 0, sizeof *res);
@@ -268,6 +271,86 @@ static void test_rmtree_stays_inside(void)
     CHECK(job_rmtree(tree) == 0); /* already gone is fine */
 }
 
+/* Issue 10, point 6: a program with eight threads runs under the language's default
+ * `processes` (pids.max counts threads), with no floor added by the judge. */
+static void test_c_threads_are_accepted_by_default(void)
+{
+    const char *src =
+        "#include <pthread.h>\n#include <stdio.h>\n"
+        "static void *w(void *a) { return a; }\n"
+        "int main(void) { long long a, b; if (scanf(\"%lld %lld\", &a, &b) != 2) return 1;\n"
+        "  pthread_t t[8]; for (int i = 0; i < 8; i++)\n"
+        "    if (pthread_create(&t[i], NULL, w, NULL) != 0) return 3;\n"
+        "  for (int i = 0; i < 8; i++) pthread_join(t[i], NULL);\n"
+        "  printf(\"%lld\\n\", a + b); return 0; }\n";
+    job_result_t r;
+    s_no_process_floor = true;
+    s_judge("c", src, 1000, 65536, CHECKER_TOKENS, &r);
+    s_no_process_floor = false;
+    CHECK_STR(r.verdict, "AC");
+    if (strcmp(r.verdict, "AC") != 0) fprintf(stderr, "  message: %s\n", r.message);
+    job_result_clear(&r);
+}
+
+/* Issue 10, point 6: the larger of limit x percent and limit + extra (1 s -> 3 s as before,
+ * 5 s -> 7.5 s where it was 11 s, so a 10 s sleep no longer finishes). */
+static void test_wall_limit_formula(void)
+{
+    CHECK(job_wall_limit_ms(1000, 150, 2000) == 3000);
+    CHECK(job_wall_limit_ms(5000, 150, 2000) == 7500);
+    CHECK(job_wall_limit_ms(5000, 100, 0) == 5000);
+    CHECK(job_wall_limit_ms(4000000000u, 1000, 0) == UINT32_MAX);
+}
+
+/* Issue 10, point 6: the wall-clock limit is the spec's, and says so. */
+static void test_sleep_is_tle_at_the_wall_limit(void)
+{
+    const char *src = "#include <unistd.h>\nint main(void) { sleep(5); return 0; }\n";
+    job_result_t r;
+    s_wall_limit_ms = 400;
+    uint64_t t0 = gv_mono_us();
+    s_judge("c", src, 1000, 65536, CHECKER_TOKENS, &r);
+    double ms = (double)(gv_mono_us() - t0) / 1000.0;
+    s_wall_limit_ms = 0;
+    CHECK_STR(r.verdict, "TLE");
+    CHECK_CONTAINS(r.message, "wall-clock limit of 400 ms");
+    CHECK(ms < 4000); /* killed at the bound, not after the program's 5 s */
+    job_result_clear(&r);
+}
+
+/* Issue 10, point 5: with tmpfs work directories a compile whose output does not fit is CE
+ * naming the bound, and an ordinary program still compiles, runs and is AC. */
+static void test_work_directory_bound_makes_a_huge_compile_ce(void)
+{
+    if (!s_user.drop) {
+        printf("     (skipped: not root, work directories cannot be tmpfs)\n");
+        return;
+    }
+    char probe[300], why[256];
+    snprintf(probe, sizeof probe, "%s/probe-tmpfs", s_dir);
+    CHECK(compile_workdir_init(4096, 200, probe, why, sizeof why));
+    const char *big = "#include <stdio.h>\nchar big[8 << 20] = {1}; /* global: kept whole */\n"
+                      "int main(void) { return big[0] - 1; }\n";
+    job_result_t r;
+    s_judge("c", big, 1000, 65536, CHECKER_TOKENS, &r);
+    if (strcmp(r.verdict, "CE") != 0)
+        fprintf(stderr, "  verdict %s: %s\n  compile output: %s\n", r.verdict, r.message,
+                r.compile_output ? r.compile_output : "(none)");
+    CHECK_STR(r.verdict, "CE");
+    CHECK_CONTAINS(r.compile_output, "work_size_mb");
+    CHECK_CONTAINS(r.compile_output, "4 MiB / 200 files");
+    job_result_clear(&r);
+    s_judge("c", C_AB, 1000, 65536, CHECKER_TOKENS, &r);
+    CHECK_STR(r.verdict, "AC");
+    CHECK(r.n_tests == N_TESTS);
+    job_result_clear(&r);
+    char build[320];
+    snprintf(build, sizeof build, "%s.build", s_work);
+    CHECK(access(build, F_OK) != 0); /* the build directory is unmounted and gone */
+    CHECK(job_rmtree(s_work) == 0);  /* unmounts the run directory's tmpfs */
+    CHECK(access(s_work, F_OK) != 0);
+}
+
 int main(void)
 {
     char err[256];
@@ -318,6 +401,10 @@ int main(void)
     RUN(test_output_limit_is_ole);
     RUN(test_missing_input_is_je);
     RUN(test_rmtree_stays_inside);
+    RUN(test_c_threads_are_accepted_by_default);
+    RUN(test_wall_limit_formula);
+    RUN(test_sleep_is_tle_at_the_wall_limit);
+    RUN(test_work_directory_bound_makes_a_huge_compile_ce);
     languages_destroy(&s_langs);
     gv_config_destroy(&s_cfg);
     char cmd[400];

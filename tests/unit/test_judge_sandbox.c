@@ -22,7 +22,8 @@
 
 static const char *HELPER_SRC =
     "#define _GNU_SOURCE\n"
-    "#include <errno.h>\n#include <sched.h>\n#include <signal.h>\n#include <stdio.h>\n"
+    "#include <errno.h>\n#include <fcntl.h>\n#include <sched.h>\n#include <signal.h>\n"
+    "#include <stdio.h>\n"
     "#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n#include <sys/mount.h>\n"
     "#include <sys/ptrace.h>\n#include <sys/socket.h>\n#include <sys/syscall.h>\n"
     "#include <netinet/in.h>\n#include <arpa/inet.h>\n"
@@ -49,6 +50,9 @@ static const char *HELPER_SRC =
     "  if (!strcmp(m, \"tmpfill\")) { FILE *f = fopen(\"/tmp/big\", \"w\"); static char b[65536];\n"
     "    long w = 0; while (fwrite(b, 1, sizeof b, f) == sizeof b && w < (1L << 30)) w += sizeof b;\n"
     "    fflush(f); printf(\"%ld\\n\", w >> 20); return 0; }\n"
+    "  if (!strcmp(m, \"tmpfiles\")) { int n = 0; char p[64];\n"
+    "    for (; n < 100000; n++) { snprintf(p, sizeof p, \"/tmp/f%d\", n); int fd = open(p, O_CREAT | O_WRONLY, 0600); if (fd < 0) break; close(fd); }\n"
+    "    printf(\"%d\\n\", n); return 0; }\n"
     "  if (!strcmp(m, \"ro\")) { int ok = 0; const char *p[] = {\"/x\", \"/usr/x\", \"/etc/x\", 0};\n"
     "    for (int i = 0; p[i]; i++) { FILE *f = fopen(p[i], \"w\"); if (f) { ok++; fclose(f); } }\n"
     "    printf(\"%d %d\\n\", ok, access(\"/etc/shadow\", F_OK) == 0); return 0; }\n"
@@ -173,8 +177,23 @@ static void test_tmp_is_fresh_each_run_and_bounded(void)
     runner_spec_t s = s_spec(argv);
     s.tmp_size_kb = 8 * 1024;
     s.output_limit_bytes = 0; /* RLIMIT_FSIZE would stop it first */
-    CHECK(s_run("tmpfill", NULL, &s, &r) == RUN_OK);
+    /* filling /tmp is OLE, naming the bound (issue 10) */
+    CHECK(s_run("tmpfill", NULL, &s, &r) == RUN_OLE);
     CHECK(atoi(s_read(s_out)) <= 8);
+    CHECK_CONTAINS(r.message, "/tmp is full: all 8 MiB used (cluster.toml tmp_size_mb)");
+}
+
+static void test_tmp_files_are_bounded(void)
+{
+    runner_result_t r;
+    char *argv[] = {s_helper, "tmpfiles", NULL};
+    runner_spec_t s = s_spec(argv);
+    runner_set_tmp_inodes(100);
+    int rc = s_run("tmpfiles", NULL, &s, &r);
+    runner_set_tmp_inodes(0);
+    CHECK(rc == RUN_OLE);
+    CHECK(atoi(s_read(s_out)) < 100); /* the root directory takes one */
+    CHECK_CONTAINS(r.message, "/tmp is full: all 100 files used (cluster.toml work_inodes)");
 }
 
 static void test_pids_limit_contains_forks(void)
@@ -281,6 +300,7 @@ int main(void)
     RUN(test_run_without_cwd_uses_the_launchers_directory);
     RUN(test_root_is_read_only_and_minimal);
     RUN(test_tmp_is_fresh_each_run_and_bounded);
+    RUN(test_tmp_files_are_bounded);
     RUN(test_pids_limit_contains_forks);
     RUN(test_memory_peak_is_measured_by_the_cgroup);
     RUN(test_stack_is_bounded_by_memory_only);
