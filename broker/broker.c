@@ -215,8 +215,14 @@ static void s_kick_now(int fd, ino_t ino)
 
 static void s_kick_later(broker_t *b, int fd, ino_t ino)
 {
-    if (fd < 0)
+    static bool warned;
+    if (fd < 0) {
+        if (!warned)
+            gv_warn("cannot shut refused connections down: libzmq gives no connection fd "
+                    "(its __fd property); their messages are still refused", "%s", "");
+        warned = true;
         return;
+    }
     for (size_t i = 0; i < b->n_kicks; i++)
         if (b->kicks[i].fd == fd && b->kicks[i].ino == ino)
             return;
