@@ -134,6 +134,10 @@ static void s_program(sandbox_t *self, const launch_req_t *rq, const char *cwd,
     if ((self->caps.memory || self->caps.pids || self->caps.cpu) &&
         cgroup_slots_attach(self->cg, s_cg_index(rq)) != 0)
         launch_child_fail(errfd, STAGE_CGROUP);
+    /* Its own session and group (sid = pgid = its pid), so kill(0, sig) reaches only its own
+     * processes: the group it was born in spans other pid namespaces (an interactor). */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     errfd = launch_child_stdio(fds, errfd);
     if (chdir(cwd[0] ? cwd : "/") != 0)
         launch_child_fail(errfd, STAGE_CHDIR);
@@ -168,6 +172,10 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
         signal(reset[i], SIG_DFL);
     prctl(PR_SET_CHILD_SUBREAPER, 0);
+    /* Out of the launcher's session and process group, which the judge and every other run's
+     * init share: nothing of this run stays in a group that reaches outside it. */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     /* getppid() is 0 in a new pid namespace, so "is the launcher still there" cannot be asked
      * that way; the window before this line is a few microseconds after the clone. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);

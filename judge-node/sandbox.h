@@ -12,7 +12,9 @@
  *  init takes detached copies of the run's cwd (writable as its modes allow) and binds
  *  (read-only) while still in the host's mount namespace, enters the slot's network namespace
  *  and a private copy of the template, mounts a fresh tmpfs /tmp (tmp_size_kb) and /proc
- *  (hidepid), attaches the copies at their own paths, then forks the program. The program
+ *  (hidepid), attaches the copies at their own paths, then forks the program. The init and
+ *  the program each start a session of their own (setsid), so kill(0, sig) by the program
+ *  reaches only its own process group, never the launcher's. The program
  *  joins the slot's cgroups, gets its rlimits (CPU, file size, open files; stack = memory
  *  limit), drops to the run uid, applies the filter and execs. The init, root and invisible
  *  to the program's uid, waits for it, writes a sandbox_report_t and exits: the kernel then
