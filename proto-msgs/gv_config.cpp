@@ -57,7 +57,8 @@ const std::vector<std::vector<std::string>> k_role_keys = {
     {"router_endpoint", "pub_endpoint", "sub_endpoint"},
     {"actors", "contests", "map_size_mb"},
     {"listen", "threads"},
-    {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb"},
+    {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb",
+     "uid_window", "uid_lock_dir"},
 };
 
 /* Actor addresses an actors node may host by name; contests may also be pinned as
@@ -89,6 +90,9 @@ struct NodeSpec {
     bool insecure = false;
     uint32_t uid_base = 60000;
     uint32_t tmp_size_mb = 64;
+    uint32_t uid_window = GV_UID_WINDOW_DEFAULT;
+    std::string uid_lock_dir = GV_UID_LOCK_DIR_DEFAULT;
+    uint32_t uid_window_line = 0;
 };
 
 struct LangSpec {
@@ -741,6 +745,26 @@ void Loader::load_node(const toml::table &t, size_t index)
             integer(t, "uid_base", q + "uid_base", nd.uid_base, 1000, 4000000000u));
         nd.tmp_size_mb = static_cast<uint32_t>(
             integer(t, "tmp_size_mb", q + "tmp_size_mb", nd.tmp_size_mb, 1, 65536));
+        /* Run uids: 2 per slot (submissions, then checkers and interactors), found in
+         * [uid_base, uid_base + uid_window) and reserved host-wide (judge-node/uidlock.h). */
+        nd.uid_window = static_cast<uint32_t>(integer(t, "uid_window", q + "uid_window",
+                                                      nd.uid_window, 2, GV_UID_WINDOW_MAX));
+        if (const auto *v = t.get("uid_window"))
+            nd.uid_window_line = v->source().begin.line;
+        if (nd.uid_window < 2ull * nd.slots)
+            fail_at(nd.uid_window_line ? nd.uid_window_line : line,
+                    "`" + q + "uid_window` = " + std::to_string(nd.uid_window) +
+                        " is too small for slots = " + std::to_string(nd.slots) +
+                        ": each slot needs 2 run uids (its submissions', its checkers' and "
+                        "interactors'), so give at least " + std::to_string(2ull * nd.slots));
+        if (const auto *v = string_node(t, "uid_lock_dir", q + "uid_lock_dir")) {
+            nd.uid_lock_dir = v->get();
+            if (nd.uid_lock_dir.empty() || nd.uid_lock_dir[0] != '/' ||
+                nd.uid_lock_dir.size() >= 4096)
+                fail_at(v->source(), "`" + q +
+                                         "uid_lock_dir` must be an absolute path (one directory "
+                                         "every judge on the host shares)");
+        }
         if (t.get("languages")) {
             auto ids = string_list(t, "languages", q + "languages");
             std::vector<std::string> known, chosen;
@@ -941,6 +965,8 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
             o->insecure = nd.insecure;
             o->uid_base = nd.uid_base;
             o->tmp_size_mb = nd.tmp_size_mb;
+            o->uid_window = nd.uid_window;
+            o->uid_lock_dir = s_cstr(nd.uid_lock_dir);
         }
     }
     if (!ld.langs.empty()) {
@@ -1033,6 +1059,7 @@ void gv_config_destroy(gv_config_t **self_p)
         free(n->listen);
         free(n->run_user);
         free(n->languages_only);
+        free(n->uid_lock_dir);
     }
     free(c->nodes);
     for (size_t i = 0; i < c->n_langs; i++) {

@@ -25,6 +25,10 @@ extern "C" {
 
 typedef enum { GV_ROLE_BROKER, GV_ROLE_ACTORS, GV_ROLE_EDGE, GV_ROLE_JUDGE } gv_role_t;
 
+#define GV_UID_WINDOW_DEFAULT 4096u        /* judge `uid_window` */
+#define GV_UID_WINDOW_MAX (1u << 24)        /* uid_base (at most 4e9) + this stays a valid uid */
+#define GV_UID_LOCK_DIR_DEFAULT "/run/gavel/uids" /* judge `uid_lock_dir` */
+
 typedef struct {
     char *name;     /* unique across the cluster: "broker", "actors-1", "edge-1", "judge-1" */
     gv_role_t role;
@@ -52,6 +56,10 @@ typedef struct {
     bool insecure;         /* judge anyway when isolation cannot be enforced (warns per job) */
     uint32_t uid_base;     /* slot i runs as uid uid_base + i (default 60000) */
     uint32_t tmp_size_mb;  /* size of each run's private /tmp (default 64) */
+    /* Run uids: each slot has 2 (its submissions', its checkers' and interactors'), reserved
+     * host-wide in the first free block of [uid_base, uid_base + uid_window). */
+    uint32_t uid_window;   /* run uids are reserved in [uid_base, uid_base + uid_window) */
+    char *uid_lock_dir;    /* host-wide directory of uid lock files (default /run/gavel/uids) */
 } gv_node_cfg_t;
 
 typedef struct {

@@ -11,3 +11,11 @@ foreach(suite core_api ops kill curve ratelimit hostile languages checkers packa
     ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
     TIMEOUT 900 LABELS integration)
 endforeach()
+
+# Issue 10 (helper A): run uids unique on the host (uid lock files), two clusters side by side.
+add_test(NAME integration_uids
+         COMMAND ${GAVEL_PYTEST} ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_uids.py
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/integration)
+set_tests_properties(integration_uids PROPERTIES
+  ENVIRONMENT "GAVEL_BUILD=${CMAKE_BINARY_DIR}"
+  TIMEOUT 900 LABELS integration)
