@@ -498,6 +498,37 @@ static void test_interactive_group_kill_spares_the_interactor(void)
     CHECK_STR(s_read(err_path), "got done\n");
 }
 
+/* A canary outside every run, in the launcher's own process group (ours) and as the run's
+ * uid: a program that ignores SIGTERM and signals its group must not reach it. (No kill(-1)
+ * here: in rlimits mode that reaches every process of the uid on the host, by design.) In
+ * the sandbox both use CANARY_UID, so the canary never counts as a leftover of BOX_UID. */
+#define CANARY_UID 60991
+static void test_group_kill_spares_a_canary_outside_the_run(void)
+{
+    uid_t uid = s_boxed && s_user.drop ? CANARY_UID : s_user.uid;
+    pid_t canary = fork();
+    if (canary == 0) {
+        if (s_user.drop && (setgid((gid_t)uid) != 0 || setuid(uid) != 0))
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    CHECK(canary > 0 && getpgid(canary) == getpgrp());
+    char *argv[] = {"/bin/sh", "-c", "trap '' TERM HUP; kill -TERM 0; kill -HUP 0; sleep 0.2",
+                    NULL};
+    runner_spec_t s = s_spec(argv);
+    if (s_user.drop)
+        s.uid = s.gid = uid;
+    runner_result_t r;
+    CHECK(runner_run(&s, &r) == 0 && r.status == RUN_OK);
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    int status = 0;
+    CHECK(waitpid(canary, &status, WNOHANG) == 0); /* still alive */
+    kill(canary, SIGKILL);
+    waitpid(canary, NULL, 0);
+}
+
 /* Last: kill the launcher as the OOM killer might; runs become JE and the runner says it is
  * no longer healthy, so a judge stops instead of failing every job. */
 static void test_launcher_death_detected(void)
@@ -585,6 +616,7 @@ int main(void)
     RUN(test_interactive_one_ends_the_other_sees_it);
     RUN(test_program_leads_its_own_session_and_group);
     RUN(test_interactive_group_kill_spares_the_interactor);
+    RUN(test_group_kill_spares_a_canary_outside_the_run);
     RUN(test_launcher_death_detected);
 
     char cmd[400];
