@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,6 +179,30 @@ static void s_refusal(const taken_list_t *t, uint32_t base, uint32_t window, uin
                  "or a larger `uid_window` in cluster.toml");
 }
 
+/* One open file per held uid: make room for count of them beside what the judge needs. */
+static int s_room_for_fds(uint32_t count, char *err, size_t errlen)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)count + UIDLOCK_FD_HEADROOM;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        snprintf(err, errlen,
+                 "holding %u uid locks needs %llu open files but the judge may open only %llu: "
+                 "raise its hard open-file limit (ulimit -Hn, or LimitNOFILE= in its unit), or "
+                 "give it fewer slots",
+                 (unsigned)count, (unsigned long long)need, (unsigned long long)rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        snprintf(err, errlen, "cannot raise the open-file limit to %llu: %s",
+                 (unsigned long long)need, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 uidlock_t *uidlock_reserve(const char *dir, uint32_t base, uint32_t window, uint32_t count,
                            const char *holder, char *err, size_t errlen)
 {
@@ -197,7 +222,7 @@ uidlock_t *uidlock_reserve(const char *dir, uint32_t base, uint32_t window, uint
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if ((dfd = s_open_dir(dir, err, errlen)) < 0 ||
+    if (s_room_for_fds(count, err, errlen) != 0 || (dfd = s_open_dir(dir, err, errlen)) < 0 ||
         (scan = s_open_file(dfd, dir, ".scan", err, errlen)) < 0)
         goto done;
     int rc;

@@ -13,7 +13,8 @@
  *  free block from base up (two clusters with the same uid_base both start, on neighbouring
  *  blocks). Scans are serialised by a lock on <dir>/.scan so two judges starting at once do
  *  not leapfrog each other. When no block is free the reservation fails with a sentence
- *  naming the taken uids and their holders, and what to change.
+ *  naming the taken uids and their holders, and what to change. Each held uid costs an open
+ *  file: the soft RLIMIT_NOFILE is raised (up to the hard one) to fit them.
  */
 #ifndef UIDLOCK_H
 #define UIDLOCK_H
@@ -24,6 +25,7 @@
 #define UIDLOCK_DEFAULT_DIR "/run/gavel/uids"
 #define UIDLOCK_HOLDER_MAX 512   /* bytes of a lock file's holder line */
 #define UIDLOCK_SHOWN_HOLDERS 4  /* taken ranges named in a refusal; the rest are counted */
+#define UIDLOCK_FD_HEADROOM 512  /* open files a judge needs besides its lock files */
 
 typedef struct uidlock uidlock_t;
 
