@@ -172,14 +172,14 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
         signal(reset[i], SIG_DFL);
     prctl(PR_SET_CHILD_SUBREAPER, 0);
-    /* Out of the launcher's session and process group, which the judge and every other run's
-     * init share: nothing of this run stays in a group that reaches outside it. */
-    if (setsid() < 0)
-        launch_child_fail(errfd, STAGE_SETSID);
     /* getppid() is 0 in a new pid namespace, so "is the launcher still there" cannot be asked
      * that way; the window before this line is a few microseconds after the clone. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     (void)launcher;
+    /* Out of the launcher's session and process group, which the judge and every other run's
+     * init share: nothing of this run stays in a group that reaches outside it. */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     bool bind_cwd = cwd[0] && strcmp(cwd, "/") != 0;
     size_t nb = 0;
     while (binds[nb])
