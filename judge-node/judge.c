@@ -8,6 +8,7 @@
 #include "languages.h"
 #include "runner.h"
 #include "testcache.h"
+#include "uidlock.h"
 #include "worker.h"
 
 #include <czmq.h>
@@ -48,6 +49,7 @@ struct judge {
     zlistx_t *pending; /* gv_msg_t* judge.job waiting for a slot */
     bool insecure;     /* runs are not fully isolated (allowed by `insecure = true`) */
     gv_link_t *link;
+    uidlock_t *uids;   /* this judge's run uids, reserved host-wide; NULL = runs keep run_user */
 };
 
 static int s_mkdir(const char *path, mode_t mode, char *err, size_t errlen)
@@ -125,6 +127,45 @@ static void s_work_dirs(judge_t *self)
     zstr_free(&probe);
 }
 
+/* As root with the sandbox on, each slot runs as two uids of its own (submissions; checkers
+ * and interactors): reserve 2 * slots of them host-wide, in the first free block of the
+ * node's uid window, for as long as this process lives (uidlock.h). Refuses with a sentence
+ * naming the taken uids and their holders when the window is full. */
+static int s_reserve_uids(judge_t *self, uint32_t n_slots, char *err, size_t errlen)
+{
+    runner_isolation_t iso;
+    runner_isolation(&iso);
+    if (!self->user.drop || !iso.namespaces) {
+        if (self->user.drop)
+            gv_warn("no sandbox: every slot's submissions, checkers and interactors run as "
+                    "run_user, so a submission can signal its own checker",
+                    "run_user=%s", self->user.name);
+        return 0;
+    }
+    const char *dir = self->node->uid_lock_dir ? self->node->uid_lock_dir : UIDLOCK_DEFAULT_DIR;
+    char holder[UIDLOCK_HOLDER_MAX];
+    snprintf(holder, sizeof holder, "pid=%d node=%s cluster=%s data=%s host=%s", (int)getpid(),
+             self->name, self->cfg->cluster_name ? self->cfg->cluster_name : "",
+             self->cfg->data_dir, self->host);
+    char why[1536];
+    self->uids = uidlock_reserve(dir, self->node->uid_base, self->node->uid_window, 2 * n_slots,
+                                 holder, why, sizeof why);
+    if (!self->uids) {
+        snprintf(err, errlen, "REFUSING TO START: %s", why);
+        return -1;
+    }
+    uint32_t first = uidlock_first(self->uids), last = first + 2 * n_slots - 1;
+    gv_info("uids reserved", "first=%u last=%u submissions=%u..%u checkers=%u..%u lock_dir=%s",
+            first, last, first, first + n_slots - 1, first + n_slots, last, dir);
+    if (first != self->node->uid_base)
+        gv_warn("the uids from uid_base are held by another judge on this host; this judge "
+                "took the next free block",
+                "uid_base=%u first=%u hint=\"give each judge on a host its own uid_base to "
+                "keep its uids fixed\"",
+                self->node->uid_base, first);
+    return 0;
+}
+
 /* Logs what the sandbox can enforce, one line per capability, and refuses to judge when runs
  * would not be isolated — unless the node says `insecure = true`, and then says so loudly
  * (and again for every job, see s_start). */
@@ -194,6 +235,8 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
         goto fail;
     if (s_check_isolation(self, err, errlen) != 0)
         goto fail;
+    if (s_reserve_uids(self, self->node->slots ? self->node->slots : 1, err, errlen) != 0)
+        goto fail;
     if (!self->user.drop)
         gv_warn("NOT RUNNING AS ROOT: submissions run as the judge's own user, with no "
                 "isolation from it",
@@ -234,7 +277,9 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
                                .cache = self->cache, .user = &self->user,
                                .node_dir = self->node_dir, .work_root = self->work_root,
                                .cancel_fd = self->cancel_fd,
-                               .max_processes = nproc_floor};
+                               .max_processes = nproc_floor,
+                               .uid_first = self->uids ? uidlock_first(self->uids) : 0,
+                               .n_slots = self->n_slots};
     self->slots = calloc(self->n_slots, sizeof *self->slots);
     for (uint32_t i = 0; self->slots && i < self->n_slots; i++) {
         if (!(self->slots[i].actor = worker_new(&self->ctx, i))) {
@@ -289,6 +334,7 @@ void judge_destroy(judge_t **self_p)
     if (self->work_root_tmp)
         job_rmtree(self->work_root);
     zstr_free(&self->work_root);
+    uidlock_destroy(&self->uids); /* after the workers: no run of ours is left */
     free(self->name);
     zstr_free(&self->node_dir);
     free(self);
@@ -302,7 +348,7 @@ static void s_pack_isolation(judge_t *self, msgpack_packer *pk)
     runner_isolation_t iso;
     runner_isolation(&iso);
     gv_pk_key(pk, "isolation");
-    msgpack_pack_map(pk, 11);
+    msgpack_pack_map(pk, self->uids ? 13 : 11);
     gv_pk_kv_str(pk, "sandbox", iso.namespaces ? "namespaces" : "rlimits");
     gv_pk_key(pk, "namespaces");
     static const char *const ns[] = {"pid", "mount", "net", "ipc", "uts", "cgroup"};
@@ -319,6 +365,10 @@ static void s_pack_isolation(judge_t *self, msgpack_packer *pk)
     gv_pk_kv_bool(pk, "insecure", !runner_isolation_complete(&iso));
     gv_pk_kv_str(pk, "run_user", self->user.name);
     gv_pk_kv_bool(pk, "separate_user", self->user.drop);
+    if (self->uids) { /* submissions: the first half; checkers and interactors: the second */
+        gv_pk_kv_uint(pk, "uid_first", uidlock_first(self->uids));
+        gv_pk_kv_uint(pk, "uid_last", uidlock_first(self->uids) + uidlock_count(self->uids) - 1);
+    }
 }
 
 static void s_send_ready(judge_t *self)

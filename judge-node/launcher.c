@@ -71,7 +71,7 @@ static uint64_t s_now_us(void)
 
 const char *launcher_stage_name(int32_t stage)
 {
-    static const char *const names[] = {"none",   "request", "fork",      "setpgid", "dup2",
+    static const char *const names[] = {"none",   "request", "fork",      "setsid",  "dup2",
                                         "chdir",  "setrlimit", "setgroups",
                                         "setgid", "setuid",  "execve",    "pidfd_open", "busy",
                                         "namespaces", "mount", "cgroup", "seccomp"};
@@ -108,8 +108,10 @@ static void s_child(const launch_req_t *rq, const char *cwd, char **argv, char *
         signal(reset[i], SIG_DFL);
     prctl(PR_SET_CHILD_SUBREAPER, 0);
 
-    if (setpgid(0, 0) != 0)
-        launch_child_fail(errfd, STAGE_SETPGID);
+    /* Its own session and process group: kill(0, sig) reaches only the run's processes,
+     * never the launcher's group (the judge, other runs of the same uid). */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     /* fds[] and errfd are all >= 3 (the launcher keeps 0-2 open), so dup2 cannot clobber. */
     errfd = launch_child_stdio(fds, errfd);
     if (cwd[0] && chdir(cwd) != 0)

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     gv_config_t *cfg = cli.cfg;
     const char *name = cli.node->name;
     gv_log_init(name);
-    char err[1024] = "";
+    char err[2048] = "";
 
     sigset_t stop;
     sigemptyset(&stop);

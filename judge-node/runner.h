@@ -2,7 +2,8 @@
  *
  *  This is the judge's only door to process creation, kept deliberately narrow: the next
  *  milestone replaces the implementation with a namespace/seccomp/cgroup sandbox behind the
- *  same two calls. Today it is rlimits + a separate user + a process group:
+ *  same two calls. Today it is rlimits + a separate user + a session and process group of the
+ *  run's own (setsid):
  *
  *    - runner_init() forks a small "launcher" process (launcher.c) before the judge starts any
  *      thread. Every run is forked from that launcher, not from the judge: a forked child's

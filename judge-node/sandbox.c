@@ -157,6 +157,10 @@ static void s_program(sandbox_t *self, const launch_req_t *rq, const char *cwd,
      * /proc/self/cgroup says "/" instead of the host's tree and the launcher's pid. */
     if (self->cgroup_ns && unshare(CLONE_NEWCGROUP) != 0)
         launch_child_fail(errfd, STAGE_NAMESPACE);
+    /* Its own session and group (sid = pgid = its pid), so kill(0, sig) reaches only its own
+     * processes: the group it was born in spans other pid namespaces (an interactor). */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     errfd = launch_child_stdio(fds, errfd);
     if (chdir(cwd[0] ? cwd : "/") != 0)
         launch_child_fail(errfd, STAGE_CHDIR);
@@ -262,6 +266,10 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
      * that way; the window before this line is a few microseconds after the clone. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     (void)launcher;
+    /* Out of the launcher's session and process group, which the judge and every other run's
+     * init share: nothing of this run stays in a group that reaches outside it. */
+    if (setsid() < 0)
+        launch_child_fail(errfd, STAGE_SETSID);
     bool bind_cwd = cwd[0] && strcmp(cwd, "/") != 0;
     size_t nb = 0;
     while (binds[nb])

@@ -15,7 +15,9 @@
  *  (hidepid, host-wide entries masked), a fresh tmpfs on /root or /usr/local when a bind
  *  lies under one (the template keeps both empty), attaches the binds at their own paths and
  *  the cwd at /box (rewriting argv and environment words that name its host path), then
- *  forks the program. The program joins the slot's cgroups, unshares a cgroup namespace
+ *  forks the program. The init and the program each start a session of their own (setsid),
+ *  so kill(0, sig) by the program reaches only its own process group, never the launcher's.
+ *  The program joins the slot's cgroups, unshares a cgroup namespace
  *  (so it sees its cgroups as "/"), gets its rlimits (CPU, file size, open files; stack = memory
  *  limit), drops to the run uid, applies the filter and execs. The init, root and invisible
  *  to the program's uid, waits for it, writes a sandbox_report_t and exits: the kernel then

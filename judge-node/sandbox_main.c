@@ -5,11 +5,14 @@
  *                  [--cwd DIR] [--slot N] [--uid N] [--tmp KIB] [--env K=V]... [-- PROG ARGS]
  *
  *  Prints the probe (with --probe) and then, when a program is given, one line per field:
- *  status, exit_code, signal, cpu_ms, wall_ms, peak_kb, message. The program runs as uid
- *  60000 + slot unless --uid says otherwise (as root; otherwise as yourself). Exit status:
+ *  status, exit_code, signal, cpu_ms, wall_ms, peak_kb, message. As root the program runs as
+ *  the first uid from 60000 that no judge holds (reserved like a judge's, uidlock.h) unless
+ *  --uid says otherwise; otherwise as yourself. Exit status:
  *  0 when the program ran (whatever its verdict), 1 when it could not run, 2 for usage.
  */
+#include "gv_config.h"
 #include "runner.h"
+#include "uidlock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +123,21 @@ int main(int argc, char **argv)
         s.binds = binds;
         if (!wall_given && s.cpu_limit_ms)
             s.wall_limit_ms = 2 * s.cpu_limit_ms + 1000;
+        uidlock_t *lock = NULL;
+        if (geteuid() == 0 && !uid_given) { /* never a uid a judge on this host runs as */
+            char holder[128], why[2048];
+            snprintf(holder, sizeof holder, "pid=%d node=gavel-sandbox", (int)getpid());
+            lock = uidlock_reserve(UIDLOCK_DEFAULT_DIR, DEFAULT_UID_BASE, GV_UID_WINDOW_DEFAULT, 1,
+                                   holder, why, sizeof why);
+            if (!lock) {
+                fprintf(stderr, "gavel-sandbox: %s (or pass --uid)\n", why);
+                runner_shutdown();
+                return 1;
+            }
+            uid = (long)uidlock_first(lock);
+        }
         if (geteuid() == 0) {
-            s.uid = (uid_t)(uid_given ? uid : (long)(DEFAULT_UID_BASE + s.slot));
+            s.uid = (uid_t)uid;
             s.gid = (gid_t)s.uid;
         }
         /* Without --stdout/--stderr the program's output is shown here, after the run. */
@@ -131,6 +147,7 @@ int main(int argc, char **argv)
             tfd = mkstemp(tmp_out);
             if (tfd < 0) {
                 perror("gavel-sandbox: mkstemp");
+                uidlock_destroy(&lock);
                 runner_shutdown();
                 return 1;
             }
@@ -158,6 +175,7 @@ int main(int argc, char **argv)
                (unsigned long long)r.peak_kb);
         if (r.message[0])
             printf("message: %s\n", r.message);
+        uidlock_destroy(&lock);
     }
     runner_shutdown();
     return rc;

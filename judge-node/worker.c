@@ -68,6 +68,7 @@ typedef struct {
     compilecache_t *cache;
     uint64_t sub_id, attempt; /* current job */
     runner_user_t user;       /* who this slot's runs are (see s_slot_user) */
+    runner_user_t judge_user; /* who its checkers and interactors are: never `user` */
 } worker_t;
 
 typedef struct {
@@ -75,22 +76,26 @@ typedef struct {
     uint32_t slot;
 } worker_args_t;
 
-/* Each slot runs as a uid of its own (uid_base + slot) that owns nothing on the host, so
- * concurrent submissions in two slots cannot touch each other's files or processes. That
- * needs root and the namespace sandbox (whose /etc/passwd lists the uid); otherwise every
- * slot keeps the configured run user. */
+static void s_user_as(runner_user_t *u, uid_t uid)
+{
+    u->uid = uid;
+    u->gid = (gid_t)uid;
+    snprintf(u->name, sizeof u->name, "gavel%u", (unsigned)uid);
+}
+
+/* Each slot runs submissions as a uid of its own that owns nothing on the host, so concurrent
+ * submissions in two slots cannot touch each other's files or processes, and its checkers
+ * and interactors as a second one, so a submission cannot signal, trace or starve them. The
+ * uids are reserved host-wide by the judge (uidlock.h): no other judge runs anything as them.
+ * That needs root and the namespace sandbox (whose /etc/passwd lists the uids); otherwise
+ * every slot, and its checkers, keep the configured run user. */
 static void s_slot_user(worker_t *self)
 {
-    self->user = *self->ctx->user;
-    runner_isolation_t iso;
-    runner_isolation(&iso);
-    const gv_node_cfg_t *node = gv_config_node(self->ctx->cfg, self->ctx->name);
-    if (!self->ctx->user->drop || !iso.namespaces || !node)
+    self->user = self->judge_user = *self->ctx->user;
+    if (!self->ctx->user->drop || !self->ctx->uid_first)
         return;
-    uid_t uid = (uid_t)(node->uid_base + self->slot);
-    self->user.uid = uid;
-    self->user.gid = (gid_t)uid;
-    snprintf(self->user.name, sizeof self->user.name, "gavel%u", (unsigned)uid);
+    s_user_as(&self->user, (uid_t)(self->ctx->uid_first + self->slot));
+    s_user_as(&self->judge_user, (uid_t)(self->ctx->uid_first + self->ctx->n_slots + self->slot));
 }
 
 /* ---- talking to the main thread --------------------------------------------------------- */
@@ -452,7 +457,7 @@ static judgeprog_t *s_program(worker_t *self, const checker_t *desc, const char 
     if (src && (zsys_dir_create("%s", self->out_dir) != 0 || chmod(self->out_dir, 0700) != 0)) {
         job_result_je(res, "cannot make directory %s: %s", self->out_dir, strerror(errno));
     } else if (src && dir && log) {
-        p = judgeprog_new(desc, lang, src, len, dir, log, &self->user, self->slot,
+        p = judgeprog_new(desc, lang, src, len, dir, log, &self->judge_user, self->slot,
                           self->ctx->cancel_fd, self->cache, time_limit_ms, why, sizeof why);
         if (!p)
             job_result_je(res, "the %s %s", what, why);

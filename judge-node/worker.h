@@ -43,6 +43,11 @@ typedef struct {
     const char *work_root; /* work/<slot> lives here (<data>/<node>/work unless unreachable) */
     int cancel_fd;        /* becomes readable when the judge stops */
     uint32_t max_processes;
+    /* Run uids reserved for this judge (uidlock.h), 0 = none (not root, or no sandbox):
+     * slot i runs submissions as uid_first + i and checkers/interactors as
+     * uid_first + n_slots + i. */
+    uint32_t uid_first;
+    uint32_t n_slots;
 } worker_ctx_t;
 
 /* Starts the thread for slot `slot` (0-based). NULL on failure. Destroy with zactor_destroy. */

@@ -65,7 +65,7 @@ const std::vector<std::vector<std::string>> k_role_keys = {
     {"listen", "threads", "max_streams", "max_streams_per_address", "max_connections_per_address",
      "header_timeout_ms", "trusted_addresses"},
     {"slots", "run_user", "languages", "insecure", "uid_base", "tmp_size_mb", "work_size_mb",
-     "work_inodes"},
+     "work_inodes", "uid_window", "uid_lock_dir"},
 };
 
 /* Actor addresses an actors node may host by name; contests may also be pinned as
@@ -103,6 +103,9 @@ struct NodeSpec {
     uint32_t tmp_size_mb = 64;
     uint32_t work_size_mb = GV_WORK_SIZE_MB_DEFAULT;
     uint32_t work_inodes = GV_WORK_INODES_DEFAULT;
+    uint32_t uid_window = GV_UID_WINDOW_DEFAULT;
+    std::string uid_lock_dir = GV_UID_LOCK_DIR_DEFAULT;
+    uint32_t uid_window_line = 0;
 };
 
 struct LangSpec {
@@ -833,6 +836,26 @@ void Loader::load_node(const toml::table &t, size_t index)
             integer(t, "work_size_mb", q + "work_size_mb", nd.work_size_mb, 1, 65536));
         nd.work_inodes = static_cast<uint32_t>(
             integer(t, "work_inodes", q + "work_inodes", nd.work_inodes, 64, 10000000));
+        /* Run uids: 2 per slot (submissions, then checkers and interactors), found in
+         * [uid_base, uid_base + uid_window) and reserved host-wide (judge-node/uidlock.h). */
+        nd.uid_window = static_cast<uint32_t>(integer(t, "uid_window", q + "uid_window",
+                                                      nd.uid_window, 2, GV_UID_WINDOW_MAX));
+        if (const auto *v = t.get("uid_window"))
+            nd.uid_window_line = v->source().begin.line;
+        if (nd.uid_window < 2ull * nd.slots)
+            fail_at(nd.uid_window_line ? nd.uid_window_line : line,
+                    "`" + q + "uid_window` = " + std::to_string(nd.uid_window) +
+                        " is too small for slots = " + std::to_string(nd.slots) +
+                        ": each slot needs 2 run uids (its submissions', its checkers' and "
+                        "interactors'), so give at least " + std::to_string(2ull * nd.slots));
+        if (const auto *v = string_node(t, "uid_lock_dir", q + "uid_lock_dir")) {
+            nd.uid_lock_dir = v->get();
+            if (nd.uid_lock_dir.empty() || nd.uid_lock_dir[0] != '/' ||
+                nd.uid_lock_dir.size() >= 4096)
+                fail_at(v->source(), "`" + q +
+                                         "uid_lock_dir` must be an absolute path (one directory "
+                                         "every judge on the host shares)");
+        }
         if (t.get("languages")) {
             auto ids = string_list(t, "languages", q + "languages");
             std::vector<std::string> known, chosen;
@@ -1040,6 +1063,8 @@ void s_copy_out(const Loader &ld, gv_config_t *c)
             o->tmp_size_mb = nd.tmp_size_mb;
             o->work_size_mb = nd.work_size_mb;
             o->work_inodes = nd.work_inodes;
+            o->uid_window = nd.uid_window;
+            o->uid_lock_dir = s_cstr(nd.uid_lock_dir);
         }
         if (nd.role == GV_ROLE_EDGE) {
             o->max_streams = nd.max_streams;
@@ -1141,6 +1166,7 @@ void gv_config_destroy(gv_config_t **self_p)
         free(n->listen);
         free(n->run_user);
         free(n->languages_only);
+        free(n->uid_lock_dir);
     }
     free(c->nodes);
     for (size_t i = 0; i < c->n_langs; i++) {

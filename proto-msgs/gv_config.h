@@ -45,6 +45,10 @@ extern "C" {
 
 typedef enum { GV_ROLE_BROKER, GV_ROLE_ACTORS, GV_ROLE_EDGE, GV_ROLE_JUDGE } gv_role_t;
 
+#define GV_UID_WINDOW_DEFAULT 4096u        /* judge `uid_window` */
+#define GV_UID_WINDOW_MAX (1u << 24)        /* uid_base (at most 4e9) + this stays a valid uid */
+#define GV_UID_LOCK_DIR_DEFAULT "/run/gavel/uids" /* judge `uid_lock_dir` */
+
 typedef struct {
     char *name;     /* unique across the cluster: "broker", "actors-1", "edge-1", "judge-1" */
     gv_role_t role;
@@ -81,6 +85,10 @@ typedef struct {
     uint32_t tmp_size_mb;  /* size of each run's private /tmp (default 64) */
     uint32_t work_size_mb; /* bytes of a job's work directory, a tmpfs (default 256) */
     uint32_t work_inodes;  /* files + directories in a work directory or a run's /tmp (10000) */
+    /* Run uids: each slot has 2 (its submissions', its checkers' and interactors'), reserved
+     * host-wide in the first free block of [uid_base, uid_base + uid_window). */
+    uint32_t uid_window;   /* run uids are reserved in [uid_base, uid_base + uid_window) */
+    char *uid_lock_dir;    /* host-wide directory of uid lock files (default /run/gavel/uids) */
 } gv_node_cfg_t;
 
 typedef struct {

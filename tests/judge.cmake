@@ -20,3 +20,11 @@ gavel_judge_test(test_judge_custom)
 gavel_judge_test(test_judge_compilecache)
 gavel_judge_test(test_judge_node $<TARGET_FILE:gavel-judge>)
 add_dependencies(test_judge_node gavel-judge)
+gavel_judge_test(test_judge_uidlock)
+# The plain launcher (rlimits mode, what a judge without root uses): the same runner tests as
+# nobody; when ctest itself is not root, as whoever runs it.
+add_test(NAME test_judge_runner_plain
+         COMMAND sh -c "if [ \"$(id -u)\" = 0 ]; then exec setpriv --reuid=65534 --regid=65534 --clear-groups \"$0\"; else exec \"$0\"; fi"
+                 $<TARGET_FILE:test_judge_runner>
+         WORKING_DIRECTORY /tmp)
+set_tests_properties(test_judge_runner_plain PROPERTIES TIMEOUT 180 LABELS "unit;judge")

@@ -4,7 +4,9 @@ judge keeps judging afterwards, and no process of a run is left behind.
 The programs live in hostile/ (C, and two in Python). Most print "ok" when their attack
 failed, so a problem whose answer is "ok" turns "the attack was blocked" into AC. Limits of
 the problem: 1 s, 256 MiB. Leftovers are looked for in /proc: any process in one of the
-judge's sandbox cgroups (gavel-<launcher pid>/s<slot>), or owned by a sandbox uid.
+judge's sandbox cgroups (gavel-<launcher pid>/s<slot>), or owned by one of the judge's run
+uids (the range it reserved, as /api/v1/admin/judges reports it: uids move off uid_base when
+another judge on the host holds them).
 """
 import os
 import re
@@ -17,7 +19,6 @@ from conftest import RELAXED_LIMITS, Cluster, config_with
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOSTILE = os.path.join(HERE, "hostile")
-UID_BASE = 60000
 MEMORY_KB = 256 * 1024
 
 
@@ -89,6 +90,7 @@ CASES = [
     ("leave_file.c", "AC"),
     ("crlf.c", "AC"),
     ("no_newline.c", "AC"),
+    ("own_session.c", "AC"),
     ("socket.py", "AC"),
     ("secrets.py", "AC"),
 ]
@@ -98,6 +100,62 @@ CASES = [
 def test_hostile_program_gets_its_verdict(hostile, name, verdict):
     got = judge(hostile, name)
     assert got["verdict"] == verdict, f"{name}: {got}\n" + hostile.logs()
+
+
+def interactive_problem(c):
+    """An interactive problem whose interactor (hostile/interactor_uid.c) says its uid and
+    accepts only the answer "different"."""
+    if getattr(c, "inter_problem", None):
+        return c.inter_problem
+    admin = c.admin()
+    r = c.req("POST", "/api/v1/problems", token=admin, json={
+        "title": "Interacted", "statement_md": "Answer.", "time_limit_ms": 1000,
+        "memory_limit_kb": MEMORY_KB,
+        "interactor": {"protocol": "kattis", "language": "c",
+                       "source": open(os.path.join(HOSTILE, "interactor_uid.c")).read()}})
+    assert r.status_code == 201, r.text
+    c.inter_problem = r.json()["id"]
+    r = c.req("POST", f"/api/v1/problems/{c.inter_problem}/tests", token=admin,
+              json={"input": "1\n", "output": "1\n"})
+    assert r.status_code == 201, r.text
+    return c.inter_problem
+
+
+def judge_interactive(c, name):
+    r = c.submit(c.user, interactive_problem(c), "c", source(c, name))
+    assert r.status_code in (200, 201, 202), r.text
+    return c.wait_verdict(c.user, r.json()["id"], timeout=120)
+
+
+def test_killing_its_process_group_cannot_turn_a_wa_into_a_je(hostile):
+    """kill(0, SIGTERM) and kill(-1, SIGTERM) by a program that ignores SIGTERM: the
+    interactor (outside the program's sandbox) must live on, so the verdict is the program's
+    own WA, never a JE (which does not count)."""
+    got = judge_interactive(hostile, "kill_group.c")
+    assert got["verdict"] == "WA", f"{got}\n" + hostile.logs()
+
+
+def test_interactor_runs_as_another_uid_than_the_program(hostile):
+    got = judge_interactive(hostile, "uid_check.c")
+    assert got["verdict"] == "AC", f"{got}\n" + hostile.logs()
+
+
+def test_checker_runs_as_another_uid_than_the_program(hostile):
+    admin = hostile.admin()
+    r = hostile.req("POST", "/api/v1/problems", token=admin, json={
+        "title": "Checked uid", "statement_md": "Print your uid.", "time_limit_ms": 1000,
+        "memory_limit_kb": MEMORY_KB,
+        "checker": {"type": "custom", "protocol": "testlib", "language": "c",
+                    "source": open(os.path.join(HOSTILE, "checker_uid.c")).read()}})
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    r = hostile.req("POST", f"/api/v1/problems/{pid}/tests", token=admin,
+                    json={"input": "1\n", "output": "1\n"})
+    assert r.status_code == 201, r.text
+    r = hostile.submit(hostile.user, pid, "c", source(hostile, "print_uid.c"))
+    assert r.status_code in (200, 201, 202), r.text
+    got = hostile.wait_verdict(hostile.user, r.json()["id"], timeout=120)
+    assert got["verdict"] == "AC", f"{got}\n" + hostile.logs()
 
 
 def test_the_cluster_ports_are_reachable_from_outside_the_sandbox(hostile):
@@ -116,8 +174,38 @@ def test_judge_is_isolated_and_says_so(hostile):
     assert set(iso["namespaces"]) == {"pid", "mount", "net", "ipc", "uts", "cgroup"}, iso
 
 
-def sandbox_leftovers():
-    """Processes in any gavel sandbox cgroup or owned by a sandbox uid."""
+def judge_uids(c):
+    """The judge's run uids (first, last), from its READY isolation."""
+    r = c.req("GET", "/api/v1/admin/judges", token=c.admin())
+    assert r.status_code == 200, r.text
+    iso = r.json()[0]["isolation"]
+    assert "uid_first" in iso and "uid_last" in iso, iso
+    return iso["uid_first"], iso["uid_last"]
+
+
+def test_judge_reports_its_reserved_uids(hostile):
+    first, last = judge_uids(hostile)
+    assert last - first + 1 == 2, (first, last)  # one slot: submissions, checkers
+
+
+def launcher_pids(c):
+    """This cluster's judge launchers: their pids name the sandbox cgroups (gavel-<pid>)."""
+    judge = int(open(os.path.join(c.data, "run", "judge-1.pid")).read())
+    found = set()
+    for task in os.listdir(f"/proc/{judge}/task"):
+        for pid in open(f"/proc/{judge}/task/{task}/children").read().split():
+            try:
+                if open(f"/proc/{pid}/comm").read().strip() == "gavel-launcher":
+                    found.add(int(pid))
+            except OSError:
+                pass
+    assert found, f"judge {judge} has no gavel-launcher child"
+    return found
+
+
+def sandbox_leftovers(uids, launchers):
+    """Processes in this judge's sandbox cgroups or owned by one of its run uids (other
+    clusters on the host have theirs)."""
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -125,8 +213,11 @@ def sandbox_leftovers():
             groups = open(f"/proc/{pid}/cgroup").read()
         except OSError:
             continue
-        in_box = re.search(r"/gavel-\d+/s\d+", groups) is not None
-        if in_box or UID_BASE <= st.st_uid < UID_BASE + 1024:
+        boxes = {int(m) for m in re.findall(r"/gavel-(\d+)/s\d+", groups)}
+        in_box = bool(boxes & launchers)
+        # a judge of another cluster that does not reserve its uids may run as ours
+        elsewhere = bool(boxes) and not in_box
+        if in_box or (uids[0] <= st.st_uid <= uids[1] and not elsewhere):
             left.append((pid, st.st_uid, open(f"/proc/{pid}/comm").read().strip()))
     return left
 
@@ -137,10 +228,11 @@ def test_after_the_suite_the_judge_still_judges_and_nothing_is_left(hostile):
     r = hostile.submit(hostile.user, ab, "c", src)
     assert r.status_code in (200, 201, 202), r.text
     assert hostile.wait_verdict(hostile.user, r.json()["id"])["verdict"] == "AC"
+    uids, launchers = judge_uids(hostile), launcher_pids(hostile)
     deadline = time.time() + 5
-    while sandbox_leftovers() and time.time() < deadline:
+    while sandbox_leftovers(uids, launchers) and time.time() < deadline:
         time.sleep(0.1)
-    assert sandbox_leftovers() == []
+    assert sandbox_leftovers(uids, launchers) == []
 
 
 # ---- issue 10, points 2 and 4: file locks, and what a run sees of the host ------------------

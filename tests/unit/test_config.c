@@ -379,6 +379,22 @@ static void judge_running_as_root_is_refused(void)
     s_expect_error(FIXTURE("bad_run_user_root.toml"), "line 8", "run_user", "not be root");
 }
 
+/* Run uids (issue 10): a window with room for 2 uids per slot, an absolute lock directory. */
+static void uid_window_defaults_and_range_are_checked(void)
+{
+    gv_config_t *c = s_load(FIXTURE("minimal.toml"));
+    const gv_node_cfg_t *j = c ? gv_config_node(c, "judge-1") : NULL;
+    CHECK(j != NULL && j->uid_base == 60000 && j->uid_window == 4096);
+    if (j) CHECK_STR(j->uid_lock_dir, "/run/gavel/uids");
+    gv_config_destroy(&c);
+    s_expect_error(FIXTURE("bad_uid_window_range.toml"), "line 8", "uid_window",
+                   "out of range: expected an integer from 2 to 16777216");
+    s_expect_error(FIXTURE("bad_uid_window_small.toml"), "line 9", "too small for slots = 4",
+                   "at least 8");
+    s_expect_error(FIXTURE("bad_uid_lock_dir_relative.toml"), "line 8", "uid_lock_dir",
+                   "absolute path");
+}
+
 static void ipc_path_too_long_for_a_unix_socket_is_refused(void)
 {
     char data[160];
@@ -605,6 +621,7 @@ int main(int argc, char **argv)
     T(node_written_as_plain_table_is_refused);
     T(judge_running_as_root_is_refused);
     T(ipc_path_too_long_for_a_unix_socket_is_refused);
+    T(uid_window_defaults_and_range_are_checked);
     T(missing_file_names_the_path);
     T(missing_arguments_are_refused_without_crashing);
     T(error_is_truncated_to_the_buffer);

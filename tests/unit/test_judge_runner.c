@@ -55,6 +55,8 @@ static const char *HELPER_SRC =
     "  if (!strcmp(m, \"ids\")) { printf(\"%d %d\\n\", (int)getuid(), (int)getgid()); return 0; }\n"
     "  if (!strcmp(m, \"both\")) { fputs(\"out\\n\", stdout); fflush(stdout);\n"
     "      fputs(\"err\\n\", stderr); return 0; }\n"
+    "  if (!strcmp(m, \"session\")) { printf(\"%d %d\\n\", getsid(0) == getpid(), getpgrp() == getpid());\n"
+    "      return 0; }\n"
     "  if (!strcmp(m, \"exit\")) return (int)n;\n"
     "  return 0; }\n";
 
@@ -465,6 +467,68 @@ static void test_interactive_one_ends_the_other_sees_it(void)
     CHECK(ri.status == RUN_OK);
 }
 
+/* A run leads its own session and process group (its own pid inside a pid namespace), so
+ * kill(0, sig) reaches nothing of the judge's. */
+static void test_program_leads_its_own_session_and_group(void)
+{
+    char *argv[] = {s_helper, "session", NULL};
+    runner_spec_t s = s_spec(argv);
+    runner_result_t r;
+    CHECK(runner_run(&s, &r) == 0 && r.status == RUN_OK);
+    CHECK_STR(s_read(s_out), "1 1\n");
+}
+
+/* Both runs of an interaction as the same uid (the worst case): the program ignores SIGTERM
+ * and sends it to its process group; the interactor must not get it. */
+static void test_interactive_group_kill_spares_the_interactor(void)
+{
+    char *prog_argv[] = {"/bin/sh", "-c", "trap '' TERM; read x; kill -TERM 0; sleep 0.3; echo done",
+                         NULL};
+    char *inter_argv[] = {"/bin/sh", "-c", "echo go; read y; echo \"got $y\" >&2", NULL};
+    char err_path[300];
+    snprintf(err_path, sizeof err_path, "%s/inter.err", s_dir);
+    runner_spec_t p = s_spec(prog_argv), i = s_spec(inter_argv);
+    i.stderr_path = err_path;
+    runner_result_t rp, ri;
+    CHECK(runner_run_interactive(&p, &i, &rp, &ri) == 0);
+    CHECK(rp.status == RUN_OK);
+    CHECK(ri.status == RUN_OK && ri.term_signal == 0);
+    if (ri.status != RUN_OK)
+        printf("     interactor: %s %s\n", runner_status_name(ri.status), ri.message);
+    CHECK_STR(s_read(err_path), "got done\n");
+}
+
+/* A canary outside every run, in the launcher's own process group (ours) and as the run's
+ * uid: a program that ignores SIGTERM and signals its group must not reach it. (No kill(-1)
+ * here: in rlimits mode that reaches every process of the uid on the host, by design.) In
+ * the sandbox both use CANARY_UID, so the canary never counts as a leftover of BOX_UID. */
+#define CANARY_UID 60991
+static void test_group_kill_spares_a_canary_outside_the_run(void)
+{
+    uid_t uid = s_boxed && s_user.drop ? CANARY_UID : s_user.uid;
+    pid_t canary = fork();
+    if (canary == 0) {
+        if (s_user.drop && (setgid((gid_t)uid) != 0 || setuid(uid) != 0))
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    CHECK(canary > 0 && getpgid(canary) == getpgrp());
+    char *argv[] = {"/bin/sh", "-c", "trap '' TERM HUP; kill -TERM 0; kill -HUP 0; sleep 0.2",
+                    NULL};
+    runner_spec_t s = s_spec(argv);
+    if (s_user.drop)
+        s.uid = s.gid = uid;
+    runner_result_t r;
+    CHECK(runner_run(&s, &r) == 0 && r.status == RUN_OK);
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    int status = 0;
+    CHECK(waitpid(canary, &status, WNOHANG) == 0); /* still alive */
+    kill(canary, SIGKILL);
+    waitpid(canary, NULL, 0);
+}
+
 /* Last: kill the launcher as the OOM killer might; runs become JE and the runner says it is
  * no longer healthy, so a judge stops instead of failing every job. */
 static void test_launcher_death_detected(void)
@@ -550,6 +614,9 @@ int main(void)
     RUN(test_user_lookup);
     RUN(test_interactive_pipes_connect_both_ways);
     RUN(test_interactive_one_ends_the_other_sees_it);
+    RUN(test_program_leads_its_own_session_and_group);
+    RUN(test_interactive_group_kill_spares_the_interactor);
+    RUN(test_group_kill_spares_a_canary_outside_the_run);
     RUN(test_launcher_death_detected);
 
     char cmd[400];
