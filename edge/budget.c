@@ -227,7 +227,7 @@ void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out)
 bool edge_budget_busy(edge_budget_t *self, unsigned busy_at)
 {
     pthread_mutex_lock(&self->lock);
-    bool busy = self->connections > busy_at;
+    bool busy = self->connections > busy_at && !(tl.counted && s_trusted(self, tl.addr));
     pthread_mutex_unlock(&self->lock);
     return busy;
 }

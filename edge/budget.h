@@ -67,8 +67,9 @@ edge_stream_rc_t edge_budget_stream_take(edge_budget_t *self, const char *addr);
 void edge_budget_stream_give(edge_budget_t *self);
 void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out);
 /* Whether more than `busy_at` connections are being served (the edge's workers are nearly all
- * taken), and counts a connection refused for it. */
+ * taken) and the calling worker's connection is not from a trusted address. */
 bool edge_budget_busy(edge_budget_t *self, unsigned busy_at);
+/* Counts a connection refused for a late request head. */
 void edge_budget_count_refused(edge_budget_t *self);
 
 /* The socket of the TCP connection from remote_addr:remote_port to local port server_port,

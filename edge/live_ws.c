@@ -581,9 +581,14 @@ static bool s_wait_frame(edge_live_t *hub, live_client_t *c, int fd, int *unansw
         if (rc > 0) return true; /* data, or EOF/error for the read to find */
         if (gv_mono_ms() - idle_since >= LIVE_PING_INTERVAL_MS) {
             if (*unanswered >= LIVE_MAX_UNANSWERED_PINGS) return false;
-            uint64_t took;
-            if (live_write(c, MG_WEBSOCKET_OPCODE_PING, "", 0, &took) != 0) return false;
-            (*unanswered)++;
+            /* Only into a socket with room: a ping must not block holding the write lock (the
+             * writers' slow-client check, 4001, is what handles a client that does not read). */
+            struct pollfd po = {.fd = fd, .events = POLLOUT};
+            if (poll(&po, 1, 0) == 1 && (po.revents & POLLOUT)) {
+                uint64_t took;
+                if (live_write(c, MG_WEBSOCKET_OPCODE_PING, "", 0, &took) != 0) return false;
+                (*unanswered)++;
+            }
             idle_since = gv_mono_ms();
         }
     }

@@ -309,6 +309,29 @@ def test_small_frames_still_work_after_reading_headers_ourselves(cluster):
         s.close()
 
 
+def test_an_empty_ping_gets_a_pong_and_the_socket_stays_open(cluster):
+    s, status, _ = open_ws(cluster, "127.0.0.52")
+    try:
+        assert status == 101
+        s.sendall(bytes([0x89, 0x80]) + os.urandom(4))  # ping, no payload
+        s.settimeout(10)
+        data = s.recv(16)
+        assert data[:2] == b"\x8a\x00", data  # pong, no payload
+        msg = b'{"subscribe":"contest/1"}'
+        mask = os.urandom(4)
+        s.sendall(bytes([0x81, 0x80 | len(msg)]) + mask +
+                  bytes(b ^ mask[i % 4] for i, b in enumerate(msg)))
+        got, deadline = b"", time.monotonic() + 10
+        while b"contest/1" not in got and time.monotonic() < deadline:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        assert b"contest/1" in got, got
+    finally:
+        s.close()
+
+
 # ---- 12: slow clients -------------------------------------------------------------------
 
 def test_slow_header_connections_do_not_deny_service(cluster):
