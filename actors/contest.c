@@ -790,6 +790,20 @@ static int s_finalize(actor_ctx_t *ctx, const gv_msg_t *msg)
 
 /* ---- timers ---------------------------------------------------------------------------------- */
 
+/* Runs fn for contest `cid` from the node's timer tick, as if contest/<cid> itself did (the
+ * events and notifications it makes come from that address). */
+static int s_as_contest(actor_ctx_t *ctx, uint64_t cid, const cdef_t *d,
+                        int (*fn)(actor_ctx_t *, const cdef_t *))
+{
+    char addr[40];
+    snprintf(addr, sizeof addr, "contest/%" PRIu64, cid);
+    const char *saved = ctx->address;
+    ctx->address = addr;
+    int rc = fn(ctx, d);
+    ctx->address = saved;
+    return rc;
+}
+
 /* Contests defined before the problems actor learned of contests (issue 10) are told once,
  * at the first tick, so that their problems too are hidden until their start. 0 / -1. */
 #define CONTEST_TOLD_KEY "contest.problems_told"
@@ -813,12 +827,7 @@ static int s_tell_all_once(actor_ctx_t *ctx)
         cdef_t d;
         int lr = cdef_load(ctx, cid, &d);
         if (lr == 0) {
-            char addr[40];
-            snprintf(addr, sizeof addr, "contest/%" PRIu64, cid);
-            const char *saved = ctx->address;
-            ctx->address = addr;
-            lr = s_tell_problems(ctx, &d);
-            ctx->address = saved;
+            lr = s_as_contest(ctx, cid, &d, s_tell_problems);
             told++;
         }
         cdef_done(&d);
@@ -853,12 +862,7 @@ static int s_tick(actor_ctx_t *ctx)
         cdef_t d;
         int lr = cdef_load(ctx, cid, &d);
         if (lr == 0) {
-            char addr[40];
-            snprintf(addr, sizeof addr, "contest/%" PRIu64, cid);
-            const char *saved = ctx->address;
-            ctx->address = addr;
-            lr = s_log_state(ctx, &d);
-            ctx->address = saved;
+            lr = s_as_contest(ctx, cid, &d, s_log_state);
             gv_info("contest state", "contest_id=%" PRIu64 " state=%s", cid,
                     cdef_state(&d, ctx->now_ms));
         }

@@ -215,6 +215,24 @@ done:
     return rc;
 }
 
+/* One event as a reader gets it: {id, own_id (only when not 0), type, time, data}. */
+static void s_pk_event(msgpack_packer *pk, const record_t *r, uint64_t id, uint64_t own_id)
+{
+    msgpack_pack_map(pk, own_id ? 5 : 4);
+    gv_pk_kv_uint(pk, "id", id);
+    if (own_id) gv_pk_kv_uint(pk, "own_id", own_id);
+    gv_pk_key(pk, "type");
+    gv_pk_object(pk, record_get(r, "type"));
+    gv_pk_key(pk, "time");
+    actor_pk_time(pk, record_uint(r, "time", 0));
+    gv_pk_key(pk, "data");
+    const msgpack_object *data = record_get(r, "data");
+    if (data)
+        gv_pk_object(pk, data);
+    else
+        msgpack_pack_nil(pk);
+}
+
 /* Number of msgpack objects in o, counted as gv_msg_prescan() counts them (map keys too). */
 static size_t s_objects(const msgpack_object *o)
 {
@@ -360,19 +378,7 @@ static int s_events_seen(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t cid, ui
         if (actor_get(ctx, db->events, key, 16, &v) != 0) goto done;
         record_t r;
         record_parse(&r, v.mv_data, v.mv_size);
-        msgpack_pack_map(pk, sel[i].useq ? 5 : 4);
-        gv_pk_kv_uint(pk, "id", sel[i].useq ? sel[i].upos : sel[i].pid);
-        if (sel[i].useq) gv_pk_kv_uint(pk, "own_id", sel[i].useq);
-        gv_pk_key(pk, "type");
-        gv_pk_object(pk, record_get(&r, "type"));
-        gv_pk_key(pk, "time");
-        actor_pk_time(pk, record_uint(&r, "time", 0));
-        gv_pk_key(pk, "data");
-        const msgpack_object *data = record_get(&r, "data");
-        if (data)
-            gv_pk_object(pk, data);
-        else
-            msgpack_pack_nil(pk);
+        s_pk_event(pk, &r, sel[i].useq ? sel[i].upos : sel[i].pid, sel[i].useq);
         record_done(&r);
     }
     gv_pk_kv_uint(pk, "last_id", last_pid);
@@ -464,18 +470,7 @@ int contest_events(actor_ctx_t *ctx, const gv_msg_t *msg)
         size_t vl;
         const char *vis = record_str(&r, "vis", &vl);
         if (contest_visible(role, caller, vis, vis ? vl : 0, record_uint(&r, "user_id", 0))) {
-            msgpack_pack_map(pk, 4);
-            gv_pk_kv_uint(pk, "id", record_uint(&r, "id", 0));
-            gv_pk_key(pk, "type");
-            gv_pk_object(pk, record_get(&r, "type"));
-            gv_pk_key(pk, "time");
-            actor_pk_time(pk, record_uint(&r, "time", 0));
-            gv_pk_key(pk, "data");
-            const msgpack_object *data = record_get(&r, "data");
-            if (data)
-                gv_pk_object(pk, data);
-            else
-                msgpack_pack_nil(pk);
+            s_pk_event(pk, &r, record_uint(&r, "id", 0), 0);
             packed++;
         }
         record_done(&r);
