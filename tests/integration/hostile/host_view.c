@@ -3,8 +3,9 @@
  * /root/.cargo or anything under /usr/local; /usr/local and /root are empty; /proc/cmdline
  * (the host's boot line) reads empty; the run's own directory is not at its host path (under
  * the judge's data directory or /tmp/gavel-*) in getcwd or the environment, and / holds only the sandbox's
- * own entries. Prints "ok", or the first thing seen. (mountinfo still names the directory's
- * path on the host's disk: see README, Judging.) */
+ * own entries; mountinfo names neither the data directory nor the work directory's host path
+ * (the work directory is a tmpfs of its own, so /box's root there is "/"). Prints "ok", or the
+ * first thing seen. */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ static void scan(const char *path, int cgroup_file)
         for (int i = 0; leaks[i]; i++)
             if (strstr(line, leaks[i]))
                 seen(path, line);
+        if (strstr(line, GAVEL_DATA))
+            seen(path, line);
         for (const char *g = strstr(line, "gavel-"); g; g = strstr(g + 1, "gavel-"))
             if (isdigit((unsigned char)g[6])) /* a judge's cgroup, gavel-<launcher pid> */
                 seen(path, line);
