@@ -127,13 +127,16 @@ static bool s_is_oneway(const char *type)
            strcmp(type, "jobs.offer") == 0 || strcmp(type, "hello") == 0;
 }
 
-/* The routing id a message for `name` goes to: for a node, the connection whose hello was
- * accepted last (nodes connect as "<name>.<nonce>", see s_take_route); otherwise, or before
- * the node's hello, `name` itself (an edge worker's routing id). */
+/* The routing id a message for `name` goes to: for a node of cluster.toml, the connection
+ * whose hello was accepted last (nodes connect as "<name>.<nonce>", see s_take_route), or NULL
+ * before that: never a connection that merely holds the routing id `name` (it said nothing,
+ * so no key was checked). Any other name is a routing id itself (an edge worker's). */
 static const char *s_route_id(broker_t *b, const char *name)
 {
     const char *identity = zhashx_lookup(b->routes, name);
-    return identity ? identity : name;
+    if (identity)
+        return identity;
+    return gv_config_node(b->cfg, name) ? NULL : name;
 }
 
 /* Forwards the message's bytes unchanged to the peer that owns `to`. */
@@ -145,13 +148,14 @@ static void s_route(broker_t *b, const char *sender, const gv_msg_t *m)
     size_t len;
     const void *raw = gv_msg_raw(m, &len);
     gv_buf_t buf = {(char *)raw, len, len};
-    if (s_send_to(b, target, &buf) == 0) {
+    if (target && s_send_to(b, target, &buf) == 0) {
         b->routed++;
         return;
     }
     b->dropped++;
     gv_warn("unroutable message", "type=%s from=%s to=%s via=%s error=\"%s\"", gv_msg_type(m),
-            gv_msg_from(m), to, target, zmq_strerror(zmq_errno()));
+            gv_msg_from(m), to, target ? target : owner ? owner : to,
+            target ? zmq_strerror(zmq_errno()) : "the node has not said hello");
     if (!s_is_oneway(gv_msg_type(m))) {
         char text[300];
         snprintf(text, sizeof text, "no node serving `%s` is connected", to);

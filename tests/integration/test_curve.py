@@ -193,3 +193,37 @@ def test_removing_a_key_from_authorized_drops_its_node(cluster):
     while "judge-1" not in _judge_ids(cluster)[0]:
         assert time.time() < deadline, "judge-1 did not come back after its key was restored\n" + cluster.logs()
         time.sleep(0.5)
+
+
+def test_a_squatted_routing_id_does_not_keep_a_node_out(cluster):
+    """While judge-1 is down, a connection under another key takes the routing id `judge-1` and
+    says nothing (so no key is ever checked). Nodes connect as `<name>.<nonce>` and the broker
+    routes a node only to its last accepted hello, so the restarted judge-1 joins and judges."""
+    import signal
+    pid = [n for n in cluster.status()["nodes"] if n["role"] == "judge"][0]["pid"]
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.time() + 30
+    while "judge-1" in _judge_ids(cluster)[0]:
+        assert time.time() < deadline, "judge-1 still listed as up after SIGKILL\n" + cluster.logs()
+        time.sleep(0.2)
+    probe = os.path.join(os.environ.get("GAVEL_BUILD", os.path.join(ROOT, "build")), "tests", "curve_probe")
+    squatter = subprocess.Popen([probe, os.path.join(ROOT, "cluster.toml"), cluster.data,
+                                 os.path.join(cluster.data, "keys", "edge-1.cert"), "--squat", "judge-1", "40000"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)  # connected and holding the routing id
+        cluster.up()
+        deadline = time.time() + 20
+        while "judge-1" not in _judge_ids(cluster)[0]:
+            assert time.time() < deadline, "judge-1 kept out by a connection holding its routing id\n" + cluster.logs()
+            time.sleep(0.2)
+        pid = cluster.demo_problem()
+        _, token = cluster.new_user("squat")
+        r = cluster.submit(token, pid, "python3", "print(sum(map(int, input().split())))\n")
+        assert r.status_code in (201, 202), r.text
+        assert cluster.wait_verdict(token, r.json()["id"], timeout=60)["verdict"] == "AC"
+        assert squatter.poll() is None, "the squatter left early: " + squatter.communicate()[0]
+    finally:
+        squatter.terminate()
+        out = squatter.communicate(timeout=10)[0]
+    assert "messages received: 0" in out, out  # nothing meant for judge-1 reached it
