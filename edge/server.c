@@ -69,6 +69,7 @@ static void *s_init_thread(const struct mg_context *ctx, int thread_type)
     char base[GV_ADDR_MAX], identity[GV_ADDR_MAX];
     snprintf(base, sizeof base, "%s.w%u", edge->name, n);
     if (gv_routing_id(base, identity, sizeof identity) != 0) { /* no one can squat it */
+        gv_error("cannot make a worker's routing id", "identity=%s", base);
         free(w);
         return NULL;
     }

@@ -117,10 +117,13 @@ static int s_connect(gv_link_t *self)
         goto fail;
     /* A fresh routing id per connection: it never collides with a lingering pipe of ours or
      * with anyone else's, so the broker sees (and judges by key) every hello (keyring.h). */
-    int len = self->heartbeat ? 0 : snprintf(self->routing_id, sizeof self->routing_id, "%s", self->identity);
-    if (self->heartbeat ? gv_routing_id(self->identity, self->routing_id, sizeof self->routing_id) != 0
-                        : len < 0 || (size_t)len >= sizeof self->routing_id) {
-        gv_error("routing id too long", "identity=%s max=%d", self->identity, GV_ADDR_MAX);
+    int len = snprintf(self->routing_id, sizeof self->routing_id, "%s", self->identity);
+    bool made = len >= 0 && (size_t)len < sizeof self->routing_id;
+    if (self->heartbeat)
+        made = gv_routing_id(self->identity, self->routing_id, sizeof self->routing_id) == 0;
+    if (!made) {
+        gv_error("cannot make a routing id", "identity=%s max_chars=%d hint=\"use a shorter node "
+                 "name in cluster.toml\"", self->identity, GV_ADDR_MAX);
         goto fail;
     }
     zsock_set_identity(s, self->routing_id);
