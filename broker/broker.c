@@ -4,7 +4,7 @@
  *
  *  Sockets (all CURVE servers; only certs in <data>/keys/authorized/ are admitted, via zauth):
  *    ROUTER  router_endpoint   requests, replies, heartbeats, jobs (ROUTER_MANDATORY, ZMTP
- *                              heartbeats; no HANDOVER: a live route cannot be taken over)
+ *                              heartbeats; no HANDOVER: routes follow accepted hellos)
  *    XSUB    pub_endpoint      actor nodes publish events here
  *    XPUB    sub_endpoint      edges subscribe here
  *
@@ -15,6 +15,10 @@
  *  answered with `broker.refused` {reason}; its connection is then shut down. authorized/ is
  *  re-read every heartbeat interval: the peers of a key that disappeared are forgotten and
  *  their connections shut down at once.
+ *
+ *  Routes: nodes connect as "<name>.<nonce>" (gv_link.h), fresh at each connection, so routing
+ *  ids never collide and every hello is judged here. What is addressed to a node goes to the
+ *  routing id of its last accepted hello (s_take_route / s_route_id).
  */
 #include "dispatch.h"
 #include "keyring.h"
@@ -70,6 +74,7 @@ typedef struct {
     dispatch_t *dispatch;
     keyring_t *keyring;
     zhashx_t *peer_keys;    /* routing id -> peer_key_t */
+    zhashx_t *routes;       /* node name -> routing id of its last accepted hello */
     zhashx_t *refusal_logs; /* "fingerprint|reason" -> refusal_log_t */
     zhashx_t *bus_conns;    /* "fd:inode" of admitted subscribers -> peer_key_t */
     kick_t kicks[KICKS_MAX];
@@ -122,22 +127,35 @@ static bool s_is_oneway(const char *type)
            strcmp(type, "jobs.offer") == 0 || strcmp(type, "hello") == 0;
 }
 
+/* The routing id a message for `name` goes to: for a node of cluster.toml, the connection
+ * whose hello was accepted last (nodes connect as "<name>.<nonce>", see s_take_route), or NULL
+ * before that: never a connection that merely holds the routing id `name` (it said nothing,
+ * so no key was checked). Any other name is a routing id itself (an edge worker's). */
+static const char *s_route_id(broker_t *b, const char *name)
+{
+    const char *identity = zhashx_lookup(b->routes, name);
+    if (identity)
+        return identity;
+    return gv_config_node(b->cfg, name) ? NULL : name;
+}
+
 /* Forwards the message's bytes unchanged to the peer that owns `to`. */
 static void s_route(broker_t *b, const char *sender, const gv_msg_t *m)
 {
     const char *to = gv_msg_to(m);
     const char *owner = gv_config_owner(b->cfg, to);
-    const char *target = owner ? owner : to;
+    const char *target = s_route_id(b, owner ? owner : to);
     size_t len;
     const void *raw = gv_msg_raw(m, &len);
     gv_buf_t buf = {(char *)raw, len, len};
-    if (s_send_to(b, target, &buf) == 0) {
+    if (target && s_send_to(b, target, &buf) == 0) {
         b->routed++;
         return;
     }
     b->dropped++;
     gv_warn("unroutable message", "type=%s from=%s to=%s via=%s error=\"%s\"", gv_msg_type(m),
-            gv_msg_from(m), to, target, zmq_strerror(zmq_errno()));
+            gv_msg_from(m), to, target ? target : owner ? owner : to,
+            target ? zmq_strerror(zmq_errno()) : "the node has not said hello");
     if (!s_is_oneway(gv_msg_type(m))) {
         char text[300];
         snprintf(text, sizeof text, "no node serving `%s` is connected", to);
@@ -335,6 +353,35 @@ static void s_note_peer_key(broker_t *b, const char *identity, const char *key, 
     pk->last_ms = now;
 }
 
+/* A hello of `node` from `identity` passed keyring_check (the key is the node's): what is
+ * addressed to the node goes there from now on. The node's older connection (it reconnected,
+ * with a new nonce) is forgotten like a lost peer, its jobs going back to the queue, and shut
+ * down. Only a hello under the node's own key moves the route, so an impostor cannot. */
+static void s_take_route(broker_t *b, const char *node, const char *identity)
+{
+    const char *old = zhashx_lookup(b->routes, node);
+    if (old && strcmp(old, identity) == 0)
+        return;
+    if (old) {
+        gv_info("node reconnected, route moved", "node=%s old=%s new=%s", node, old, identity);
+        dispatch_peer_forget(b->dispatch, old, "replaced by a newer connection of its node");
+        peer_key_t *pk = zhashx_lookup(b->peer_keys, old);
+        if (pk) {
+            s_kick_later(b, pk->fd, pk->ino);
+            zhashx_delete(b->peer_keys, old);
+        }
+    }
+    zhashx_update(b->routes, node, (void *)identity);
+}
+
+/* Forgets the route of `node` if it is `identity` (whose key was revoked). */
+static void s_drop_route(broker_t *b, const char *node, const char *identity)
+{
+    const char *current = zhashx_lookup(b->routes, node);
+    if (current && strcmp(current, identity) == 0)
+        zhashx_delete(b->routes, node);
+}
+
 /* Re-reads authorized/ and drops the peers whose key is no longer bound to their node. */
 static void s_rescan_keys(broker_t *b)
 {
@@ -357,6 +404,7 @@ static void s_rescan_keys(broker_t *b)
                     node ? "the key now belongs to another node"
                          : "its cert left keys/authorized/ (or no longer names a node)");
             dispatch_peer_forget(b->dispatch, identity, "key revoked");
+            s_drop_route(b, pk->node, identity);
             s_tell_refused(b, identity, strlen(identity), pk->node,
                            "this node's key was removed from keys/authorized/ on the broker");
             s_kick_later(b, pk->fd, pk->ino);
@@ -464,6 +512,8 @@ static void s_on_router(broker_t *b)
             continue;
         }
         s_note_peer_key(b, sender, key, fd, ino);
+        if (strcmp(type, "hello") == 0)
+            s_take_route(b, node, sender); /* the key's node, which the hello named */
         bool known = dispatch_peer_seen(b->dispatch, sender);
         if (!known && strcmp(type, "heartbeat") == 0)
             s_who(b, sender); /* we restarted, or it was declared lost: ask it to introduce itself */
@@ -575,10 +625,10 @@ static zsock_t *s_bind(const gv_config_t *cfg, zcert_t *cert, int type, const ch
     zsock_set_rcvhwm(s, ROUTER_HWM);
     if (type == ZMQ_ROUTER) {
         zsock_set_router_mandatory(s, 1);
-        /* No handover: a second connection with a routing id in use is ignored by libzmq, so
-         * no key can take a live node's route (keyring.h). A node's own reconnection finds its
-         * old pipe gone: the kernel closes it when the process dies, and ZMTP heartbeats close
-         * a silent one after `liveness` intervals. */
+        /* No handover: libzmq's takeover of a routing id in use checks no key. Nodes use a
+         * fresh routing id per connection instead, and the route of a node moves only with a
+         * hello under its key (s_take_route). ZMTP heartbeats close the pipe of a peer that
+         * fell silent after `liveness` intervals. */
         int ivl = (int)cfg->heartbeat_interval_ms;
         int timeout = (int)(cfg->heartbeat_interval_ms * cfg->heartbeat_liveness);
         if (zmq_setsockopt(zsock_resolve(s), ZMQ_HEARTBEAT_IVL, &ivl, sizeof ivl) != 0 ||
@@ -643,8 +693,11 @@ int main(int argc, char **argv)
     b.peer_keys = zhashx_new();
     b.refusal_logs = zhashx_new();
     b.bus_conns = zhashx_new();
-    if (!b.keyring || !b.peer_keys || !b.refusal_logs || !b.bus_conns)
+    b.routes = zhashx_new();
+    if (!b.keyring || !b.peer_keys || !b.refusal_logs || !b.bus_conns || !b.routes)
         goto done;
+    zhashx_set_duplicator(b.routes, (zhashx_duplicator_fn *)strdup);
+    zhashx_set_destructor(b.routes, (zhashx_destructor_fn *)zstr_free);
     zhashx_set_destructor(b.bus_conns, s_free_item);
     zhashx_set_destructor(b.peer_keys, s_free_item);
     zhashx_set_destructor(b.refusal_logs, s_free_item);
@@ -706,6 +759,7 @@ done:
     zhashx_destroy(&b.peer_keys);
     zhashx_destroy(&b.refusal_logs);
     zhashx_destroy(&b.bus_conns);
+    zhashx_destroy(&b.routes);
     zsock_destroy(&b.router);
     zsock_destroy(&b.xsub);
     zsock_destroy(&b.xpub);

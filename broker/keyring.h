@@ -12,8 +12,9 @@
  *  cert removed from authorized/ unbinds its key without a restart.
  *
  *  keyring_check is the rule every message on the router passes: the key must be bound, the
- *  routing id must be its node's name or "<name>.<suffix>" (edge workers), and a hello must
- *  carry that name and the node's role.
+ *  routing id must be its node's name or "<name>.<suffix>" (nodes connect as "<name>.<nonce>",
+ *  edge workers as "<name>.w<N>.<nonce>"), and a hello must carry that name and the node's
+ *  role.
  */
 #ifndef BROKER_KEYRING_H
 #define BROKER_KEYRING_H

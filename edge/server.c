@@ -7,6 +7,7 @@
 #include "server.h"
 
 #include "budget.h"
+#include "gv_link.h"
 #include "gv_log.h"
 #include "live.h"
 #include "request.h"
@@ -65,8 +66,13 @@ static void *s_init_thread(const struct mg_context *ctx, int thread_type)
     edge_worker_t *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     unsigned n = atomic_fetch_add(&edge->worker_seq, 1) + 1;
-    char identity[GV_ADDR_MAX];
-    snprintf(identity, sizeof identity, "%s.w%u", edge->name, n);
+    char base[GV_ADDR_MAX], identity[GV_ADDR_MAX];
+    snprintf(base, sizeof base, "%s.w%u", edge->name, n);
+    if (gv_routing_id(base, identity, sizeof identity) != 0) { /* no one can squat it */
+        gv_error("cannot make a worker's routing id", "identity=%s", base);
+        free(w);
+        return NULL;
+    }
     w->edge = edge;
     w->rpc = edge_rpc_new(edge->cfg, edge->name, identity, edge->request_timeout_ms);
     edge_buf_init(&w->in, 0);

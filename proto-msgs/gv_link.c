@@ -11,6 +11,7 @@
 #include "gv_log.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 struct gv_link {
     const gv_config_t *cfg;
     char *role, *cert_name, *identity;
+    char routing_id[GV_ADDR_MAX + 1]; /* identity, or identity.<nonce> on heartbeat links */
     bool heartbeat;
     zsock_t *sock;
     uint64_t last_recv;    /* mono ms of the last message from the broker */
@@ -33,6 +35,20 @@ struct gv_link {
     bool reintroduce;
     bool alive;
 };
+
+int gv_routing_id(const char *base, char *out, size_t out_len)
+{
+    unsigned char nonce[GV_ROUTING_NONCE_BYTES];
+    if (sodium_init() < 0)
+        return -1;
+    randombytes_buf(nonce, sizeof nonce);
+    int n = snprintf(out, out_len, "%s.", base);
+    if (n < 0 || (size_t)n + 2 * sizeof nonce >= out_len)
+        return -1;
+    for (size_t i = 0; i < sizeof nonce; i++)
+        snprintf(out + n + 2 * i, 3, "%02x", nonce[i]);
+    return 0;
+}
 
 char *gv_cert_path(const gv_config_t *cfg, const char *name, bool secret)
 {
@@ -77,7 +93,7 @@ static int s_send_hello(gv_link_t *self)
     char host[256] = "";
     if (gethostname(host, sizeof host - 1) != 0)
         host[0] = '\0';
-    gv_writer_t *w = gv_writer_new("hello", 0, self->identity, "broker", 0, 4);
+    gv_writer_t *w = gv_writer_new("hello", 0, self->routing_id, "broker", 0, 4);
     if (!w)
         return -1;
     msgpack_packer *pk = gv_writer_pk(w);
@@ -99,7 +115,18 @@ static int s_connect(gv_link_t *self)
     zsock_t *s = zsock_new(ZMQ_DEALER);
     if (!s || !broker)
         goto fail;
-    zsock_set_identity(s, self->identity);
+    /* A fresh routing id per connection: it never collides with a lingering pipe of ours or
+     * with anyone else's, so the broker sees (and judges by key) every hello (keyring.h). */
+    int len = snprintf(self->routing_id, sizeof self->routing_id, "%s", self->identity);
+    bool made = len >= 0 && (size_t)len < sizeof self->routing_id;
+    if (self->heartbeat)
+        made = gv_routing_id(self->identity, self->routing_id, sizeof self->routing_id) == 0;
+    if (!made) {
+        gv_error("cannot make a routing id", "identity=%s max_chars=%d hint=\"use a shorter node "
+                 "name in cluster.toml\"", self->identity, GV_ADDR_MAX);
+        goto fail;
+    }
+    zsock_set_identity(s, self->routing_id);
     zsock_set_sndhwm(s, LINK_HWM);
     zsock_set_rcvhwm(s, LINK_HWM);
     if (gv_curve_client(s, self->cfg, self->cert_name) != 0)
@@ -162,7 +189,7 @@ int gv_link_send_raw(gv_link_t *self, const void *data, size_t len)
         return -1;
     void *h = zsock_resolve(self->sock);
     if (zmq_send(h, data, len, ZMQ_DONTWAIT) < 0) {
-        gv_warn("send to broker failed", "identity=%s error=\"%s\"", self->identity,
+        gv_warn("send to broker failed", "identity=%s error=\"%s\"", self->routing_id,
                 zmq_strerror(zmq_errno()));
         return -1;
     }
@@ -176,7 +203,7 @@ int gv_link_send(gv_link_t *self, const gv_buf_t *buf)
 
 static void s_send_heartbeat(gv_link_t *self)
 {
-    gv_writer_t *w = gv_writer_new("heartbeat", 0, self->identity, "broker", 0, 0);
+    gv_writer_t *w = gv_writer_new("heartbeat", 0, self->routing_id, "broker", 0, 0);
     gv_buf_t buf;
     if (w && gv_writer_finish(&w, &buf) == 0) {
         gv_link_send(self, &buf);
@@ -201,9 +228,9 @@ static int64_t s_tick(gv_link_t *self)
     }
     if (now - self->last_recv > (uint64_t)iv * self->cfg->heartbeat_liveness) {
         gv_warn("broker silent, dropping connection", "identity=%s silent_ms=%llu retry_in_ms=%u",
-                self->identity, (unsigned long long)(now - self->last_recv), self->backoff_ms);
-        /* close at once: the broker ignores a second connection with our routing id while the
-         * old one lingers (it sets no ROUTER_HANDOVER, see broker/keyring.h) */
+                self->routing_id, (unsigned long long)(now - self->last_recv), self->backoff_ms);
+        /* close at once (what is queued was for a dead broker); the next connection has a
+         * routing id of its own, so it does not wait for the broker to drop this one */
         zsock_set_linger(self->sock, 0);
         zsock_destroy(&self->sock);
         self->alive = false;
@@ -265,11 +292,11 @@ gv_msg_t *gv_link_recv(gv_link_t *self, int timeout_ms)
                                 err, sizeof err);
         zmq_msg_close(&zm);
         if (drc != 0) {
-            gv_warn("dropped undecodable message", "identity=%s from=%s error=\"%s\"", self->identity,
+            gv_warn("dropped undecodable message", "identity=%s from=%s error=\"%s\"", self->routing_id,
                     from[0] ? from : "?", err);
             if (corr && from[0]) {
                 gv_buf_t buf;
-                if (gv_reply_error_raw(corr, self->identity, from, 400, "bad_message", err, &buf) == 0) {
+                if (gv_reply_error_raw(corr, self->routing_id, from, 400, "bad_message", err, &buf) == 0) {
                     gv_link_send(self, &buf);
                     gv_buf_free(&buf);
                 }
@@ -285,14 +312,14 @@ gv_msg_t *gv_link_recv(gv_link_t *self, int timeout_ms)
             const char *reason = gv_msg_str(m, "reason");
             gv_error("the broker refused this node", "identity=%s reason=\"%s\" hint=\"check that "
                      "keys/authorized/ on the broker holds this node's cert\"",
-                     self->identity, reason ? reason : "?");
+                     self->routing_id, reason ? reason : "?");
             gv_msg_destroy(&m);
             continue;
         }
         if (strcmp(type, "broker.who") == 0) {
             gv_msg_destroy(&m);
             if (self->heartbeat) {
-                gv_info("broker asked who we are; introducing again", "identity=%s", self->identity);
+                gv_info("broker asked who we are; introducing again", "identity=%s", self->routing_id);
                 s_send_hello(self);
                 self->reintroduce = true;
             }
@@ -321,5 +348,5 @@ zsock_t *gv_link_sock(gv_link_t *self)
 
 const char *gv_link_identity(const gv_link_t *self)
 {
-    return self->identity;
+    return self->routing_id;
 }

@@ -27,8 +27,12 @@
 typedef struct gv_link gv_link_t;
 
 /* role: "actors" | "edge" | "judge"; cert_name: the node's name in cluster.toml (its keys are
- * <data>/keys/<cert_name>.cert[_secret]); identity: ZMQ routing id, usually the node name, or
- * "<edge>.w<N>" for edge workers. Returns NULL (with a log line) if keys are missing. */
+ * <data>/keys/<cert_name>.cert[_secret]); identity: the node name, or "<edge>.w<N>.<nonce>" for
+ * edge workers. A heartbeat link connects with the routing id "<identity>.<nonce>", a fresh
+ * nonce per connection (gv_routing_id), so no other connection, ours or an impostor's, can
+ * hold it and the broker judges every hello by its key; the broker routes what is addressed
+ * to the node to the connection whose hello it accepted last. A link with heartbeats off uses
+ * identity as it is. Returns NULL (with a log line) if keys are missing. */
 gv_link_t *gv_link_new(const gv_config_t *cfg, const char *role, const char *cert_name,
                        const char *identity, bool heartbeat);
 void gv_link_destroy(gv_link_t **self_p);
@@ -49,7 +53,12 @@ bool gv_link_take_reintroduce(gv_link_t *self);
 bool gv_link_broker_alive(const gv_link_t *self);
 /* The underlying socket; it changes after a reconnect, so fetch it again after each recv. */
 zsock_t *gv_link_sock(gv_link_t *self);
+/* The current routing id (it changes at each reconnection of a heartbeat link). */
 const char *gv_link_identity(const gv_link_t *self);
+
+#define GV_ROUTING_NONCE_BYTES 8 /* random bytes (hex in the id) after a node's name */
+/* Writes "<base>.<16 random hex digits>" to out. 0, or -1 when it does not fit. */
+int gv_routing_id(const char *base, char *out, size_t out_len);
 
 /* Applies CURVE client options (this node's keys + the broker's public key) and the size cap
  * to any socket that connects to the broker (PUB to the event bus, SUB from it). 0 / -1. */

@@ -16,6 +16,10 @@
  *      sends an empty-bodied request TYPE to address TO (as "<name>.curve-probe"). Exit 0 when
  *      a reply came, 4 when the broker answered `broker.refused`, 3 when nothing came in 5 s.
  *
+ *    curve_probe CONFIG DATA CERT_FILE --squat IDENTITY HOLD_MS
+ *      holds a connection with routing id IDENTITY for HOLD_MS without sending anything (so no
+ *      key is ever checked) and prints how many messages reached it. Exit 0.
+ *
  *    curve_probe CONFIG DATA CERT_FILE --subscribe HOLD_MS
  *      subscribes to every event on the broker's event bus for HOLD_MS and prints how many it
  *      got. Exit 0 when it got at least one, 3 when none.
@@ -128,9 +132,10 @@ int main(int argc, char **argv)
 {
     bool subscribe = argc == 6 && strcmp(argv[4], "--subscribe") == 0;
     bool request = argc == 7 && strcmp(argv[4], "--request") == 0;
+    bool squat = argc == 7 && strcmp(argv[4], "--squat") == 0;
     if (argc != 4 && argc != 7 && argc != 8 && !subscribe) {
         fprintf(stderr, "usage: curve_probe CONFIG DATA CERT_FILE [IDENTITY NAME ROLE [HOLD_MS] | "
-                        "--subscribe HOLD_MS]\n");
+                        "--request TYPE TO | --squat IDENTITY HOLD_MS | --subscribe HOLD_MS]\n");
         return 2;
     }
     char err[1024];
@@ -152,7 +157,7 @@ int main(int argc, char **argv)
     char own[160];
     const char *meta = zcert_meta(mine, "name");
     snprintf(own, sizeof own, "%s%scurve-probe", meta ? meta : "", meta ? "." : "");
-    const char *identity = argc > 4 && !request ? argv[4] : own;
+    const char *identity = squat ? argv[5] : argc > 4 && !request ? argv[4] : own;
     if (subscribe) {
         rc = s_subscribe(broker, mine, server, atoi(argv[5]));
         goto done;
@@ -163,6 +168,22 @@ int main(int argc, char **argv)
     zsock_set_linger(s, 0);
     if (zsock_connect(s, "%s", broker->router_endpoint) != 0)
         goto done;
+    if (squat) {
+        int got = 0;
+        int64_t end = zclock_mono() + atoi(argv[6]);
+        while (zclock_mono() < end && !zsys_interrupted) { /* SIGTERM ends it early */
+            zmq_pollitem_t it = {zsock_resolve(s), 0, ZMQ_POLLIN, 0};
+            if (zmq_poll(&it, 1, (long)(end - zclock_mono())) != 1)
+                continue;
+            zmq_msg_t zm;
+            zmq_msg_init(&zm);
+            got += zmq_msg_recv(&zm, it.socket, 0) >= 0;
+            zmq_msg_close(&zm);
+        }
+        printf("held routing id %s; messages received: %d\n", identity, got);
+        rc = 0;
+        goto done;
+    }
     if (argc > 4 && !request) {
         rc = s_play_node(s, identity, argv[5], argv[6], argc > 7 ? atoi(argv[7]) : 2000);
         goto done;

@@ -97,10 +97,11 @@ def test_judge_key_cannot_take_over_actors_routing(cluster):
     before = len(_broker_log(cluster).splitlines())
     try:
         time.sleep(0.5)
-        # The routing id actors-1 is in use: libzmq ignores the second connection (the broker
-        # sets no ROUTER_HANDOVER), so this one never reaches the broker at all...
+        # Nodes connect as "<name>.<nonce>", so the routing id actors-1 is free: the impostor's
+        # hello reaches the broker, which refuses it by its key and logs that (before, it
+        # collided with actors-1's own routing id and libzmq ignored it without a trace)...
         taken = _play(cluster, "judge-1", "actors-1", "actors-1", "actors", hold_ms=3000)
-        # ...and under a routing id of its own the hello reaches the broker and is refused.
+        # ...as under a routing id of the key's own node with another node's hello.
         # (as edge-1: the same refusal of the same key is logged at most every 10 s)
         own = _play(cluster, "judge-1", "judge-1.impostor", "edge-1", "edge", hold_ms=1000)
         time.sleep(1.5)
@@ -109,10 +110,11 @@ def test_judge_key_cannot_take_over_actors_routing(cluster):
         t.join(timeout=60)
     bad = [s for s in statuses if s != 200]
     assert statuses and not bad, f"{len(bad)} of {len(statuses)} requests failed: {bad[:10]}"
-    assert taken.returncode != 0, "the impostor was admitted: " + taken.stdout + taken.stderr
+    assert taken.returncode == 4, "the impostor was not refused: " + taken.stdout + taken.stderr
     assert own.returncode == 4, own.stdout + own.stderr
     lines = [l for l in _broker_log(cluster).splitlines()[before:]
              if re.search(r"WARN .*refused message.*key=" + re.escape(fp), l)]
+    assert any("routing id `actors-1` is not node judge-1's" in l for l in lines), lines
     assert any("belongs to node judge-1, not edge-1" in l for l in lines), lines
     assert not [l for l in _broker_log(cluster).splitlines()[before:] if "peer joined" in l and "actors-1" in l]
 
@@ -191,3 +193,37 @@ def test_removing_a_key_from_authorized_drops_its_node(cluster):
     while "judge-1" not in _judge_ids(cluster)[0]:
         assert time.time() < deadline, "judge-1 did not come back after its key was restored\n" + cluster.logs()
         time.sleep(0.5)
+
+
+def test_a_squatted_routing_id_does_not_keep_a_node_out(cluster):
+    """While judge-1 is down, a connection under another key takes the routing id `judge-1` and
+    says nothing (so no key is ever checked). Nodes connect as `<name>.<nonce>` and the broker
+    routes a node only to its last accepted hello, so the restarted judge-1 joins and judges."""
+    import signal
+    pid = [n for n in cluster.status()["nodes"] if n["role"] == "judge"][0]["pid"]
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.time() + 30
+    while "judge-1" in _judge_ids(cluster)[0]:
+        assert time.time() < deadline, "judge-1 still listed as up after SIGKILL\n" + cluster.logs()
+        time.sleep(0.2)
+    probe = os.path.join(os.environ.get("GAVEL_BUILD", os.path.join(ROOT, "build")), "tests", "curve_probe")
+    squatter = subprocess.Popen([probe, os.path.join(ROOT, "cluster.toml"), cluster.data,
+                                 os.path.join(cluster.data, "keys", "edge-1.cert"), "--squat", "judge-1", "40000"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)  # connected and holding the routing id
+        cluster.up()
+        deadline = time.time() + 20
+        while "judge-1" not in _judge_ids(cluster)[0]:
+            assert time.time() < deadline, "judge-1 kept out by a connection holding its routing id\n" + cluster.logs()
+            time.sleep(0.2)
+        pid = cluster.demo_problem()
+        _, token = cluster.new_user("squat")
+        r = cluster.submit(token, pid, "python3", "print(sum(map(int, input().split())))\n")
+        assert r.status_code in (201, 202), r.text
+        assert cluster.wait_verdict(token, r.json()["id"], timeout=60)["verdict"] == "AC"
+        assert squatter.poll() is None, "the squatter left early: " + squatter.communicate()[0]
+    finally:
+        squatter.terminate()
+        out = squatter.communicate(timeout=10)[0]
+    assert "messages received: 0" in out, out  # nothing meant for judge-1 reached it

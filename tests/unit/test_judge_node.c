@@ -12,6 +12,7 @@
  *
  *  usage: test_judge_node PATH-TO-gavel-judge
  */
+#include "gv_link.h"
 #include "gv_log.h"
 #include "gv_msg.h"
 #include "gv_test.h"
@@ -63,6 +64,7 @@ static size_t s_n_results;
 static size_t s_progress_running, s_progress_compiling;
 static bool s_ready;
 static char s_ready_langs[256];
+static char s_judge_id[GV_ADDR_MAX + 1]; /* its routing id ("judge-1.<nonce>"), from its READY */
 static uint64_t s_ready_slots;
 
 static const char *s_hash(const void *data, size_t len, char *hex)
@@ -197,6 +199,8 @@ static void s_pump(int timeout_ms, bool (*until)(uint64_t), uint64_t arg)
                 s_send(who, &buf);
             } else if (strcmp(type, "judge.ready") == 0) {
                 s_ready = true;
+                CHECK(strncmp(who, "judge-1.", 8) == 0 && strlen(who) == 8 + 2 * GV_ROUTING_NONCE_BYTES);
+                snprintf(s_judge_id, sizeof s_judge_id, "%s", who);
                 s_ready_slots = gv_msg_uint(m, "slots", 0);
                 const msgpack_object *l = gv_msg_field(m, "languages");
                 s_ready_langs[0] = '\0';
@@ -248,7 +252,7 @@ static bool s_has_result(uint64_t sub)
 
 static void s_job(uint64_t sub, uint64_t problem, const char *lang, const char *src)
 {
-    gv_writer_t *w = gv_writer_new("judge.job", 0, "broker", "judge-1", 0, 5);
+    gv_writer_t *w = gv_writer_new("judge.job", 0, "broker", s_judge_id, 0, 5);
     msgpack_packer *pk = gv_writer_pk(w);
     gv_pk_kv_uint(pk, "sub_id", sub);
     gv_pk_kv_uint(pk, "attempt", 1);
@@ -257,7 +261,7 @@ static void s_job(uint64_t sub, uint64_t problem, const char *lang, const char *
     gv_pk_kv_bin(pk, "source", src, strlen(src));
     gv_buf_t buf;
     gv_writer_finish(&w, &buf);
-    s_send("judge-1", &buf);
+    s_send(s_judge_id, &buf);
 }
 
 /* Sends a job and waits for its result. */
