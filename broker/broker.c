@@ -207,17 +207,30 @@ static void s_free_item(void **item)
     *item = NULL;
 }
 
-/* The connection a message came in on: its fd (libzmq's private "__fd" property, what
- * ZMQ_SRCFD reads) and the socket's inode, so a kick never hits an fd number reused since. */
-static int s_msg_conn(zmq_msg_t *msg, ino_t *ino)
+/* The fd of the connection a message came in on (libzmq's private "__fd" property, what
+ * ZMQ_SRCFD reads), or -1. No system call: this runs for every message. */
+static int s_msg_fd(zmq_msg_t *msg)
 {
     const char *s = zmq_msg_gets(msg, "__fd");
-    int fd = s ? atoi(s) : -1;
+    return s ? atoi(s) : -1;
+}
+
+/* The inode of socket fd, so a kick never hits an fd number reused since. 0, or -1 when fd is
+ * not a socket. */
+static int s_sock_ino(int fd, ino_t *ino)
+{
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))
         return -1;
     *ino = st.st_ino;
-    return fd;
+    return 0;
+}
+
+/* The connection a message came in on: its fd and the socket's inode, or -1. */
+static int s_msg_conn(zmq_msg_t *msg, ino_t *ino)
+{
+    int fd = s_msg_fd(msg);
+    return s_sock_ino(fd, ino) == 0 ? fd : -1;
 }
 
 /* Shuts a peer's connection down under libzmq, which then drops its pipe (ZeroMQ has no
@@ -286,8 +299,9 @@ static void s_tell_refused(broker_t *b, const void *id, size_t idl, const char *
 }
 
 /* Drops a message that failed keyring_check: logs it (once per key and reason every
- * REFUSAL_LOG_EVERY_MS), tells the peer why, and shuts its connection down shortly. */
-static void s_refuse(broker_t *b, const void *id, size_t idl, const char *key, int fd, ino_t ino,
+ * REFUSAL_LOG_EVERY_MS) and, for a router peer (id), tells it why and shuts its connection
+ * (fd) down shortly. */
+static void s_refuse(broker_t *b, const void *id, size_t idl, const char *key, int fd,
                      const char *type, const char *why)
 {
     b->refused++;
@@ -319,14 +333,14 @@ static void s_refuse(broker_t *b, const void *id, size_t idl, const char *key, i
     } else {
         rl->suppressed++;
     }
-    if (id)
-        s_tell_refused(b, id, idl, node, why);
-    s_kick_later(b, fd, ino);
+    if (!id) return; /* the bus: nothing to tell, nothing to shut down (s_bus_allowed) */
+    s_tell_refused(b, id, idl, node, why);
+    ino_t ino = 0;
+    s_kick_later(b, s_sock_ino(fd, &ino) == 0 ? fd : -1, ino);
 }
 
 /* Remembers which key and connection `identity` speaks with, for revocation. */
-static void s_note_peer_key(broker_t *b, const char *identity, const char *key, int fd,
-                            ino_t ino)
+static void s_note_peer_key(broker_t *b, const char *identity, const char *key, int fd)
 {
     uint64_t now = gv_mono_ms();
     peer_key_t *pk = zhashx_lookup(b->peer_keys, identity);
@@ -345,8 +359,9 @@ static void s_note_peer_key(broker_t *b, const char *identity, const char *key, 
         const char *node = keyring_node(b->keyring, key, NULL);
         snprintf(pk->node, sizeof pk->node, "%s", node ? node : "");
     }
-    if (pk->fd != fd || pk->ino != ino || now - pk->checked_ms > PEER_KEY_FSTAT_MS) {
-        pk->fd = fd;
+    if (pk->fd != fd || now - pk->checked_ms > PEER_KEY_FSTAT_MS) { /* one fstat a while */
+        ino_t ino = 0;
+        pk->fd = s_sock_ino(fd, &ino) == 0 ? fd : -1;
         pk->ino = ino;
         pk->checked_ms = now;
     }
@@ -460,12 +475,11 @@ static void s_on_router(broker_t *b)
         const char *user_id = zmq_msg_gets(&body, "User-Id");
         if (user_id)
             snprintf(key, sizeof key, "%s", user_id);
-        ino_t ino = 0;
-        int fd = s_msg_conn(&body, &ino);
+        int fd = s_msg_fd(&body);
         size_t idl = zmq_msg_size(&id);
         if (keyring_check(b->keyring, key, zmq_msg_data(&id), idl, false, NULL, NULL, why,
                           sizeof why) != 0) {
-            s_refuse(b, zmq_msg_data(&id), idl, key, fd, ino, NULL, why);
+            s_refuse(b, zmq_msg_data(&id), idl, key, fd, NULL, why);
             zmq_msg_close(&id);
             zmq_msg_close(&body);
             continue;
@@ -500,18 +514,18 @@ static void s_on_router(broker_t *b)
         if (strcmp(type, "hello") == 0 &&
             keyring_check(b->keyring, key, sender, idl, true, gv_msg_str(m, "name"),
                           gv_msg_str(m, "role"), why, sizeof why) != 0) {
-            s_refuse(b, sender, idl, key, fd, ino, type, why);
+            s_refuse(b, sender, idl, key, fd, type, why);
             gv_msg_destroy(&m);
             continue;
         }
         gv_role_t role = GV_ROLE_BROKER;
         const char *node = keyring_node(b->keyring, key, &role);
         if (node && keyring_may_send(role, node, type, why, sizeof why) != 0) {
-            s_refuse(b, sender, idl, key, fd, ino, type, why);
+            s_refuse(b, sender, idl, key, fd, type, why);
             gv_msg_destroy(&m);
             continue;
         }
-        s_note_peer_key(b, sender, key, fd, ino);
+        s_note_peer_key(b, sender, key, fd);
         if (strcmp(type, "hello") == 0)
             s_take_route(b, node, sender); /* the key's node, which the hello named */
         bool known = dispatch_peer_seen(b->dispatch, sender);
@@ -547,7 +561,7 @@ static bool s_bus_allowed(broker_t *b, zmq_msg_t *part, gv_role_t role, const ch
     else
         snprintf(why, sizeof why, "key %s is not bound to a node of cluster.toml: it may not %s",
                  fp, what);
-    s_refuse(b, NULL, 0, key, -1, 0, "bus", why);
+    s_refuse(b, NULL, 0, key, -1, "bus", why);
     return false;
 }
 

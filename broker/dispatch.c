@@ -325,7 +325,7 @@ void dispatch_offer(dispatch_t *self, const gv_msg_t *offer)
     size_t len = 0;
     const void *src = gv_msg_bytes(offer, "source", &len);
     const char *lang = gv_msg_str(offer, "language");
-    jq_class_t klass = jobqueue_class(gv_msg_str(offer, "class")); /* absent: practice */
+    gv_job_class_t klass = gv_job_class_parse(gv_msg_str(offer, "class")); /* absent: practice */
     uint64_t user = gv_msg_uint(offer, "user_id", 0);
     job_t *j = s_job(self, sub);
     if (j && j->attempt >= att) {
@@ -469,7 +469,7 @@ void dispatch_run(dispatch_t *self)
             gv_debug("job dispatched",
                      "sub_id=%llu attempt=%llu class=%s user_id=%llu judge=%s",
                      (unsigned long long)j->sub_id, (unsigned long long)j->attempt,
-                     jobqueue_class_name(j->q.klass), (unsigned long long)j->q.user_id,
+                     gv_job_class_name(j->q.klass), (unsigned long long)j->q.user_id,
                      p->identity);
         } else {
             s_lose(self, p, "unreachable");

@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const s_class_names[JQ_CLASSES] = {"contest", "practice", "rejudge"};
 
 /* One user's queued jobs of one class, and its place in the class's rotation. */
 struct jq_user {
-    jq_class_t klass;
+    gv_job_class_t klass;
     uint64_t user_id;
     zlistx_t *entries; /* jq_entry_t*, by sub_id */
     void *turn;        /* handle in turns[klass] */
@@ -18,25 +17,12 @@ struct jq_user {
 
 struct jobqueue {
     zhashx_t *users;             /* "class/user_id" -> jq_user_t, only while it holds a job */
-    zlistx_t *turns[JQ_CLASSES]; /* jq_user_t*, the next to be served first */
+    zlistx_t *turns[GV_JOB_CLASSES]; /* jq_user_t*, the next to be served first */
     size_t size;
     /* the walk of jobqueue_first / jobqueue_next */
     int walk_class;
     jq_user_t *walk_user;
 };
-
-jq_class_t jobqueue_class(const char *name)
-{
-    for (int i = 0; name && i < JQ_CLASSES; i++)
-        if (strcmp(name, s_class_names[i]) == 0)
-            return (jq_class_t)i;
-    return JQ_PRACTICE;
-}
-
-const char *jobqueue_class_name(jq_class_t c)
-{
-    return c < JQ_CLASSES ? s_class_names[c] : "practice";
-}
 
 static void s_user_free(void **item)
 {
@@ -54,7 +40,7 @@ static int s_entry_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void s_user_key(char key[48], jq_class_t klass, uint64_t user_id)
+static void s_user_key(char key[48], gv_job_class_t klass, uint64_t user_id)
 {
     snprintf(key, 48, "%d/%llu", (int)klass, (unsigned long long)user_id);
 }
@@ -65,7 +51,7 @@ jobqueue_t *jobqueue_new(void)
     if (!self)
         return NULL;
     bool ok = (self->users = zhashx_new()) != NULL;
-    for (int c = 0; c < JQ_CLASSES; c++)
+    for (int c = 0; c < GV_JOB_CLASSES; c++)
         ok &= (self->turns[c] = zlistx_new()) != NULL;
     if (!ok) {
         jobqueue_destroy(&self);
@@ -80,7 +66,7 @@ void jobqueue_destroy(jobqueue_t **self_p)
     if (!self_p || !*self_p)
         return;
     jobqueue_t *self = *self_p;
-    for (int c = 0; c < JQ_CLASSES; c++)
+    for (int c = 0; c < GV_JOB_CLASSES; c++)
         zlistx_destroy(&self->turns[c]);
     zhashx_destroy(&self->users); /* the entries belong to their jobs */
     free(self);
@@ -100,8 +86,8 @@ int jobqueue_push(jobqueue_t *self, jq_entry_t *e, bool front)
 {
     if (e->user)
         return 0;
-    if (e->klass >= JQ_CLASSES)
-        e->klass = JQ_PRACTICE;
+    if (e->klass >= GV_JOB_CLASSES)
+        e->klass = GV_JOB_PRACTICE;
     char key[48];
     s_user_key(key, e->klass, e->user_id);
     jq_user_t *u = zhashx_lookup(self->users, key);
@@ -120,7 +106,11 @@ int jobqueue_push(jobqueue_t *self, jq_entry_t *e, bool front)
             s_user_free((void **)&u);
             return -1;
         }
-        zhashx_insert(self->users, key, u);
+        if (zhashx_insert(self->users, key, u) != 0) { /* out of memory */
+            zlistx_delete(self->turns[e->klass], u->turn);
+            s_user_free((void **)&u);
+            return -1;
+        }
     }
     e->handle = zlistx_insert(u->entries, e, false); /* searches from the newest end */
     if (!e->handle) {
@@ -170,7 +160,7 @@ static jq_entry_t *s_walk(jobqueue_t *self, jq_entry_t *e)
     while (!e) {
         if (self->walk_user)
             self->walk_user = zlistx_next(self->turns[self->walk_class]);
-        while (!self->walk_user && ++self->walk_class < JQ_CLASSES)
+        while (!self->walk_user && ++self->walk_class < GV_JOB_CLASSES)
             self->walk_user = zlistx_first(self->turns[self->walk_class]);
         if (!self->walk_user)
             return NULL;

@@ -13,18 +13,19 @@
 #ifndef BROKER_JOBQUEUE_H
 #define BROKER_JOBQUEUE_H
 
+#include "gv_types.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { JQ_CONTEST, JQ_PRACTICE, JQ_REJUDGE, JQ_CLASSES } jq_class_t;
 
 typedef struct jq_user jq_user_t;
 
 /* Set sub_id, klass, user_id and owner before jobqueue_push; the rest is the queue's. */
 typedef struct {
     uint64_t sub_id;
-    jq_class_t klass;
+    gv_job_class_t klass;
     uint64_t user_id; /* 0 = unknown (an offer from an older node): one shared turn */
     void *owner;      /* the job this entry belongs to */
     jq_user_t *user;  /* NULL unless queued */
@@ -36,9 +37,6 @@ typedef struct jobqueue jobqueue_t;
 jobqueue_t *jobqueue_new(void);
 void jobqueue_destroy(jobqueue_t **self_p);
 
-/* The class named by an offer's `class`; NULL or unknown is practice. */
-jq_class_t jobqueue_class(const char *name);
-const char *jobqueue_class_name(jq_class_t c);
 
 /* Queues e in its user's FIFO (`front`: a job a lost judge held, whose user rejoins the
  * rotation first). 0, or -1 out of memory (e is then not queued). No-op if already queued. */

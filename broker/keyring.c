@@ -237,10 +237,10 @@ int keyring_check(const keyring_t *self, const char *key, const void *identity,
                   const char *hello_role, char *why, size_t why_len)
 {
     char fp[KEYRING_FINGERPRINT + 1], shown[KEYRING_SHOWN_ID + 8];
-    keyring_fingerprint(key, fp, sizeof fp);
     gv_role_t role;
     const char *name = keyring_node(self, key, &role);
     if (!name) {
+        keyring_fingerprint(key, fp, sizeof fp);
         snprintf(why, why_len,
                  "key %s is not bound to a node of cluster.toml (removed from authorized/, "
                  "claimed by two nodes, or naming no node)",
@@ -254,6 +254,7 @@ int keyring_check(const keyring_t *self, const char *key, const void *identity,
     if (id_ok && memchr(identity, '\0', identity_len))
         id_ok = false;
     if (!id_ok) {
+        keyring_fingerprint(key, fp, sizeof fp);
         s_shown(identity, identity_len, shown, sizeof shown);
         snprintf(why, why_len,
                  "routing id `%s` is not node %s's: key %s may use only `%s` or `%s.<suffix>`",
@@ -261,7 +262,8 @@ int keyring_check(const keyring_t *self, const char *key, const void *identity,
         return -1;
     }
     if (!is_hello)
-        return 0;
+        return 0; /* the common case: no fingerprint made for a message that passes */
+    keyring_fingerprint(key, fp, sizeof fp);
     if (!hello_name || strcmp(hello_name, name) != 0) {
         s_shown(hello_name ? hello_name : "(no name)", strlen(hello_name ? hello_name : "(no name)"),
                 shown, sizeof shown);

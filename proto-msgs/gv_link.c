@@ -45,8 +45,7 @@ int gv_routing_id(const char *base, char *out, size_t out_len)
     int n = snprintf(out, out_len, "%s.", base);
     if (n < 0 || (size_t)n + 2 * sizeof nonce >= out_len)
         return -1;
-    for (size_t i = 0; i < sizeof nonce; i++)
-        snprintf(out + n + 2 * i, 3, "%02x", nonce[i]);
+    sodium_bin2hex(out + n, out_len - (size_t)n, nonce, sizeof nonce);
     return 0;
 }
 

@@ -414,3 +414,18 @@ bool gv_verdict_valid(const char *v)
             return true;
     return false;
 }
+
+static const char *const s_job_class_names[GV_JOB_CLASSES] = {"contest", "practice", "rejudge"};
+
+const char *gv_job_class_name(gv_job_class_t c)
+{
+    return c < GV_JOB_CLASSES ? s_job_class_names[c] : "practice";
+}
+
+gv_job_class_t gv_job_class_parse(const char *name)
+{
+    for (int i = 0; name && i < GV_JOB_CLASSES; i++)
+        if (strcmp(name, s_job_class_names[i]) == 0)
+            return (gv_job_class_t)i;
+    return GV_JOB_PRACTICE;
+}

@@ -32,6 +32,19 @@ typedef enum {
 
 #define GV_STR_ITEM_MAX 4096
 
+/* A judge job's class, in the order judging serves them; gv_job_class_name() is what
+ * jobs.offer's `class` carries, and the actors' durable queue keys keep the number. */
+typedef enum {
+    GV_JOB_CONTEST,  /* a contest submission waiting for its first verdict */
+    GV_JOB_PRACTICE, /* a submission outside any contest */
+    GV_JOB_REJUDGE,  /* judged before, sent back by a rejudge */
+    GV_JOB_CLASSES
+} gv_job_class_t;
+
+const char *gv_job_class_name(gv_job_class_t c);
+/* The class `name` names; NULL or unknown is practice. */
+gv_job_class_t gv_job_class_parse(const char *name);
+
 typedef struct gv_schema gv_schema_t;
 
 typedef struct {
