@@ -77,6 +77,21 @@ int actor_reply_error(actor_ctx_t *ctx, const gv_msg_t *req, unsigned status, co
     return outbox_send(ctx->outbox, &buf);
 }
 
+int actor_reply_retry(actor_ctx_t *ctx, const gv_msg_t *req, const char *code,
+                      uint64_t retry_after_s, const char *message)
+{
+    gv_writer_t *w = gv_writer_new("reply", gv_msg_corr(req), ctx->address, gv_msg_from(req), 0, 4);
+    if (!w) return -1;
+    msgpack_packer *pk = gv_writer_pk(w);
+    gv_pk_kv_uint(pk, "status", 429);
+    gv_pk_kv_str(pk, "code", code);
+    gv_pk_kv_str(pk, "message", message);
+    gv_pk_key(pk, "data");
+    msgpack_pack_map(pk, 1);
+    gv_pk_kv_uint(pk, "retry_after_s", retry_after_s);
+    return actor_reply_end(ctx, &w);
+}
+
 gv_writer_t *actor_reply_begin(actor_ctx_t *ctx, const gv_msg_t *req, unsigned status,
                                bool has_data)
 {

@@ -101,6 +101,9 @@ int actor_each_child(actor_ctx_t *ctx, MDB_dbi dbi, uint64_t owner, actor_child_
 /* Error reply {status, code, message}. Returns 0, or -1 when out of memory. */
 int actor_reply_error(actor_ctx_t *ctx, const gv_msg_t *req, unsigned status, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* 429 `code` with data {retry_after_s}: the edge turns it into a Retry-After header. 0 / -1. */
+int actor_reply_retry(actor_ctx_t *ctx, const gv_msg_t *req, const char *code,
+                      uint64_t retry_after_s, const char *message);
 /* Success reply; with has_data the caller packs exactly one value on gv_writer_pk(w). */
 gv_writer_t *actor_reply_begin(actor_ctx_t *ctx, const gv_msg_t *req, unsigned status,
                                bool has_data);

@@ -15,27 +15,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#define INDEX_KEY_LEN 16        /* (user id, submission id), as in submissions.c */
 #define RATE_WINDOW_MS 60000u   /* submissions_per_minute_per_user counts this window */
 #define QUEUED_RETRY_AFTER_S 10 /* Retry-After when too many submissions wait for a verdict */
 #define DEFAULT_PER_MINUTE 10   /* without a cluster.toml (unit tests): gv_config's defaults */
 #define DEFAULT_MAX_QUEUED 10
-
-/* 429 `code` with data {retry_after_s} (the edge turns it into Retry-After). */
-static int s_reply_retry(actor_ctx_t *ctx, const gv_msg_t *msg, const char *code,
-                         uint64_t retry_after_s, const char *message)
-{
-    gv_writer_t *w = gv_writer_new("reply", gv_msg_corr(msg), ctx->address, gv_msg_from(msg), 0, 4);
-    if (!w) return -1;
-    msgpack_packer *pk = gv_writer_pk(w);
-    gv_pk_kv_uint(pk, "status", 429);
-    gv_pk_kv_str(pk, "code", code);
-    gv_pk_kv_str(pk, "message", message);
-    gv_pk_key(pk, "data");
-    msgpack_pack_map(pk, 1);
-    gv_pk_kv_uint(pk, "retry_after_s", retry_after_s);
-    return actor_reply_end(ctx, &w);
-}
 
 /* Whether user_id already made `limit` submissions in the last RATE_WINDOW_MS: 1 with
  * *retry_s (when the oldest of them leaves the window), 0 no, -1 error. Reads at most `limit`
@@ -43,23 +26,15 @@ static int s_reply_retry(actor_ctx_t *ctx, const gv_msg_t *msg, const char *code
 static int s_over_rate(actor_ctx_t *ctx, uint64_t user_id, uint32_t limit, uint64_t *retry_s)
 {
     submissions_t *st = ctx->state;
-    MDB_cursor *cur;
-    if (actor_cursor(ctx, st->by_user, &cur) != 0) return -1;
-    uint8_t start[INDEX_KEY_LEN];
-    store_be64_put(start, user_id);
-    store_be64_put(start + 8, UINT64_MAX);
-    MDB_val k = {sizeof start, start}, val;
-    int rc = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
-    rc = rc == 0 ? mdb_cursor_get(cur, &k, &val, MDB_PREV)
-                 : rc == MDB_NOTFOUND ? mdb_cursor_get(cur, &k, &val, MDB_LAST) : rc;
-    uint64_t since = ctx->now_ms > RATE_WINDOW_MS ? ctx->now_ms - RATE_WINDOW_MS : 0;
+    submissions_walk_t w = {.indexed = true, .owner = user_id};
+    if (actor_cursor(ctx, st->by_user, &w.cur) != 0) return -1;
+    uint64_t since = ctx->now_ms > RATE_WINDOW_MS ? ctx->now_ms - RATE_WINDOW_MS : 0, id;
     uint32_t n = 0;
-    int out = 0;
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &val, MDB_PREV)) {
-        if (k.mv_size != INDEX_KEY_LEN || store_be64_get(k.mv_data) != user_id) break;
+    int out = 0, rc;
+    while ((rc = submissions_walk_next(ctx, &w, &id)) == 0) {
         record_t r;
         subview_t v = {0};
-        int lr = submissions_load(ctx, store_be64_get((const uint8_t *)k.mv_data + 8), &r, &v);
+        int lr = submissions_load(ctx, id, &r, &v);
         uint64_t at = v.submitted_at;
         record_done(&r);
         if (lr < 0) {
@@ -75,9 +50,8 @@ static int s_over_rate(actor_ctx_t *ctx, uint64_t user_id, uint32_t limit, uint6
             break;
         }
     }
-    mdb_cursor_close(cur);
-    if (out == 0 && rc != 0 && rc != MDB_NOTFOUND) return actor_fail(ctx, rc, "count submissions");
-    return out;
+    mdb_cursor_close(w.cur);
+    return rc < 0 ? -1 : out;
 }
 
 int submissions_admit(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t user_id)
@@ -97,7 +71,7 @@ int submissions_admit(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t user_id)
         snprintf(m, sizeof m,
                  "too many submissions: at most %u a minute; try again in %" PRIu64 " s", per_min,
                  retry ? retry : 1);
-        return s_reply_retry(ctx, msg, "rate_limited", retry ? retry : 1, m) == 0 ? 1 : -1;
+        return actor_reply_retry(ctx, msg, "rate_limited", retry ? retry : 1, m) == 0 ? 1 : -1;
     }
     size_t waiting = 0;
     if (judgequeue_waiting(ctx, &st->queue, user_id, max_queued, &waiting) != 0) return -1;
@@ -106,5 +80,5 @@ int submissions_admit(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t user_id)
              "you have %zu submissions waiting to be judged (at most %u); wait for a verdict, "
              "then submit again",
              waiting, max_queued);
-    return s_reply_retry(ctx, msg, "too_many_queued", QUEUED_RETRY_AFTER_S, m) == 0 ? 1 : -1;
+    return actor_reply_retry(ctx, msg, "too_many_queued", QUEUED_RETRY_AFTER_S, m) == 0 ? 1 : -1;
 }

@@ -231,21 +231,6 @@ void cdef_pk_api(actor_ctx_t *ctx, msgpack_packer *pk, const cdef_t *d, int regi
     if (registered >= 0) gv_pk_kv_bool(pk, "registered", registered > 0);
 }
 
-int contest_reply_retry(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t retry_after_s,
-                        const char *message)
-{
-    gv_writer_t *w = gv_writer_new("reply", gv_msg_corr(msg), ctx->address, gv_msg_from(msg), 0, 4);
-    if (!w) return -1;
-    msgpack_packer *pk = gv_writer_pk(w);
-    gv_pk_kv_uint(pk, "status", 429);
-    gv_pk_kv_str(pk, "code", "rate_limited");
-    gv_pk_kv_str(pk, "message", message);
-    gv_pk_key(pk, "data");
-    msgpack_pack_map(pk, 1);
-    gv_pk_kv_uint(pk, "retry_after_s", retry_after_s);
-    return actor_reply_end(ctx, &w);
-}
-
 int contest_username(actor_ctx_t *ctx, uint64_t cid, uint64_t uid, char *out, size_t n)
 {
     uint8_t key[16];
@@ -717,7 +702,7 @@ static int s_admit(actor_ctx_t *ctx, const gv_msg_t *msg)
                      "too many submissions: at most %u a minute in this contest; try again in %" PRIu64
                      " s",
                      limit, retry);
-            rc = r < 0 ? -1 : contest_reply_retry(ctx, msg, retry, m);
+            rc = r < 0 ? -1 : actor_reply_retry(ctx, msg, "rate_limited", retry, m);
             goto done;
         }
     }
@@ -809,8 +794,10 @@ static int s_as_contest(actor_ctx_t *ctx, uint64_t cid, const cdef_t *d,
 #define CONTEST_TOLD_KEY "contest.problems_told"
 static int s_tell_all_once(actor_ctx_t *ctx)
 {
+    if (contest_dbs(ctx)->problems_told) return 0;
     MDB_val v;
     int rc = actor_get(ctx, ctx->meta, CONTEST_TOLD_KEY, strlen(CONTEST_TOLD_KEY), &v);
+    if (rc == 0) contest_dbs(ctx)->problems_told = true; /* committed by an earlier tick */
     if (rc <= 0) return rc; /* done before, or an error */
     uint64_t next = 1, told = 0;
     for (;;) { /* one seek per contest: no cursor stays open across the writes */

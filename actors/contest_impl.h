@@ -32,6 +32,7 @@
 typedef struct {
     MDB_dbi defs, users, rate, subs, usubs, rows, rank, fts, events, clars, timers;
     MDB_dbi seqs;
+    bool problems_told; /* CONTEST_TOLD_KEY was found committed: no more look-ups (contest.c) */
 } contest_dbs_t;
 
 #define CONTEST_MAX_PROBLEMS 100
@@ -104,9 +105,6 @@ contest_dbs_t *contest_dbs(actor_ctx_t *ctx);
 void ckey_cid(uint8_t k[8], uint64_t cid);
 void ckey_2(uint8_t k[16], uint64_t cid, uint64_t id);
 
-/* Error reply with a `data` map {retry_after_s}. */
-int contest_reply_retry(actor_ctx_t *ctx, const gv_msg_t *msg, uint64_t retry_after_s,
-                        const char *message);
 
 /* contest_log.c — the event log. vis: "all" | "public" | "jury" | "user" (user_id). The
  * caller packs exactly one value (data) on the returned writer's packer, then calls

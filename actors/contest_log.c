@@ -71,11 +71,6 @@ static void s_own_key(uint8_t k[SEQ_OWN_KEY_LEN], uint64_t cid, uint64_t uid, ui
     store_be64_put(k + 17, useq);
 }
 
-static bool s_vis_public(const char *vis)
-{
-    return !vis || strcmp(vis, "all") == 0 || strcmp(vis, "public") == 0;
-}
-
 /* The last public id handed out in contest cid (0 before the first). 0 / -1. */
 static int s_pub_last(actor_ctx_t *ctx, const char *counter, uint64_t *last)
 {
@@ -96,7 +91,7 @@ static int s_event_seqs(actor_ctx_t *ctx, uint64_t cid, const cevent_t *e, uint6
     *pid = *useq = 0;
     uint8_t val[16];
     store_be64_put(val, jid);
-    if (s_vis_public(e->vis)) {
+    if (contest_visible(NULL, 0, e->vis, e->vis ? strlen(e->vis) : 0, 0)) { /* the public's */
         if (actor_next_id(ctx, counter, pid) != 0) return -1;
         *upos = *pid;
         uint8_t k[SEQ_PUB_KEY_LEN];

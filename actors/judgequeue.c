@@ -11,15 +11,8 @@
 #define POS_CLASS_SHIFT 62
 #define POS_ID_MASK ((UINT64_C(1) << POS_CLASS_SHIFT) - 1)
 
-static const char *const s_class_names[JOB_CLASSES] = {"contest", "practice", "rejudge"};
-
-const char *judgequeue_class_name(job_class_t c)
-{
-    return c < JOB_CLASSES ? s_class_names[c] : "practice";
-}
-
 /* The job's key in the pending index: its queue position (see judgequeue.h). */
-static void s_pending_key(uint8_t k[8], job_class_t klass, uint64_t sub_id)
+static void s_pending_key(uint8_t k[8], gv_job_class_t klass, uint64_t sub_id)
 {
     store_be64_put(k, (uint64_t)klass << POS_CLASS_SHIFT | (sub_id & POS_ID_MASK));
 }
@@ -46,7 +39,7 @@ job_report_t judgequeue_check(const job_t *job, uint32_t attempt)
 
 int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
 {
-    if (job->sub_id > POS_ID_MASK || job->klass >= JOB_CLASSES) {
+    if (job->sub_id > POS_ID_MASK || job->klass >= GV_JOB_CLASSES) {
         gv_error("job id or class out of range", "sub_id=%" PRIu64 " class=%d", job->sub_id,
                  (int)job->klass);
         return -1;
@@ -66,9 +59,9 @@ int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
     recbuf_done(&rb);
     if (rc != 0) return -1;
     /* at its position while unfinished, and nowhere else (a rejudge changes the class) */
-    for (int c = 0; c < JOB_CLASSES; c++) {
+    for (int c = 0; c < GV_JOB_CLASSES; c++) {
         uint8_t pk[8];
-        s_pending_key(pk, (job_class_t)c, job->sub_id);
+        s_pending_key(pk, (gv_job_class_t)c, job->sub_id);
         bool here = !job->done && c == (int)job->klass;
         int rc2 = here ? actor_put(ctx, q->pending, pk, 8, "", 0, 0)
                        : actor_del(ctx, q->pending, pk, 8);
@@ -83,7 +76,7 @@ int judgequeue_put(actor_ctx_t *ctx, const judgequeue_t *q, const job_t *job)
 }
 
 int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id,
-                   job_class_t klass)
+                   gv_job_class_t klass)
 {
     job_t job = {.sub_id = sub_id,
                  .user_id = user_id,
@@ -136,8 +129,8 @@ int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job
     job->created_at = record_uint(&r, "created_at", 0);
     job->done_at = record_uint(&r, "done_at", 0);
     job->user_id = record_uint(&r, "user_id", 0);
-    uint64_t klass = record_uint(&r, "class", JOB_CLASS_CONTEST); /* absent: an old job, key = id */
-    job->klass = klass < JOB_CLASSES ? (job_class_t)klass : JOB_CLASS_PRACTICE;
+    uint64_t klass = record_uint(&r, "class", GV_JOB_CONTEST); /* absent: an old job, key = id */
+    job->klass = klass < GV_JOB_CLASSES ? (gv_job_class_t)klass : GV_JOB_PRACTICE;
     record_done(&r);
     return 0;
 }

@@ -27,19 +27,11 @@
 #define ACTORS_JUDGEQUEUE_H
 
 #include "actor.h"
+#include "gv_types.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What a job is, for the order of judging (the names travel in jobs.offer as `class`). */
-typedef enum {
-    JOB_CLASS_CONTEST,  /* a contest submission waiting for its first verdict */
-    JOB_CLASS_PRACTICE, /* a submission outside any contest */
-    JOB_CLASS_REJUDGE,  /* judged before, sent back by a rejudge */
-    JOB_CLASSES
-} job_class_t;
-
-const char *judgequeue_class_name(job_class_t c);
 
 typedef struct {
     MDB_dbi jobs;
@@ -50,7 +42,7 @@ typedef struct {
 typedef struct {
     uint64_t sub_id;
     uint64_t user_id;    /* 0 for jobs written before it was kept */
-    job_class_t klass;
+    gv_job_class_t klass;
     uint32_t attempt;
     bool done;
     uint64_t created_at; /* Unix ms */
@@ -68,7 +60,7 @@ int judgequeue_open(MDB_txn *txn, judgequeue_t *q);
 
 /* A new pending job with attempt 1, waiting for user_id's first verdict. 0 / -1. */
 int judgequeue_add(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, uint64_t user_id,
-                   job_class_t klass);
+                   gv_job_class_t klass);
 /* 0 found, 1 absent, -1 error. */
 int judgequeue_get(actor_ctx_t *ctx, const judgequeue_t *q, uint64_t sub_id, job_t *job);
 /* Writes the job and keeps the pending index in step with job->done; a done job no longer

@@ -63,10 +63,15 @@ int problem_embargoed(actor_ctx_t *ctx, uint64_t pid, bool *embargoed)
     return 0;
 }
 
+bool problem_published(const record_t *r)
+{
+    const msgpack_object *o = record_get(r, "published");
+    return !o || o->type != MSGPACK_OBJECT_BOOLEAN || o->via.boolean;
+}
+
 int problem_hidden(actor_ctx_t *ctx, const record_t *r, bool *hidden)
 {
-    const msgpack_object *pub = record_get(r, "published");
-    if (pub && pub->type == MSGPACK_OBJECT_BOOLEAN && !pub->via.boolean) {
+    if (!problem_published(r)) {
         *hidden = true;
         return 0;
     }

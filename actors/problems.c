@@ -116,12 +116,6 @@ int problems_publish(actor_ctx_t *ctx, uint64_t id, const char *action)
     return actor_event_end(ctx, topic, &w);
 }
 
-static bool s_published(const record_t *r)
-{
-    const msgpack_object *o = record_get(r, "published");
-    return !o || o->type != MSGPACK_OBJECT_BOOLEAN || o->via.boolean;
-}
-
 /* The reply data of problems.get for record r; the interactor and `hidden` only for staff.
  * 0 / -1. */
 static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r, bool staff)
@@ -131,7 +125,7 @@ static int s_pk_problem(actor_ctx_t *ctx, msgpack_packer *pk, const record_t *r,
     bool hidden = false;
     if (staff && problem_hidden(ctx, r, &hidden) != 0) return -1;
     msgpack_pack_map(pk, 12 + (interactor ? 1 : 0) + (staff ? 1 : 0));
-    gv_pk_kv_bool(pk, "published", s_published(r));
+    gv_pk_kv_bool(pk, "published", problem_published(r));
     if (staff) gv_pk_kv_bool(pk, "hidden", hidden);
     gv_pk_key(pk, "id");
     actor_pk_id(pk, id);
@@ -289,7 +283,7 @@ static int s_update(actor_ctx_t *ctx, const gv_msg_t *msg)
     v.checker = record_get(&old, "checker");
     v.interactor = record_get(&old, "interactor");
     v.subtasks = record_get(&old, "subtasks");
-    v.unpublished = !s_published(&old);
+    v.unpublished = !problem_published(&old);
     problems_source_hashes(v.checker, v.interactor, old_ch, old_ih);
     if (gv_msg_has(msg, "statement_md")) v.html = NULL; /* re-render */
     s_view_from_msg(msg, &v);

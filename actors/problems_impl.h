@@ -75,6 +75,9 @@ int problem_tests_testdata(actor_ctx_t *ctx, const gv_msg_t *msg);
 int problem_embargoed(actor_ctx_t *ctx, uint64_t pid, bool *embargoed);
 /* Unpublished or embargoed. 0 / -1. */
 int problem_hidden(actor_ctx_t *ctx, const record_t *r, bool *hidden);
+/* Whether record r is published: true unless its `published` is false (records from before
+ * the field count as published). */
+bool problem_published(const record_t *r);
 /* 1 when the caller of msg may see problem record r (staff and nodes see all), 0, -1. */
 int problem_visible_to(actor_ctx_t *ctx, const gv_msg_t *msg, const record_t *r);
 int problem_embargo_contest(actor_ctx_t *ctx, const gv_msg_t *msg); /* problems.contest_uses */

@@ -279,12 +279,12 @@ int submissions_publish(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
     return v->contest_id ? s_notify_contest(ctx, v, attempt) : 0;
 }
 
-job_class_t submissions_class(const subview_t *v)
+gv_job_class_t submissions_class(const subview_t *v)
 {
     const msgpack_object *h = v->history;
     if (v->push || (h && h->type == MSGPACK_OBJECT_ARRAY && h->via.array.size > 0))
-        return JOB_CLASS_REJUDGE;
-    return v->contest_id ? JOB_CLASS_CONTEST : JOB_CLASS_PRACTICE;
+        return GV_JOB_REJUDGE;
+    return v->contest_id ? GV_JOB_CONTEST : GV_JOB_PRACTICE;
 }
 
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
@@ -299,7 +299,7 @@ int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt)
     if (!w) return -1;
     msgpack_packer *pk = gv_writer_pk(w);
     /* the class orders the broker's queue (broker/dispatch.h) */
-    gv_pk_kv_str(pk, "class", judgequeue_class_name(submissions_class(v)));
+    gv_pk_kv_str(pk, "class", gv_job_class_name(submissions_class(v)));
     gv_pk_kv_uint(pk, "user_id", v->user_id);
     gv_pk_kv_uint(pk, "sub_id", v->id);
     gv_pk_kv_uint(pk, "attempt", attempt);
@@ -454,16 +454,7 @@ static int s_get(actor_ctx_t *ctx, const gv_msg_t *msg)
     return rc;
 }
 
-/* Walks submission ids newest first: all of them (items) or one owner's (an index). */
-typedef struct {
-    MDB_cursor *cur;
-    bool indexed;
-    uint64_t owner;
-    bool started;
-} walk_t;
-
-/* 0 with *id, 1 at the end, -1 on error. */
-static int s_walk_next(actor_ctx_t *ctx, walk_t *w, uint64_t *id)
+int submissions_walk_next(actor_ctx_t *ctx, submissions_walk_t *w, uint64_t *id)
 {
     MDB_val k, v;
     int rc;
@@ -526,7 +517,7 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
     uint64_t ids[SUBMISSIONS_LIST_MAX];
     uint32_t n = 0;
 
-    walk_t w = {0};
+    submissions_walk_t w = {0};
     filter_t rest = f; /* what the walk does not already guarantee */
     MDB_dbi dbi = st->items;
     if (f.user_id) {
@@ -558,7 +549,7 @@ static int s_list(actor_ctx_t *ctx, const gv_msg_t *msg)
     if (!empty && actor_cursor(ctx, dbi, &w.cur) != 0) return -1;
     uint64_t id = 0, seen = 0;
     int rc = empty ? 1 : 0;
-    while (rc == 0 && (rc = s_walk_next(ctx, &w, &id)) == 0) {
+    while (rc == 0 && (rc = submissions_walk_next(ctx, &w, &id)) == 0) {
         if (check) {
             record_t r;
             subview_t v;

@@ -64,6 +64,17 @@ typedef struct {
     const subhist_t *push;         /* appended to history when stored, NULL = none */
 } subview_t;
 
+/* Walks submission ids newest first: all of them (cur on the items) or one owner's (cur on an
+ * index such as by_user, indexed, owner). Start with started = false. */
+typedef struct {
+    MDB_cursor *cur;
+    bool indexed;
+    uint64_t owner;
+    bool started;
+} submissions_walk_t;
+/* 0 with *id, 1 at the end, -1 on error (already logged). */
+int submissions_walk_next(actor_ctx_t *ctx, submissions_walk_t *w, uint64_t *id);
+
 /* 0 found (r parsed, v filled with pointers into r), 1 absent, -1 error; r needs record_done. */
 int submissions_load(actor_ctx_t *ctx, uint64_t id, record_t *r, subview_t *v);
 /* Packs and stores the record of v. 0 / -1. */
@@ -77,7 +88,7 @@ uint64_t submissions_event_id(const subview_t *v, uint32_t attempt);
 /* The class of v's job (judgequeue.h): a submission judged before (a past result in its
  * history, or v->push) is a rejudge; else a contest or a practice one. Derived from the record
  * alone, so the index, every offer and every re-offer agree. */
-job_class_t submissions_class(const subview_t *v);
+gv_job_class_t submissions_class(const subview_t *v);
 /* A jobs.offer to the broker for the job of v, with its class and user. 0 / -1. */
 int submissions_offer(actor_ctx_t *ctx, const subview_t *v, uint32_t attempt);
 
