@@ -30,7 +30,7 @@ struct edge_budget {
     pthread_mutex_t lock;
     slot_t *table; /* open addressing, linear probing, cap a power of two > 2 * slots */
     size_t cap;
-    unsigned max_streams, streams_per_address, conns_per_address;
+    unsigned slots, max_streams, streams_per_address, conns_per_address;
     char (*trusted)[EDGE_ADDR_MAX];
     size_t n_trusted;
     uint64_t streams, connections;
@@ -116,6 +116,7 @@ edge_budget_t *edge_budget_new(unsigned slots, unsigned max_streams, unsigned st
         free(self);
         return NULL;
     }
+    self->slots = slots;
     self->max_streams = max_streams;
     self->streams_per_address = streams_per_address;
     self->conns_per_address = conns_per_address;
@@ -188,10 +189,8 @@ edge_stream_rc_t edge_budget_stream_take(edge_budget_t *self, const char *addr)
     if (tl.counted && tl.stream && tl.owner == self) return EDGE_STREAM_OK;
     if (!tl.counted || tl.owner != self) {
         /* not counted when it opened (before the first request, server.c): count it now */
-        if (!edge_budget_conn_open(self, addr)) {
-            atomic_fetch_add(&self->streams_refused, 1);
-            return EDGE_STREAM_ADDR_FULL;
-        }
+        if (!edge_budget_conn_open(self, addr))
+            return EDGE_STREAM_ADDR_FULL; /* counted as a refused connection */
     }
     edge_stream_rc_t rc = EDGE_STREAM_OK;
     pthread_mutex_lock(&self->lock);
@@ -224,10 +223,10 @@ void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out)
     out->connections_refused = atomic_load(&self->connections_refused);
 }
 
-bool edge_budget_busy(edge_budget_t *self, unsigned busy_at)
+bool edge_budget_busy(edge_budget_t *self)
 {
     pthread_mutex_lock(&self->lock);
-    bool busy = self->connections > busy_at && !(tl.counted && s_trusted(self, tl.addr));
+    bool busy = self->connections > self->slots / 2 && !(tl.counted && s_trusted(self, tl.addr));
     pthread_mutex_unlock(&self->lock);
     return busy;
 }
@@ -266,10 +265,24 @@ static int s_local_port(int fd)
     return -1;
 }
 
+/* Whether fd is the TCP connection from remote_addr:remote_port to local port server_port. */
+static bool s_is_conn(int fd, const char *remote_addr, int remote_port, int server_port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    return getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+           s_same_peer(&ss, remote_addr, remote_port) && s_local_port(fd) == server_port;
+}
+
 int edge_conn_fd(const char *remote_addr, int remote_port, int server_port)
 {
     static atomic_bool warned;
+    /* The last socket this worker found: a connection asks up to three times (busy check,
+     * then its stream), and one check of the cached fd replaces a scan of every fd. */
+    static _Thread_local int last_fd = -1;
     if (!remote_addr) return -1;
+    if (last_fd >= 0 && s_is_conn(last_fd, remote_addr, remote_port, server_port))
+        return last_fd;
     DIR *d = opendir("/proc/self/fd");
     if (!d) {
         if (!atomic_exchange(&warned, true))
@@ -285,13 +298,10 @@ int edge_conn_fd(const char *remote_addr, int remote_port, int server_port)
         char *end;
         long fd = strtol(e->d_name, &end, 10);
         if (*end || end == e->d_name || fd < 0 || fd == own) continue;
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        if (getpeername((int)fd, (struct sockaddr *)&ss, &len) != 0) continue;
-        if (s_same_peer(&ss, remote_addr, remote_port) && s_local_port((int)fd) == server_port)
-            found = (int)fd;
+        if (s_is_conn((int)fd, remote_addr, remote_port, server_port)) found = (int)fd;
     }
     closedir(d);
+    last_fd = found;
     return found;
 }
 
@@ -333,21 +343,25 @@ bool edge_head_ready(int fd, int wait_ms)
     }
 }
 
+size_t edge_refusal_503(char *out, size_t len, const char *message)
+{
+    char body[320];
+    int bl = snprintf(body, sizeof body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"%s\"}}",
+                      message);
+    if (bl < 0 || (size_t)bl >= sizeof body) return 0;
+    int n = snprintf(out, len,
+                     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %d\r\nRetry-After: %d\r\nCache-Control: no-store\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     bl, EDGE_STREAM_RETRY_AFTER_S, body);
+    return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
 void edge_refuse_fd(int fd, const char *message)
 {
     if (fd < 0) return;
-    char body[256], head[320];
-    int bl = snprintf(body, sizeof body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"%s\"}}",
-                      message);
-    if (bl < 0 || (size_t)bl >= sizeof body) bl = 0;
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                      "Content-Length: %d\r\nRetry-After: %d\r\nCache-Control: no-store\r\n"
-                      "Connection: close\r\n\r\n",
-                      bl, EDGE_STREAM_RETRY_AFTER_S);
-    if (hl > 0 && (size_t)hl < sizeof head) {
-        (void)send(fd, head, (size_t)hl, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (bl > 0) (void)send(fd, body, (size_t)bl, MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
+    char answer[EDGE_REFUSAL_MAX];
+    size_t n = edge_refusal_503(answer, sizeof answer, message);
+    if (n) (void)send(fd, answer, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)shutdown(fd, SHUT_RDWR);
 }

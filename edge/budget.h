@@ -66,9 +66,9 @@ edge_stream_rc_t edge_budget_stream_take(edge_budget_t *self, const char *addr);
 /* It is no longer one (no-op when it was not). */
 void edge_budget_stream_give(edge_budget_t *self);
 void edge_budget_stats(edge_budget_t *self, edge_budget_stats_t *out);
-/* Whether more than `busy_at` connections are being served (the edge's workers are nearly all
- * taken) and the calling worker's connection is not from a trusted address. */
-bool edge_budget_busy(edge_budget_t *self, unsigned busy_at);
+/* Whether more than half of `slots` connections are being served (the edge's workers are
+ * mostly taken) and the calling worker's connection is not from a trusted address. */
+bool edge_budget_busy(edge_budget_t *self);
 /* Counts a connection refused for a late request head. */
 void edge_budget_count_refused(edge_budget_t *self);
 
@@ -81,6 +81,10 @@ bool edge_peer_gone(int fd, int wait_ms);
  * consumed), waiting up to wait_ms for it. true as well when the peer closed or the head
  * would not fit civetweb's buffer (civetweb answers those itself). */
 bool edge_head_ready(int fd, int wait_ms);
+#define EDGE_REFUSAL_MAX 640 /* edge_refusal_503's answer */
+/* A whole 503 answer (head and JSON body {error:{code:"unavailable", message}}) with
+ * Retry-After, into out: its length, or 0 when it does not fit. */
+size_t edge_refusal_503(char *out, size_t len, const char *message);
 /* Answers 503 with Retry-After straight on fd (best effort, never blocks) and shuts the socket
  * down, so civetweb's read of the request ends at once. */
 void edge_refuse_fd(int fd, const char *message);

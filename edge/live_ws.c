@@ -33,7 +33,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define RETRY_AFTER_S 5 /* Retry-After on a refused handshake */
 #define LIVE_READ_SLICE_MS 200         /* the reader looks at hub->closing this often */
 #define LIVE_MAX_UNANSWERED_PINGS 3    /* idle pings without any frame back: the client is gone */
 #define LIVE_FRAME_TIMEOUT_MS 10000    /* to receive the rest of a frame once it began */
@@ -455,23 +454,13 @@ static void s_on_message(edge_live_t *hub, live_client_t *c, struct mg_connectio
 
 /* ---- civetweb handlers ---------------------------------------------------------------- */
 
-/* Refuses the handshake with a plain HTTP answer (no WebSocket is made). */
-static int s_refuse(const struct mg_connection *cconn, int status, const char *code,
-                    const char *message)
+/* Refuses the handshake with a plain 503 answer (no WebSocket is made). */
+static int s_refuse(const struct mg_connection *cconn, const char *message)
 {
     struct mg_connection *conn = (struct mg_connection *)cconn; /* civetweb passes it const */
-    char body[320], head[256];
-    int bl = snprintf(body, sizeof body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code,
-                      message);
-    if (bl < 0 || (size_t)bl >= sizeof body) return 1;
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                      "Retry-After: %d\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                      status, mg_get_response_code_text(conn, status), bl, RETRY_AFTER_S);
-    if (hl > 0 && (size_t)hl < sizeof head) {
-        mg_write(conn, head, (size_t)hl);
-        mg_write(conn, body, (size_t)bl);
-    }
+    char answer[EDGE_REFUSAL_MAX];
+    size_t n = edge_refusal_503(answer, sizeof answer, message);
+    if (n) mg_write(conn, answer, n);
     return 1;
 }
 
@@ -479,7 +468,7 @@ static int s_on_connect(const struct mg_connection *conn, void *cbdata)
 {
     edge_live_t *hub = cbdata;
     if (atomic_load(&hub->closing))
-        return s_refuse(conn, 503, "unavailable", "this edge is shutting down; connect again");
+        return s_refuse(conn, "this edge is shutting down; connect again");
     tl_read_done = false;
     if (hub->edge && hub->edge->budget) {
         /* one budget with the event feeds; given back when the connection closes */
@@ -487,16 +476,16 @@ static int s_on_connect(const struct mg_connection *conn, void *cbdata)
         edge_stream_rc_t rc =
             edge_budget_stream_take(hub->edge->budget, ri ? ri->remote_addr : "?");
         if (rc == EDGE_STREAM_FULL)
-            return s_refuse(conn, 503, "unavailable",
+            return s_refuse(conn,
                             "this edge serves as many streams as it can; retry later");
         if (rc != EDGE_STREAM_OK)
-            return s_refuse(conn, 503, "unavailable",
+            return s_refuse(conn,
                             "your address has as many streams open as it may; close one or "
                             "retry later");
         return 0;
     }
     if (atomic_load(&hub->n_clients) >= hub->max_clients)
-        return s_refuse(conn, 503, "unavailable",
+        return s_refuse(conn,
                         "this edge has as many live clients as it can hold; retry later");
     return 0;
 }

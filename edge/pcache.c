@@ -2,10 +2,10 @@
 #include "pcache.h"
 
 #include "gv_log.h"
+#include "gv_msg.h"
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define STRIPES 64
 
@@ -87,12 +87,7 @@ void edge_pcache_drop(edge_pcache_t *self, uint64_t id)
 void edge_pcache_put_visible(edge_pcache_t *self, uint64_t id, const msgpack_object *problem)
 {
     if (!problem || problem->type != MSGPACK_OBJECT_MAP) return;
-    for (uint32_t i = 0; i < problem->via.map.size; i++) {
-        const msgpack_object *k = &problem->via.map.ptr[i].key, *v = &problem->via.map.ptr[i].val;
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == 6 &&
-            memcmp(k->via.str.ptr, "hidden", 6) == 0 &&
-            (v->type != MSGPACK_OBJECT_BOOLEAN || v->via.boolean))
-            return;
-    }
+    const msgpack_object *hidden = gv_obj_get(problem, "hidden");
+    if (hidden && gv_obj_bool(hidden, true)) return; /* anything but false counts as hidden */
     edge_pcache_put(self, id, gv_mono_ms());
 }

@@ -6,6 +6,7 @@
 #include "json_mp.h"
 
 #include <civetweb.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -258,6 +259,11 @@ void edge_req_reply(edge_req_t *r, const gv_msg_t *reply)
     const char *code = gv_msg_str(reply, "code");
     const char *message = gv_msg_str(reply, "message");
     edge_req_error(r, (int)st, code, "%s", message ? message : edge_error_message_for((int)st));
+    if (st == 429) { /* an actor's rate limit says when to retry (actor_reply_retry) */
+        const msgpack_object *after = gv_obj_get(gv_reply_data(reply), "retry_after_s");
+        uint64_t s = after && after->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? after->via.u64 : 1;
+        edge_req_header(r, "Retry-After: %" PRIu64, s ? s : 1);
+    }
 }
 
 void edge_req_reply_consume(edge_req_t *r, gv_msg_t **reply)

@@ -360,13 +360,7 @@ int edge_contest_admit(edge_req_t *r, uint64_t contest_id, uint64_t problem_id)
         gv_msg_destroy(&reply);
         return 0;
     }
-    edge_req_reply(r, reply);
-    if (gv_reply_status(reply) == 429) {
-        const msgpack_object *after = gv_obj_get(gv_reply_data(reply), "retry_after_s");
-        uint64_t s = after && after->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? after->via.u64 : 1;
-        edge_req_header(r, "Retry-After: %" PRIu64, s ? s : 1);
-    }
-    gv_msg_destroy(&reply);
+    edge_req_reply_consume(r, &reply);
     return -1;
 }
 

@@ -86,15 +86,6 @@ void edge_route_submissions_create(edge_req_t *r)
     if (s.has_contest) gv_pk_kv_uint(pk, "contest_id", s.contest_id);
     gv_msg_t *reply = edge_req_call(r, &w);
     if (!reply) return;
-    if (gv_reply_status(reply) == 429) {
-        const msgpack_object *after = gv_obj_get(gv_reply_data(reply), "retry_after_s");
-        uint64_t s_after =
-            after && after->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? after->via.u64 : 1;
-        edge_req_reply(r, reply);
-        edge_req_header(r, "Retry-After: %llu", (unsigned long long)(s_after ? s_after : 1));
-        gv_msg_destroy(&reply);
-        return;
-    }
     edge_req_reply_consume(r, &reply);
 }
 

@@ -144,8 +144,7 @@ static int s_init_connection(const struct mg_connection *conn, void **conn_data)
     /* More than half the workers taken: a connection whose request head is not there yet
      * (slow senders, from however many addresses) is refused instead of holding a worker for
      * up to header_timeout_ms while complete requests wait behind it in civetweb's queue. */
-    unsigned threads = edge->node && edge->node->threads ? edge->node->threads : 64;
-    if (edge_budget_busy(edge->budget, threads / 2)) {
+    if (edge_budget_busy(edge->budget)) {
         int fd = edge_conn_fd(ri->remote_addr, ri->remote_port, ri->server_port);
         if (fd >= 0 && !edge_head_ready(fd, EDGE_BUSY_HEAD_WAIT_MS)) {
             edge_budget_count_refused(edge->budget);
