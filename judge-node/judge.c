@@ -142,7 +142,7 @@ static int s_reserve_uids(judge_t *self, uint32_t n_slots, char *err, size_t err
                     "run_user=%s", self->user.name);
         return 0;
     }
-    const char *dir = self->node->uid_lock_dir ? self->node->uid_lock_dir : UIDLOCK_DEFAULT_DIR;
+    const char *dir = self->node->uid_lock_dir; /* the loader fills the default */
     char holder[UIDLOCK_HOLDER_MAX];
     snprintf(holder, sizeof holder, "pid=%d node=%s cluster=%s data=%s host=%s", (int)getpid(),
              self->name, self->cfg->cluster_name ? self->cfg->cluster_name : "",
@@ -235,7 +235,8 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
         goto fail;
     if (s_check_isolation(self, err, errlen) != 0)
         goto fail;
-    if (s_reserve_uids(self, self->node->slots ? self->node->slots : 1, err, errlen) != 0)
+    self->n_slots = self->node->slots ? self->node->slots : 1;
+    if (s_reserve_uids(self, self->n_slots, err, errlen) != 0) /* the workers' uid layout */
         goto fail;
     if (!self->user.drop)
         gv_warn("NOT RUNNING AS ROOT: submissions run as the judge's own user, with no "
@@ -266,7 +267,6 @@ judge_t *judge_new(const gv_config_t *cfg, const char *name, char *err, size_t e
         goto fail;
     }
 
-    self->n_slots = self->node->slots ? self->node->slots : 1;
     /* In rlimits mode RLIMIT_NPROC counts every process of the uid, so each run needs room
      * for the other slots' processes too. The sandbox limits a run's own cgroup (pids.max):
      * there the language's `processes` is the limit, with no floor added. */

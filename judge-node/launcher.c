@@ -223,7 +223,7 @@ static void s_spawn(const launch_req_t *rq, char *strings, size_t len, int fds[L
     bool boxed = sandbox_on(s_box);
     launch_stage_t stage;
     uint64_t t_prep = s_now_us();
-    if (boxed && sandbox_prepare(s_box, rq, cwd, binds, &stage) != 0) {
+    if (boxed && sandbox_prepare(s_box, rq, binds, &stage) != 0) {
         s_reply_failed(fds[0], stage, errno);
         goto drop;
     }

@@ -32,6 +32,16 @@ void runner_set_tmp_kb(uint64_t kb)
 
 const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1] = {"/root", "/usr/local", NULL};
 
+int runner_hidden_dir_of(const char *path)
+{
+    for (int i = 0; runner_hidden_dirs[i]; i++) {
+        size_t n = strlen(runner_hidden_dirs[i]);
+        if (strncmp(path, runner_hidden_dirs[i], n) == 0 && path[n] == '/')
+            return i;
+    }
+    return -1;
+}
+
 static uint32_t s_tmp_default_inodes = RUNNER_TMP_DEFAULT_INODES;
 
 void runner_set_tmp_inodes(uint32_t inodes)

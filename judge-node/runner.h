@@ -132,6 +132,9 @@ typedef struct {
  * what the host installed by hand, and root's home. NULL-terminated. */
 #define RUNNER_N_HIDDEN_DIRS 2
 extern const char *const runner_hidden_dirs[RUNNER_N_HIDDEN_DIRS + 1];
+/* Index in runner_hidden_dirs of the one `path` lies under (strictly), or -1.
+ * Async-signal-safe: the sandbox's init calls it. */
+int runner_hidden_dir_of(const char *path);
 
 /* The probe's result (all false before runner_init()). */
 void runner_isolation(runner_isolation_t *out);

@@ -34,7 +34,6 @@
 /* The template keeps runner_hidden_dirs empty; a run whose binds lie under one gets a fresh
  * tmpfs there for their mount points, read-only once they are attached. */
 #define SANDBOX_PRIVATE_TMPFS "size=64k,nr_inodes=1024,mode=0755"
-#define s_private_dirs runner_hidden_dirs
 /* Host-wide /proc entries that say something of the host or of other processes on it (runc's
  * maskedPaths and readonly sysrq-trigger, plus the boot line and id, kernel symbols and
  * config, the I/O maps, and the disk and interrupt counters other runs move): a file reads as
@@ -102,7 +101,7 @@ static int s_note_uid(sandbox_t *self, uid_t uid)
     return sandbox_root_write_users(self->tmpl_rw, self->uids, self->n_uids);
 }
 
-int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *binds,
+int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, char *const *binds,
                     launch_stage_t *stage)
 {
     *stage = STAGE_NAMESPACE;
@@ -118,7 +117,7 @@ int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, ch
     if (rq->drop && s_note_uid(self, (uid_t)rq->uid) != 0)
         return -1;
     struct stat st;
-    (void)cwd; /* it shows at SANDBOX_BOX, which the template has */
+    /* the cwd needs no mount point: it shows at SANDBOX_BOX, which the template has */
     for (size_t i = 0; binds[i]; i++)
         if (stat(binds[i], &st) == 0)
             sandbox_root_mkpoint(self->tmpl_rw, binds[i], S_ISDIR(st.st_mode));
@@ -213,17 +212,6 @@ static int s_mask_proc(void)
     return 0;
 }
 
-/* Index in s_private_dirs of the private directory `path` lies under, or -1. */
-static int s_private_parent(const char *path)
-{
-    for (int i = 0; s_private_dirs[i]; i++) {
-        size_t n = strlen(s_private_dirs[i]);
-        if (strncmp(path, s_private_dirs[i], n) == 0 && path[n] == '/')
-            return i;
-    }
-    return -1;
-}
-
 /* A copy of v in which a word that is `from`, or starts with `from`/ (after its first '=' when
  * env), starts with `to` instead: the judge gives HOME, tests give programs, by host path.
  * In the init only (a forked process: malloc is safe). NULL when out of memory. */
@@ -301,10 +289,10 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
         (self->proc_masks && s_mask_proc() != 0))
         launch_child_fail(errfd, STAGE_MOUNT);
     bool private_used[RUNNER_N_HIDDEN_DIRS] = {false};
-    for (size_t i = 0; i <= nb; i++) {
-        int pd = trees[i] < 0 || i == nb ? -1 : s_private_parent(binds[i]);
+    for (size_t i = 0; i < nb; i++) { /* the binds; the cwd goes to SANDBOX_BOX */
+        int pd = trees[i] < 0 ? -1 : runner_hidden_dir_of(binds[i]);
         if (pd >= 0 && !private_used[pd]) {
-            if (mount("tmpfs", s_private_dirs[pd], "tmpfs", MS_NOSUID | MS_NODEV,
+            if (mount("tmpfs", runner_hidden_dirs[pd], "tmpfs", MS_NOSUID | MS_NODEV,
                       SANDBOX_PRIVATE_TMPFS) != 0)
                 launch_child_fail(errfd, STAGE_MOUNT);
             private_used[pd] = true;
@@ -320,9 +308,9 @@ static void s_init(sandbox_t *self, const launch_req_t *rq, const char *cwd, cha
             launch_child_fail(errfd, STAGE_MOUNT);
         close(trees[i]);
     }
-    for (size_t i = 0; s_private_dirs[i]; i++)
+    for (size_t i = 0; runner_hidden_dirs[i]; i++)
         if (private_used[i] &&
-            mount(NULL, s_private_dirs[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+            mount(NULL, runner_hidden_dirs[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
                   MS_NODEV, NULL) != 0)
             launch_child_fail(errfd, STAGE_MOUNT);
     if (sethostname(SANDBOX_HOSTNAME, strlen(SANDBOX_HOSTNAME)) != 0)
@@ -412,7 +400,7 @@ static int s_probe_run(sandbox_t *self, char *why, size_t whylen)
         snprintf(why, whylen, "probe: %s", strerror(errno));
         goto done;
     }
-    if (sandbox_prepare(self, &rq, "/", binds, &stage) != 0) {
+    if (sandbox_prepare(self, &rq, binds, &stage) != 0) {
         snprintf(why, whylen, "probe: %s failed: %s", launcher_stage_name(stage),
                  strerror(errno));
         goto done;

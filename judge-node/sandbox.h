@@ -52,7 +52,7 @@ bool sandbox_on(const sandbox_t *self);
 
 /* Launcher, before the clone: slot network namespace, cgroup limits and counters, mount
  * points in the template. 0, or -1 with errno and *stage set. */
-int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, const char *cwd, char *const *binds,
+int sandbox_prepare(sandbox_t *self, const launch_req_t *rq, char *const *binds,
                     launch_stage_t *stage);
 /* Clones the init (see above). fds: reply, stdin, stdout, stderr. Setup failures are written
  * to errfd as {stage, errno}; the report goes to resfd. Returns the init's pid, or -1. */

@@ -127,7 +127,7 @@ int main(int argc, char **argv)
         if (geteuid() == 0 && !uid_given) { /* never a uid a judge on this host runs as */
             char holder[128], why[2048];
             snprintf(holder, sizeof holder, "pid=%d node=gavel-sandbox", (int)getpid());
-            lock = uidlock_reserve(UIDLOCK_DEFAULT_DIR, DEFAULT_UID_BASE, GV_UID_WINDOW_DEFAULT, 1,
+            lock = uidlock_reserve(GV_UID_LOCK_DIR_DEFAULT, DEFAULT_UID_BASE, GV_UID_WINDOW_DEFAULT, 1,
                                    holder, why, sizeof why);
             if (!lock) {
                 fprintf(stderr, "gavel-sandbox: %s (or pass --uid)\n", why);

@@ -198,24 +198,13 @@ done:
     return rc;
 }
 
-/* True when path lies under one of runner_hidden_dirs. */
-static bool s_under_hidden(const char *path)
-{
-    for (size_t i = 0; runner_hidden_dirs[i]; i++) {
-        size_t n = strlen(runner_hidden_dirs[i]);
-        if (strncmp(path, runner_hidden_dirs[i], n) == 0 && path[n] == '/')
-            return true;
-    }
-    return false;
-}
-
 /* mkdir -p of `path` inside the template (through the writable handle). */
 void sandbox_root_mkpoint(int tmpl_rw, const char *path, bool is_dir)
 {
     char rel[PATH_MAX];
     snprintf(rel, sizeof rel, "%s", path + strspn(path, "/"));
     if (!rel[0] || strncmp(rel, "tmp/", 4) == 0 || strcmp(rel, "tmp") == 0 ||
-        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0 || s_under_hidden(path))
+        strncmp(rel, "proc", 4) == 0 || strncmp(rel, "dev", 3) == 0 || runner_hidden_dir_of(path) >= 0)
         return; /* inside the per-run /tmp, /root or /usr/local (made there by the init), or
                    never allowed */
     for (char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {

@@ -4,7 +4,7 @@
  *  signal or ptrace) are shared by every process of a uid, so two judges on one host (two
  *  clusters, or two judge nodes of one cluster, all defaulting to uid_base 60000) must never
  *  run programs as the same uid. As isolate reserves its boxes, each uid has a lock file in a
- *  host-wide directory (`uid_lock_dir`, default UIDLOCK_DEFAULT_DIR): <dir>/<uid>, holding
+ *  host-wide directory (`uid_lock_dir`, default GV_UID_LOCK_DIR_DEFAULT): <dir>/<uid>, holding
  *  one line that says who holds it ("pid=... node=... cluster=... data=..."). The lock is an
  *  flock(2) on the open file, so it lasts exactly as long as the judge process: a crashed or
  *  killed judge frees its uids by dying, and a stale file is simply taken over.
@@ -22,7 +22,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UIDLOCK_DEFAULT_DIR "/run/gavel/uids"
 #define UIDLOCK_HOLDER_MAX 512   /* bytes of a lock file's holder line */
 #define UIDLOCK_SHOWN_HOLDERS 4  /* taken ranges named in a refusal; the rest are counted */
 #define UIDLOCK_FD_HEADROOM 512  /* open files a judge needs besides its lock files */
